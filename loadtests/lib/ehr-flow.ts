@@ -1,0 +1,55 @@
+/**
+ * What one VU does, paper 000's Gatling scenario: log in once (token cached per VU, renewed before expiry), then
+ * loop create → retrieve → modify → retrieve of a Patient with think time between steps. The created id is
+ * carried through the loop, so every step works on the record this VU just made.
+ */
+import { sleep } from 'k6';
+import exec from 'k6/execution';
+import { check } from 'k6';
+import { usernameFor, type LoadConfig } from './config.ts';
+import { createRecord, login, readRecord, updateRecord, type Token } from './gateway-client.ts';
+import { modifiedPatient } from './patient-builder.ts';
+import type { PatientSource } from './payloads.ts';
+
+// Module state is per VU in k6: each VU has its own copy.
+let vuToken: Token | undefined;
+
+export function tokenForThisVu(config: LoadConfig): Token | undefined {
+  if (vuToken === undefined || Date.now() > vuToken.renewAfterMs) {
+    vuToken = login(config, usernameFor(config, exec.vu.idInTest));
+  }
+  return vuToken;
+}
+
+export function patientRecordLoop(config: LoadConfig, source: PatientSource): void {
+  const think = (): void => {
+    if (config.thinkTimeSeconds > 0) sleep(config.thinkTimeSeconds);
+  };
+  const token = tokenForThisVu(config);
+  if (token === undefined) {
+    think();
+    return;
+  }
+  const vu = exec.vu.idInTest;
+  const iteration = exec.vu.iterationInInstance;
+  const created = createRecord(config, token, source.next(vu, iteration));
+  think();
+  if (created === undefined) return;
+  const read = readRecord(config, token, 'Patient', created.id);
+  think();
+  if (read === undefined) return;
+  const changed = modifiedPatient(read.resource, vu, iteration);
+  const modified = updateRecord(config, token, read, { ...changed, resourceType: 'Patient' });
+  think();
+  if (modified === undefined) return;
+  const readBack = readRecord(config, token, 'Patient', created.id);
+  check(
+    readBack,
+    {
+      'retrieve: shows the modification': (r) =>
+        JSON.stringify(r?.resource.telecom) === JSON.stringify(changed.telecom),
+    },
+    { op: 'retrieve' },
+  );
+  think();
+}

@@ -1,0 +1,110 @@
+/**
+ * Shared load profiles: the shapes of load the scenarios are made of, kept apart from what each VU does so the
+ * same flow runs under ramp, arrival, stress, soak and spike.
+ */
+import type { Scenario } from 'k6/options';
+
+/** Paper 000's Gatling injection: users ramp from 10 to `peak` over 100 s, then the in-flight loops finish. */
+export function rampingUsers(exec: string, peak: number, rampSeconds = 100): Scenario {
+  return {
+    executor: 'ramping-vus',
+    exec,
+    startVUs: Math.min(10, peak),
+    stages: [{ duration: `${rampSeconds}s`, target: peak }],
+    gracefulRampDown: '10s',
+    gracefulStop: '30s',
+  };
+}
+
+/**
+ * The open-model twin of rampingUsers: users *started* per second ramp up, whatever the gateway's latency, so a
+ * slow gateway meets growing pressure instead of fewer requests (Gatling's rampUsersPerSec).
+ */
+export function rampingArrivals(exec: string, peakPerSecond: number, rampSeconds = 100): Scenario {
+  return {
+    executor: 'ramping-arrival-rate',
+    exec,
+    startRate: 1,
+    timeUnit: '1s',
+    preAllocatedVUs: Math.min(50, peakPerSecond),
+    maxVUs: Math.max(peakPerSecond * 10, 10),
+    stages: [{ duration: `${rampSeconds}s`, target: peakPerSecond }],
+    gracefulStop: '30s',
+  };
+}
+
+export function constantUsers(exec: string, vus: number, duration: string): Scenario {
+  return { executor: 'constant-vus', exec, vus, duration, gracefulStop: '10s' };
+}
+
+/** Step up past the expected capacity and hold, to find where the SLOs break. */
+export function stressSteps(exec: string, peak: number): Scenario {
+  const step = (fraction: number): number => Math.max(1, Math.round(peak * fraction));
+  return {
+    executor: 'ramping-vus',
+    exec,
+    startVUs: 1,
+    stages: [
+      { duration: '60s', target: step(0.25) },
+      { duration: '60s', target: step(0.5) },
+      { duration: '60s', target: step(1) },
+      { duration: '120s', target: step(1) },
+      { duration: '30s', target: 0 },
+    ],
+    gracefulRampDown: '10s',
+  };
+}
+
+/** A sudden burst from a small base, then back down: does the gateway recover and lose nothing? */
+export function spike(exec: string, base: number, peak: number): Scenario {
+  return {
+    executor: 'ramping-vus',
+    exec,
+    startVUs: base,
+    stages: [
+      { duration: '20s', target: base },
+      { duration: '10s', target: peak },
+      { duration: '30s', target: peak },
+      { duration: '10s', target: base },
+      { duration: '30s', target: base },
+    ],
+    gracefulRampDown: '10s',
+  };
+}
+
+/** One Caliper round: `transactions` sent at a fixed `rate` per second (paper 002 Table 3). */
+export interface CaliperRound {
+  op: string;
+  rate: number;
+  transactions: number;
+}
+
+/**
+ * Rounds run one after another: each starts when the previous one's sending window and grace period are over,
+ * so in-flight commits of one round never overlap the next round's latencies.
+ */
+export function caliperRounds(
+  rounds: readonly CaliperRound[],
+  execFor: (op: string) => string,
+  graceSeconds: number,
+): Record<string, Scenario> {
+  const scenarios: Record<string, Scenario> = {};
+  let startMs = 0;
+  for (const round of rounds) {
+    const durationMs = Math.round((round.transactions / round.rate) * 1000);
+    scenarios[`${round.op}_${round.rate}tps`] = {
+      executor: 'constant-arrival-rate',
+      exec: execFor(round.op),
+      rate: round.rate,
+      timeUnit: '1s',
+      duration: `${durationMs}ms`,
+      preAllocatedVUs: round.rate,
+      maxVUs: round.rate * 4,
+      startTime: `${startMs}ms`,
+      gracefulStop: `${graceSeconds}s`,
+      tags: { rate: String(round.rate) },
+    };
+    startMs += durationMs + graceSeconds * 1000;
+  }
+  return scenarios;
+}
