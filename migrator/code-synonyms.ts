@@ -1,0 +1,29 @@
+/**
+ * C3: codes of a required binding written with the wrong case or a common synonym. Case-insensitive matches against
+ * the schema's code list need no table; the table holds only true synonyms, per element (`Type.element`) or, for
+ * elements that mean the same everywhere, per element name.
+ */
+
+const SYNONYMS: Record<string, Readonly<Record<string, string>>> = {
+  gender: { m: 'male', man: 'male', f: 'female', w: 'female', woman: 'female', o: 'other', u: 'unknown', unk: 'unknown' },
+  'Observation.status': { finalized: 'final', finalised: 'final', prelim: 'preliminary', canceled: 'cancelled' },
+  'DiagnosticReport.status': { finalized: 'final', finalised: 'final', prelim: 'preliminary', canceled: 'cancelled' },
+  'Encounter.status': { completed: 'finished', canceled: 'cancelled', 'in progress': 'in-progress' },
+  'MedicationRequest.status': { canceled: 'cancelled' },
+  'Immunization.status': { done: 'completed', complete: 'completed' },
+  'Procedure.status': { done: 'completed', complete: 'completed', 'in progress': 'in-progress' },
+};
+
+/** The canonical code for `value`, or undefined when there is no unambiguous one. */
+export function canonicalCode(
+  ownerType: string,
+  element: string,
+  value: string,
+  codes: readonly string[],
+): string | undefined {
+  const lower = value.toLowerCase();
+  const caseMatches = codes.filter((code) => code.toLowerCase() === lower);
+  if (caseMatches.length === 1) return caseMatches[0];
+  const synonym = SYNONYMS[`${ownerType}.${element}`]?.[lower] ?? SYNONYMS[element]?.[lower];
+  return synonym !== undefined && codes.includes(synonym) ? synonym : undefined;
+}

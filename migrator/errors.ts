@@ -1,0 +1,110 @@
+/** One Error subclass per failure class of the migrator, each with a stable `code`, the `cause` and context. */
+
+export type MigratorErrorCode =
+  | 'LEDGER_UNAVAILABLE'
+  | 'SCHEMA_COMPILE_FAILED'
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_READ_FAILED'
+  | 'CHECKPOINT_MISMATCH'
+  | 'CHECKPOINT_EXISTS'
+  | 'CHECKPOINT_INVALID'
+  | 'LEDGER_BATCH_FAILED'
+  | 'FHIR_SERVER_FAILED';
+
+export abstract class MigratorError extends Error {
+  abstract readonly code: MigratorErrorCode;
+}
+
+export class LedgerUnavailableError extends MigratorError {
+  readonly code = 'LEDGER_UNAVAILABLE';
+  override readonly name = 'LedgerUnavailableError';
+}
+
+export class SchemaCompileError extends MigratorError {
+  readonly code = 'SCHEMA_COMPILE_FAILED';
+  override readonly name = 'SchemaCompileError';
+}
+
+export class InputNotFoundError extends MigratorError {
+  readonly code = 'INPUT_NOT_FOUND';
+  override readonly name = 'InputNotFoundError';
+  constructor(
+    readonly input: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class InputReadError extends MigratorError {
+  readonly code = 'INPUT_READ_FAILED';
+  override readonly name = 'InputReadError';
+  constructor(
+    readonly input: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** `--resume` against inputs or options other than the checkpoint's. */
+export class CheckpointMismatchError extends MigratorError {
+  readonly code = 'CHECKPOINT_MISMATCH';
+  override readonly name = 'CheckpointMismatchError';
+  constructor(
+    readonly checkpointFile: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A checkpoint is there but `--resume` was not given: starting over would silently discard it. */
+export class CheckpointExistsError extends MigratorError {
+  readonly code = 'CHECKPOINT_EXISTS';
+  override readonly name = 'CheckpointExistsError';
+  constructor(readonly checkpointFile: string) {
+    super(
+      `checkpoint ${checkpointFile} already exists; pass --resume to continue that migration, or delete the file to start over`,
+    );
+  }
+}
+
+export class CheckpointInvalidError extends MigratorError {
+  readonly code = 'CHECKPOINT_INVALID';
+  override readonly name = 'CheckpointInvalidError';
+  constructor(
+    readonly checkpointFile: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A batch the ledger refused for good (contract or validation error), or retries ran out. */
+export class LedgerBatchError extends MigratorError {
+  readonly code = 'LEDGER_BATCH_FAILED';
+  override readonly name = 'LedgerBatchError';
+  constructor(
+    message: string,
+    readonly batch: { firstOrdinal: number; lastOrdinal: number; size: number; attempts: number },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class FhirServerError extends MigratorError {
+  readonly code = 'FHIR_SERVER_FAILED';
+  override readonly name = 'FhirServerError';
+  constructor(
+    readonly url: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

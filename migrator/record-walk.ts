@@ -1,0 +1,213 @@
+/**
+ * One typed walk over a parsed record: cleans every value (C1–C6) and then checks the cleaned value for what the
+ * schema cannot express (real calendar dates R8, date formats, reference syntax R7). The FHIR type of each element
+ * comes from the schema index, so the walk knows a `date` from a `string` without a hand-written field list.
+ */
+import { FixCode, RejectCode } from '../common/migration-codes.js';
+import { canonicalCode } from './code-synonyms.js';
+import {
+  DATE_KINDS,
+  EXPECTED_FORMAT,
+  calendarProblem,
+  isFhirDateFormat,
+  rewriteDate,
+  type DateKind,
+  type DateRewriteOptions,
+} from './fhir-dates.js';
+import { EXPECTED_REFERENCE, isWellFormedReference } from './fhir-references.js';
+import type { ElementType, FhirTypeIndex } from './fhir-types.js';
+import type { Fix, Issue } from './issues.js';
+
+const DROP = Symbol('drop');
+type Cleaned = unknown;
+
+export interface WalkContext {
+  readonly index: FhirTypeIndex;
+  readonly options: DateRewriteOptions;
+  /** `input.ndjson:1043`, for messages. */
+  readonly where: string;
+  readonly fixes: Fix[];
+  readonly issues: Issue[];
+}
+
+const isResourceType = (ctx: WalkContext) => (name: string) => ctx.index.isResourceType(name);
+
+/** Cleans and checks a resource in place of a copy; returns the cleaned resource. */
+export function walkResource(resource: Record<string, unknown>, ctx: WalkContext): Record<string, unknown> {
+  const type = resource.resourceType as string;
+  const cleaned = walkObject(resource, type, type, ctx);
+  return cleaned === DROP ? { resourceType: type } : (cleaned as Record<string, unknown>);
+}
+
+function walkObject(
+  value: Record<string, unknown>,
+  typeName: string,
+  path: string,
+  ctx: WalkContext,
+): Record<string, unknown> | typeof DROP {
+  // A contained resource's type is its own resourceType, not the schema's catch-all ResourceList.
+  const ownType =
+    typeName === 'ResourceList' && ctx.index.isResourceType(value.resourceType) ? value.resourceType : typeName;
+  const out: Record<string, unknown> = {};
+  let kept = 0;
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (key === 'resourceType') {
+      out[key] = child;
+      continue;
+    }
+    const element = key.startsWith('_')
+      ? { typeName: 'Element', isArray: Array.isArray(child) }
+      : ctx.index.element(ownType, key);
+    const cleaned = walkValue(child, element, ownType, key, `${path}.${key}`, ctx);
+    if (cleaned !== DROP) {
+      out[key] = cleaned;
+      kept += 1;
+    }
+  }
+  if (kept === 0 && out.resourceType === undefined) {
+    ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: {} });
+    return DROP;
+  }
+  if (ownType === 'Reference') checkReference(out, path, ctx);
+  return out;
+}
+
+function walkValue(
+  value: unknown,
+  element: ElementType | undefined,
+  ownerType: string,
+  name: string,
+  path: string,
+  ctx: WalkContext,
+): Cleaned | typeof DROP {
+  if (value === null) {
+    ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: null });
+    return DROP;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    value.forEach((item: unknown, i) => {
+      const cleaned = walkValue(item, element, ownerType, name, `${path}[${i}]`, ctx);
+      if (cleaned !== DROP) out.push(cleaned);
+    });
+    if (out.length === 0) {
+      ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: [] });
+      return DROP;
+    }
+    return out;
+  }
+  if (typeof value === 'string') return walkString(value, element, ownerType, name, path, ctx);
+  if (typeof value === 'object') {
+    return walkObject(value as Record<string, unknown>, element?.typeName ?? 'Element', path, ctx);
+  }
+  return value;
+}
+
+// Control characters other than tab, line feed and carriage return; C1 controls too.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const NOT_PRINTABLE_ASCII = /[^\u0020-\u007E]/;
+
+function walkString(
+  original: string,
+  element: ElementType | undefined,
+  ownerType: string,
+  name: string,
+  path: string,
+  ctx: WalkContext,
+): Cleaned | typeof DROP {
+  if (original === '') {
+    ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: '' });
+    return DROP;
+  }
+  let value = original;
+  if (NOT_PRINTABLE_ASCII.test(value)) {
+    const normalised = value.normalize('NFC').replace(CONTROL_CHARACTERS, '');
+    if (normalised !== value) {
+      ctx.fixes.push({ code: FixCode.C6_UNICODE, path, before: value, after: normalised });
+      value = normalised;
+    }
+  }
+  const trimmed = value.trim();
+  if (trimmed !== value) {
+    ctx.fixes.push({ code: FixCode.C1_TRIM, path, before: value, after: trimmed });
+    if (trimmed === '') return DROP;
+    value = trimmed;
+  }
+  if (element === undefined) return value;
+  const typeName = element.typeName;
+  if (element.codes !== undefined) {
+    if (element.codes.includes(value)) return value;
+    const canonical = canonicalCode(ownerType, name, value, element.codes);
+    if (canonical === undefined) return value;
+    ctx.fixes.push({ code: FixCode.C3_CANONICAL_CODE, path, before: value, after: canonical });
+    return canonical;
+  }
+  if (DATE_KINDS.has(typeName)) return cleanDate(value, typeName as DateKind, name, path, ctx);
+  const kind = ctx.index.primitiveKind(typeName);
+  if (kind === 'boolean' || kind === 'number') {
+    const typed = kind === 'boolean' ? parseBoolean(value) : parseNumber(value, typeName);
+    if (typed === undefined) return value;
+    ctx.fixes.push({ code: FixCode.C5_TYPED_PRIMITIVE, path, before: value, after: typed });
+    return typed;
+  }
+  return value;
+}
+
+function parseBoolean(value: string): boolean | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return undefined;
+}
+
+const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['integer', 'positiveInt', 'unsignedInt']);
+
+function parseNumber(value: string, typeName: string): number | undefined {
+  if (!DECIMAL.test(value)) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number)) return undefined;
+  if (INTEGER_TYPES.has(typeName) && !Number.isInteger(number)) return undefined;
+  return number;
+}
+
+function cleanDate(value: string, kind: DateKind, name: string, path: string, ctx: WalkContext): string {
+  let current = value;
+  if (!isFhirDateFormat(current, kind)) {
+    const rewrite = rewriteDate(current, kind, ctx.options);
+    if (rewrite.kind !== 'rewritten') {
+      const hint = rewrite.kind === 'ambiguous' ? '; day and month order is ambiguous, pass --date-order dmy|mdy' : '';
+      ctx.issues.push({
+        reason: RejectCode.R4_SCHEMA,
+        path,
+        type: 'value',
+        message: `${name} ${JSON.stringify(value)} at ${path} (${ctx.where}) is not a FHIR ${kind} (${EXPECTED_FORMAT[kind]})${hint}`,
+      });
+      return current;
+    }
+    ctx.fixes.push({ code: FixCode.C4_DATE_FORMAT, path, before: current, after: rewrite.value });
+    current = rewrite.value;
+  }
+  const problem = calendarProblem(current);
+  if (problem !== undefined) {
+    ctx.issues.push({
+      reason: RejectCode.R8_IMPOSSIBLE_DATE,
+      path,
+      type: 'value',
+      message: `${name} ${JSON.stringify(current)} at ${path} (${ctx.where}) is not a real calendar date (${problem})`,
+    });
+  }
+  return current;
+}
+
+function checkReference(reference: Record<string, unknown>, path: string, ctx: WalkContext): void {
+  const value = reference.reference;
+  if (typeof value !== 'string' || isWellFormedReference(value, isResourceType(ctx))) return;
+  ctx.issues.push({
+    reason: RejectCode.R7_REFERENCE,
+    path: `${path}.reference`,
+    type: 'value',
+    message: `reference ${JSON.stringify(value)} at ${path}.reference (${ctx.where}) is not a FHIR reference (${EXPECTED_REFERENCE})`,
+  });
+}
