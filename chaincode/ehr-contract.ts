@@ -1,0 +1,316 @@
+/**
+ * The EHR contract: one method per transaction of common/ehr-contract.ts, each returning canonical JSON so the
+ * endorsing peers' responses are byte-identical. fabric-contract-api turns every public method of this class's
+ * own prototype into a transaction (helpers live outside the class, so none leaks in) and passes every argument
+ * as a string.
+ */
+import { Contract } from 'fabric-contract-api';
+import { canonicalJson, contentHash } from '../common/canonical-json.js';
+import {
+  ChaincodeErrorCode,
+  MAX_BATCH_ITEMS,
+  Tx,
+  type BatchItemResult,
+  type BatchResult,
+  type Page,
+  type StoredRecord,
+} from '../common/ehr-contract.js';
+import type { FhirResource } from '../common/fhir-resource.js';
+import { authorize, requireCompartment } from './access.js';
+import { parseAddresses } from './address.js';
+import {
+  decodeBookmark,
+  encodeBookmark,
+  parseJsonArgument,
+  parsePageSize,
+  parseResourceArgument,
+  parseVersionArgument,
+  requireId,
+  requireResourceType,
+  resourceProblem,
+  type KeyedResource,
+} from './arguments.js';
+import { ChaincodeError } from './chaincode-error.js';
+import { patientIdOf } from './compartment.js';
+import type { EhrContext } from './context.js';
+import { deidentify } from './deidentify.js';
+import { CODE_INDEX, isIndexableAttribute, PATIENT_INDEX, recordStateKey, typeRange } from './keys.js';
+import { partialCompositeKeyPage, rangePage } from './ledger-iteration.js';
+import { nextVersionId, RecordStore, stampRecord } from './record-store.js';
+import { timestampToIso } from './tx-timestamp.js';
+
+export const CONTRACT_NAME = 'ehr';
+
+export class EhrContract extends Contract {
+  constructor() {
+    super(CONTRACT_NAME);
+  }
+
+  async CreateRecords(ctx: EhrContext, batchJson: string): Promise<string> {
+    authorize(ctx.clientIdentity, Tx.CreateRecords);
+    const batch = parseJsonArgument(batchJson, 'batch');
+    if (!Array.isArray(batch)) {
+      throw new ChaincodeError(
+        ChaincodeErrorCode.INVALID_ARGUMENT,
+        'batch: expected a JSON array of resources',
+      );
+    }
+    if (batch.length > MAX_BATCH_ITEMS) {
+      throw new ChaincodeError(
+        ChaincodeErrorCode.BATCH_TOO_LARGE,
+        `batch has ${batch.length} items; at most ${MAX_BATCH_ITEMS} per CreateRecords call`,
+      );
+    }
+    return canonicalJson(await createRecords(ctx, batch));
+  }
+
+  async CreateRecord(ctx: EhrContext, resourceJson: string): Promise<string> {
+    authorize(ctx.clientIdentity, Tx.CreateRecord);
+    const resource = parseResourceArgument(resourceJson, 'resource');
+    const store = new RecordStore(ctx.stub);
+    const existing = await store.read(resource.resourceType, resource.id);
+    if (existing !== undefined) {
+      if (existing.hash === contentHash(resource)) return canonicalJson(existing);
+      throw new ChaincodeError(
+        ChaincodeErrorCode.ALREADY_EXISTS,
+        `${keyOf(resource)} already exists (version ${versionOf(existing)}) with different content; use UpdateRecord`,
+      );
+    }
+    const record = stampRecord(resource, '1', timestampToIso(ctx.stub.getTxTimestamp()));
+    await store.write(undefined, record);
+    return canonicalJson(record);
+  }
+
+  async ReadRecord(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
+    const caller = authorize(ctx.clientIdentity, Tx.ReadRecord);
+    const record = await readExisting(ctx, resourceType, id);
+    requireCompartment(caller, patientIdOf(record.resource), recordStateKey(resourceType, id));
+    return canonicalJson(record);
+  }
+
+  async UpdateRecord(ctx: EhrContext, resourceJson: string, expectedVersion: string): Promise<string> {
+    authorize(ctx.clientIdentity, Tx.UpdateRecord);
+    const resource = parseResourceArgument(resourceJson, 'resource');
+    const expected = parseVersionArgument(expectedVersion, 'expectedVersion');
+    const current = await readExisting(ctx, resource.resourceType, resource.id);
+    return canonicalJson(await writeNewVersion(ctx, current, resource, expected));
+  }
+
+  async GetRecordHistory(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
+    const caller = authorize(ctx.clientIdentity, Tx.GetRecordHistory);
+    const current = await readExisting(ctx, resourceType, id);
+    // A patient sees the whole history of a record that is in their compartment now.
+    requireCompartment(caller, patientIdOf(current.resource), recordStateKey(resourceType, id));
+    return canonicalJson(await new RecordStore(ctx.stub).history(resourceType, id));
+  }
+
+  async ListPatientRecords(
+    ctx: EhrContext,
+    patientId: string,
+    resourceType: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    const caller = authorize(ctx.clientIdentity, Tx.ListPatientRecords);
+    requireId(patientId, 'patientId');
+    if (resourceType !== '') requireResourceType(resourceType, 'resourceType');
+    requireCompartment(caller, patientId, `Patient/${patientId}`);
+    const attributes = resourceType === '' ? [patientId] : [patientId, resourceType];
+    const page = await partialCompositeKeyPage(
+      ctx.stub,
+      PATIENT_INDEX,
+      attributes,
+      parsePageSize(pageSize),
+      decodeBookmark(bookmark),
+    );
+    const store = new RecordStore(ctx.stub);
+    const items: StoredRecord[] = [];
+    for (const entry of page.entries) {
+      const record = await store.readKey(Buffer.from(entry.value).toString('utf8'));
+      if (record !== undefined) items.push(record);
+    }
+    const result: Page<StoredRecord> = { items, bookmark: encodeBookmark(page.bookmark) };
+    return canonicalJson(result);
+  }
+
+  async UpdatePatientAddress(ctx: EhrContext, patientId: string, addressJson: string): Promise<string> {
+    const caller = authorize(ctx.clientIdentity, Tx.UpdatePatientAddress);
+    requireId(patientId, 'patientId');
+    requireCompartment(caller, patientId, `Patient/${patientId}`);
+    const addresses = parseAddresses(parseJsonArgument(addressJson, 'address'));
+    const current = await readExisting(ctx, 'Patient', patientId);
+    const updated: FhirResource = { ...current.resource, address: addresses };
+    // FHIR JSON has no empty arrays: an empty list removes the element.
+    if (addresses.length === 0) delete updated.address;
+    return canonicalJson(await writeNewVersion(ctx, current, updated, versionOf(current)));
+  }
+
+  async ResearchQuery(
+    ctx: EhrContext,
+    resourceType: string,
+    code: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    authorize(ctx.clientIdentity, Tx.ResearchQuery);
+    requireResourceType(resourceType, 'resourceType');
+    if (code !== '' && (!isIndexableAttribute(code) || code.length > 256)) {
+      throw new ChaincodeError(
+        ChaincodeErrorCode.INVALID_ARGUMENT,
+        `code ${JSON.stringify(code.slice(0, 80))} is not a code (1-256 characters, no U+0000)`,
+      );
+    }
+    const size = parsePageSize(pageSize);
+    const start = decodeBookmark(bookmark);
+    const store = new RecordStore(ctx.stub);
+    const records: StoredRecord[] = [];
+    let nextBookmark: string;
+    if (code === '') {
+      const page = await rangePage(ctx.stub, typeRange(resourceType), size, start);
+      for (const entry of page.entries)
+        records.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as StoredRecord);
+      nextBookmark = page.bookmark;
+    } else {
+      const page = await partialCompositeKeyPage(ctx.stub, CODE_INDEX, [resourceType, code], size, start);
+      for (const entry of page.entries) {
+        const record = await store.readKey(Buffer.from(entry.value).toString('utf8'));
+        if (record !== undefined) records.push(record);
+      }
+      nextBookmark = page.bookmark;
+    }
+    const result: Page<FhirResource> = {
+      items: records.map((record) => deidentify(record.resource)),
+      bookmark: encodeBookmark(nextBookmark),
+    };
+    return canonicalJson(result);
+  }
+}
+
+async function createRecords(ctx: EhrContext, batch: unknown[]): Promise<BatchResult> {
+  const store = new RecordStore(ctx.stub);
+  const lastUpdated = timestampToIso(ctx.stub.getTxTimestamp());
+  const keys = new Set<string>();
+  for (const item of batch) if (resourceProblem(item) === undefined) keys.add(keyOf(item as KeyedResource));
+  // One read per distinct key, issued together: 1000 sequential round trips to the peer would dominate the call.
+  const committed = new Map<string, StoredRecord | undefined>();
+  await Promise.all([...keys].map(async (key) => committed.set(key, await store.readKey(key))));
+
+  // Fabric does not show a transaction its own writes, so records created earlier in this batch are tracked here.
+  const createdHere = new Map<string, StoredRecord>();
+  const items: BatchItemResult[] = [];
+  const counts: BatchResult['counts'] = { created: 0, unchanged: 0, conflict: 0, invalid: 0 };
+  for (const [index, item] of batch.entries()) {
+    const result = await createOne(
+      store,
+      item,
+      index,
+      lastUpdated,
+      (key) => createdHere.get(key) ?? committed.get(key),
+    );
+    if (result.outcome === 'created' && result.record !== undefined)
+      createdHere.set(result.item.key ?? '', result.record);
+    counts[result.item.outcome] += 1;
+    items.push(result.item);
+  }
+  return { items, counts };
+}
+
+async function createOne(
+  store: RecordStore,
+  item: unknown,
+  index: number,
+  lastUpdated: string,
+  existingFor: (key: string) => StoredRecord | undefined,
+): Promise<{ outcome: BatchItemResult['outcome']; item: BatchItemResult; record?: StoredRecord }> {
+  const problem = resourceProblem(item);
+  if (problem !== undefined) {
+    const partialKey = keyIfPresent(item);
+    const invalid: BatchItemResult = {
+      index,
+      outcome: 'invalid',
+      code: ChaincodeErrorCode.INVALID_RESOURCE,
+      reason: problem,
+      ...(partialKey === undefined ? {} : { key: partialKey }),
+    };
+    return { outcome: 'invalid', item: invalid };
+  }
+  const resource = item as KeyedResource;
+  const key = keyOf(resource);
+  const hash = contentHash(resource);
+  const existing = existingFor(key);
+  if (existing !== undefined) {
+    const versionId = versionOf(existing);
+    if (existing.hash === hash) {
+      return { outcome: 'unchanged', item: { index, key, outcome: 'unchanged', versionId, hash } };
+    }
+    const conflict: BatchItemResult = {
+      index,
+      key,
+      outcome: 'conflict',
+      versionId,
+      hash: existing.hash,
+      code: ChaincodeErrorCode.ALREADY_EXISTS,
+      reason: `${key} already exists (version ${versionId}) with different content`,
+    };
+    return { outcome: 'conflict', item: conflict };
+  }
+  const record = stampRecord(resource, '1', lastUpdated);
+  await store.write(undefined, record);
+  return {
+    outcome: 'created',
+    item: { index, key, outcome: 'created', versionId: '1', hash: record.hash },
+    record,
+  };
+}
+
+async function readExisting(ctx: EhrContext, resourceType: string, id: string): Promise<StoredRecord> {
+  requireResourceType(resourceType, 'resourceType');
+  requireId(id, 'id');
+  const record = await new RecordStore(ctx.stub).read(resourceType, id);
+  if (record === undefined) {
+    throw new ChaincodeError(
+      ChaincodeErrorCode.NOT_FOUND,
+      `${recordStateKey(resourceType, id)} does not exist`,
+    );
+  }
+  return record;
+}
+
+/**
+ * Same content as stored → the stored record, no write (so a retried update that already committed succeeds);
+ * otherwise the caller's version must be the current one.
+ */
+async function writeNewVersion(
+  ctx: EhrContext,
+  current: StoredRecord,
+  resource: FhirResource,
+  expectedVersion: string,
+): Promise<StoredRecord> {
+  if (contentHash(resource) === current.hash) return current;
+  const currentVersion = versionOf(current);
+  if (currentVersion !== expectedVersion) {
+    throw new ChaincodeError(
+      ChaincodeErrorCode.VERSION_CONFLICT,
+      `${keyOf(current.resource)} is at version ${currentVersion}, not the expected ${expectedVersion}; read it again`,
+    );
+  }
+  const next = stampRecord(resource, nextVersionId(current), timestampToIso(ctx.stub.getTxTimestamp()));
+  await new RecordStore(ctx.stub).write(current, next);
+  return next;
+}
+
+function keyOf(resource: FhirResource): string {
+  return recordStateKey(resource.resourceType, resource.id ?? '');
+}
+
+function keyIfPresent(item: unknown): string | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const { resourceType, id } = item as Record<string, unknown>;
+  return typeof resourceType === 'string' && typeof id === 'string'
+    ? recordStateKey(resourceType, id)
+    : undefined;
+}
+
+function versionOf(record: StoredRecord): string {
+  return record.resource.meta?.versionId ?? '';
+}
