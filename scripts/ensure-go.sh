@@ -32,9 +32,11 @@ fi
 # Any go since 1.17 can download the official toolchain as a module from the proxy; its bin/ holds the go we want.
 toolchain_dir=$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-$want.linux-amd64" |
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-if [ -z "$toolchain_dir" ] || [ ! -x "$toolchain_dir/bin/go" ]; then
+if [ -z "$toolchain_dir" ] || [ ! -f "$toolchain_dir/bin/go" ]; then
   echo "ensure-go: could not fetch $want from the Go module proxy" >&2
   exit 1
 fi
+# Module zips do not keep executable bits; the go command itself restores them the same way when it switches toolchains.
+chmod +x "$toolchain_dir"/bin/* "$toolchain_dir"/pkg/tool/*/*
 echo "ensure-go: using $("$toolchain_dir/bin/go" version) from the module cache" >&2
 echo "$toolchain_dir/bin"
