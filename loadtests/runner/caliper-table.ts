@@ -1,0 +1,71 @@
+/**
+ * Paper 002 Table 3 (Hyperledger Caliper on Fabric): per op and send rate, the throughput, latency and how many of
+ * the transactions succeeded, measured from this run's requests, beside the figures the paper printed.
+ */
+import type { RequestSample } from './observations.js';
+import { extent, mean } from './statistics.js';
+
+/** Figures as printed in paper 002, Table 3; only open has latency and success counts there. */
+export const PAPER_002_TABLE_3: Record<
+  string,
+  Record<number, { throughputTps: number; avgLatencyS?: number }>
+> = {
+  open: {
+    50: { throughputTps: 50, avgLatencyS: 0.2 },
+    150: { throughputTps: 135, avgLatencyS: 0.3 },
+    250: { throughputTps: 185, avgLatencyS: 0.5 },
+  },
+  query: { 50: { throughputTps: 66 }, 150: { throughputTps: 77 }, 250: { throughputTps: 87 } },
+  transfer: { 50: { throughputTps: 45 }, 150: { throughputTps: 61 }, 250: { throughputTps: 92 } },
+};
+export const PAPER_002_OPEN_SUCCEEDED = '946 of 1000';
+
+export interface CaliperRow {
+  op: string;
+  sendRateTps: number;
+  sent: number;
+  succeeded: number;
+  throughputTps: number;
+  avgLatencyS: number;
+  maxLatencyS: number;
+  paperThroughputTps: number | undefined;
+  paperAvgLatencyS: number | undefined;
+}
+
+export const CALIPER_OPS = ['open', 'query', 'transfer'] as const;
+
+export function caliperRows(requests: readonly RequestSample[]): CaliperRow[] {
+  const groups = new Map<string, RequestSample[]>();
+  for (const request of requests) {
+    if (request.rate === undefined || !(CALIPER_OPS as readonly string[]).includes(request.op)) continue;
+    const key = `${request.op}@${request.rate}`;
+    const list = groups.get(key) ?? [];
+    list.push(request);
+    groups.set(key, list);
+  }
+  const rows: CaliperRow[] = [];
+  for (const [key, list] of groups) {
+    const [op = '', rateText = ''] = key.split('@');
+    const sendRateTps = Number(rateText);
+    const succeeded = list.filter((r) => r.ok);
+    // Samples are stamped at the response; the window opens at the first request's start.
+    const firstStart = extent(list.map((r) => r.timeMs - r.durationMs)).min;
+    const lastEnd = extent(list.map((r) => r.timeMs)).max;
+    const windowS = Math.max((lastEnd - firstStart) / 1000, 1e-3);
+    const durations = list.map((r) => r.durationMs);
+    const paper = PAPER_002_TABLE_3[op]?.[sendRateTps];
+    rows.push({
+      op,
+      sendRateTps,
+      sent: list.length,
+      succeeded: succeeded.length,
+      throughputTps: succeeded.length / windowS,
+      avgLatencyS: mean(durations) / 1000,
+      maxLatencyS: extent(durations).max / 1000,
+      paperThroughputTps: paper?.throughputTps,
+      paperAvgLatencyS: paper?.avgLatencyS,
+    });
+  }
+  const opOrder = (op: string): number => (CALIPER_OPS as readonly string[]).indexOf(op);
+  return rows.sort((a, b) => opOrder(a.op) - opOrder(b.op) || a.sendRateTps - b.sendRateTps);
+}

@@ -1,0 +1,143 @@
+/**
+ * `fhirledger load <scenario>`: runs a k6 scenario against the FHIR gateway and writes
+ * results/<date>-<scenario>/ (summary.json, points.json.gz, dashboard.html, report.md, timeline.svg, run.json).
+ * Exit 0 when every SLO held and every acknowledged create is readable; 1 when k6 crossed a threshold (k6's 99),
+ * k6 failed otherwise, or acknowledged records are missing; 2 for usage errors.
+ */
+import pino from 'pino';
+import { checkK6, ensureK6 } from '../../toolchain/k6.js';
+import type { CommandRunner } from '../../cli/command.js';
+import {
+  ExitCode,
+  helpText,
+  intFlag,
+  numberFlag,
+  parseCommandArgs,
+  stringFlag,
+  UsageError,
+  type CommandSpec,
+} from '../../common/cli-args.js';
+import { runLoad, type LoadRunOptions } from './load-run.js';
+import { isScenario, SCENARIOS } from './scenario-scripts.js';
+
+const SPEC: CommandSpec = {
+  usage: `fhirledger load <${SCENARIOS.join('|')}> [options]`,
+  summary:
+    'Runs a k6 load scenario against the FHIR gateway and writes a results folder with a Gatling-style report. ' +
+    'Credentials come from LOAD_USERNAME (may contain {n}, default provider{n}) and LOAD_PASSWORD.',
+  positionals: true,
+  flags: {
+    'base-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: 'gateway root (default $BASE_URL or http://127.0.0.1:8080)',
+    },
+    out: {
+      type: 'string',
+      valueName: 'DIR',
+      default: 'results',
+      description: 'results root (default results)',
+    },
+    'think-time': { type: 'string', valueName: 'S', description: "seconds between a VU's steps (default 1)" },
+    'vus-max': {
+      type: 'string',
+      valueName: 'N',
+      description: 'peak VUs of ramp/stress/spike (default 2000)',
+    },
+    duration: {
+      type: 'string',
+      valueName: 'D',
+      description: 'smoke/soak length, a k6 duration (default 30s / 30m)',
+    },
+    'payload-file': {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'NDJSON of Patients to post instead of the builder',
+    },
+    users: {
+      type: 'string',
+      valueName: 'N',
+      description: 'seeded users the VUs spread over ({n} = 1..N, default 1)',
+    },
+    'verify-concurrency': {
+      type: 'string',
+      valueName: 'N',
+      default: '16',
+      description: 'parallel reads of the nothing-lost check (default 16)',
+    },
+    'skip-verify': { type: 'boolean', description: 'do not check that acknowledged creates are readable' },
+  },
+};
+
+const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LoadRunOptions | 'help' {
+  const args = parseCommandArgs(SPEC, argv);
+  if (args.help) return 'help';
+  const [scenario, ...rest] = args.positionals;
+  if (scenario === undefined)
+    throw new UsageError(`missing scenario; expected one of ${SCENARIOS.join(', ')}`);
+  if (!isScenario(scenario))
+    throw new UsageError(`unknown scenario "${scenario}"; expected one of ${SCENARIOS.join(', ')}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the scenario`);
+  const baseUrl = (stringFlag(args.values, 'base-url') ?? env.BASE_URL ?? 'http://127.0.0.1:8080').replace(
+    /\/+$/,
+    '',
+  );
+  if (!/^https?:\/\/[^/]+/.test(baseUrl))
+    throw new UsageError(`--base-url "${baseUrl}" is not an http(s) URL`);
+  const duration = stringFlag(args.values, 'duration');
+  if (duration !== undefined && !K6_DURATION.test(duration)) {
+    throw new UsageError(`--duration "${duration}" is not a k6 duration such as 30s, 5m or 1h30m`);
+  }
+  const password = env.LOAD_PASSWORD ?? '';
+  if (password === '')
+    throw new UsageError('LOAD_PASSWORD is not set; the VUs and the nothing-lost check must log in');
+  const optional = <T>(name: string, read: () => T): T | undefined =>
+    args.values[name] === undefined ? undefined : read();
+  return {
+    scenario,
+    baseUrl,
+    resultsRoot: stringFlag(args.values, 'out') ?? 'results',
+    username: env.LOAD_USERNAME ?? 'provider{n}',
+    password,
+    thinkTimeSeconds: optional('think-time', () => numberFlag(args.values, 'think-time', 0, 3600)),
+    vusMax: optional('vus-max', () => intFlag(args.values, 'vus-max', 1, 100_000)),
+    duration,
+    payloadFile: stringFlag(args.values, 'payload-file'),
+    userCount: optional('users', () => intFlag(args.values, 'users', 1, 1_000_000)),
+    verify: args.values['skip-verify'] !== true,
+    verifyConcurrency: intFlag(args.values, 'verify-concurrency', 1, 256),
+    extraEnv: {},
+  };
+}
+
+export const run: CommandRunner = async (argv) => {
+  const logger = pino({ name: 'fhirledger-load' }, pino.destination(2));
+  let options: LoadRunOptions | 'help';
+  try {
+    options = parseLoadOptions(argv, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    process.stdout.write(helpText(SPEC));
+    return ExitCode.OK;
+  }
+  logger.info({ config: { ...options, password: '***' } }, 'load run configured');
+  const k6Binary = await ensureK6({ log: (text) => logger.info(text) });
+  const k6Version = await checkK6(k6Binary, process.env, 'k6');
+  const outcome = await runLoad(options, {
+    k6Binary,
+    k6Version,
+    stdout: process.stdout,
+    log: process.stderr,
+  });
+  if (outcome.exitCode !== 0)
+    logger.error({ failures: outcome.failures, runFolder: outcome.runFolder }, 'load run failed');
+  return outcome.exitCode === 0 ? ExitCode.OK : ExitCode.FAILURE;
+};

@@ -1,0 +1,184 @@
+/**
+ * One load run from start to finish: k6 with the dashboard on 127.0.0.1, then the report, then the
+ * acknowledged-create check, then the verdict. The composition root (cli.ts) supplies the k6 binary and streams.
+ */
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { createRunFolder, writeRunJson } from '../../bench/run-folder.js';
+import { verifyAcknowledgedCreates } from './acknowledged-check.js';
+import { freeLoopbackPort } from './free-port.js';
+import { runK6 } from './k6-process.js';
+import { parseK6Summary, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import { readPointsFile } from './points-file.js';
+import { buildReport, operationStats, type AcknowledgedCheck } from './report.js';
+import { scenarioScript, type ScenarioName } from './scenario-scripts.js';
+import { buildTimeline } from './timeline.js';
+import { timelineSvg } from './timeline-svg.js';
+
+export interface LoadRunOptions {
+  scenario: ScenarioName;
+  baseUrl: string;
+  resultsRoot: string;
+  username: string;
+  password: string;
+  thinkTimeSeconds: number | undefined;
+  vusMax: number | undefined;
+  /** Smoke/soak steady-phase length, a k6 duration. */
+  duration: string | undefined;
+  payloadFile: string | undefined;
+  userCount: number | undefined;
+  verify: boolean;
+  verifyConcurrency: number;
+  /** More `__ENV` for the script (e.g. SMOKE_VUS, CALIPER_RATES). */
+  extraEnv: Record<string, string>;
+}
+
+export interface LoadRunIo {
+  k6Binary: string;
+  k6Version: string;
+  /** Results: the run folder, the nothing-lost line, the verdict. */
+  stdout: Writable;
+  /** k6's own output and progress. */
+  log: Writable;
+}
+
+export interface LoadRunOutcome {
+  exitCode: 0 | 1;
+  runFolder: string;
+  k6ExitCode: number;
+  acknowledged: AcknowledgedCheck | undefined;
+  /** Human-readable reasons for a non-zero exit. */
+  failures: string[];
+}
+
+const BUCKET_SECONDS = 5;
+
+function k6Environment(options: LoadRunOptions, runFolder: string, dashboardPort: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.extraEnv,
+    BASE_URL: options.baseUrl,
+    LOAD_USERNAME: options.username,
+    LOAD_PASSWORD: options.password,
+    K6_WEB_DASHBOARD: 'true',
+    // The dashboard serves live metrics without authentication: loopback only, always.
+    K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+    K6_WEB_DASHBOARD_PORT: String(dashboardPort),
+    K6_WEB_DASHBOARD_EXPORT: path.join(runFolder, 'dashboard.html'),
+    K6_WEB_DASHBOARD_PERIOD: process.env.K6_WEB_DASHBOARD_PERIOD ?? '2s',
+    K6_NO_USAGE_REPORT: 'true',
+  };
+  if (options.thinkTimeSeconds !== undefined) env.THINK_TIME = String(options.thinkTimeSeconds);
+  if (options.vusMax !== undefined) env.VUS_MAX = String(options.vusMax);
+  if (options.duration !== undefined) {
+    env.SMOKE_DURATION = options.duration;
+    env.SOAK_DURATION = options.duration;
+  }
+  if (options.payloadFile !== undefined) env.PAYLOAD_FILE = path.resolve(options.payloadFile);
+  if (options.userCount !== undefined) env.LOAD_USER_COUNT = String(options.userCount);
+  return env;
+}
+
+function line(stream: Writable, text: string): void {
+  stream.write(`${text}\n`);
+}
+
+export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<LoadRunOutcome> {
+  const script = scenarioScript(options.scenario);
+  const runFolder = path.resolve(createRunFolder(options.scenario, options.resultsRoot));
+  const startedAt = new Date().toISOString();
+  const summaryFile = path.join(runFolder, 'summary.json');
+  const pointsFile = path.join(runFolder, 'points.json.gz');
+  const dashboardPort = await freeLoopbackPort();
+  line(
+    io.log,
+    `k6 ${options.scenario} → ${options.baseUrl}; dashboard http://127.0.0.1:${dashboardPort}; results ${runFolder}`,
+  );
+
+  const k6ExitCode = await runK6({
+    binary: io.k6Binary,
+    args: ['run', '--quiet', '--summary-export', summaryFile, '--out', `json=${pointsFile}`, script],
+    env: k6Environment(options, runFolder, dashboardPort),
+    cwd: path.dirname(script),
+    log: io.log,
+  });
+
+  const failures: string[] = [];
+  let summary: K6Summary | undefined;
+  if (existsSync(summaryFile)) summary = parseK6Summary(readFileSync(summaryFile, 'utf8'), summaryFile);
+  if (k6ExitCode === 99) {
+    const crossed = summary === undefined ? [] : thresholdOutcomes(summary).filter((t) => t.crossed);
+    failures.push(
+      `SLO breached (k6 exit 99): ${crossed.map((t) => `${t.metric} ${t.expression}`).join(', ') || 'see k6 output'}`,
+    );
+  } else if (k6ExitCode !== 0) {
+    failures.push(
+      `k6 exited ${k6ExitCode} (107 = script error, 108 = aborted, e.g. setup() found the target down)`,
+    );
+  }
+
+  const observations = existsSync(pointsFile)
+    ? await readPointsFile(pointsFile)
+    : { requests: [], vus: [], acknowledged: [] };
+
+  let acknowledged: AcknowledgedCheck | undefined;
+  if (options.verify) {
+    acknowledged = await verifyAcknowledgedCreates({
+      baseUrl: options.baseUrl,
+      username: options.username.replace('{n}', '1'),
+      password: options.password,
+      keys: observations.acknowledged,
+      concurrency: options.verifyConcurrency,
+      timeoutMs: 30_000,
+    });
+    const missing = acknowledged.missing.length;
+    line(
+      io.stdout,
+      `checked ${acknowledged.checked} acknowledged creates: ${acknowledged.onLedger} on ledger, ${missing} missing`,
+    );
+    if (missing > 0)
+      failures.push(
+        `${missing} acknowledged record(s) are not readable, e.g. ${acknowledged.missing.slice(0, 3).join(', ')}`,
+      );
+  }
+
+  if (summary !== undefined) {
+    const timelineFile = 'timeline.svg';
+    const timeline = buildTimeline(observations, BUCKET_SECONDS);
+    writeFileSync(
+      path.join(runFolder, timelineFile),
+      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`),
+    );
+    const report = buildReport({
+      scenario: options.scenario,
+      baseUrl: options.baseUrl,
+      startedAt,
+      k6Version: io.k6Version,
+      k6ExitCode,
+      summary,
+      observations,
+      acknowledged,
+      bucketSeconds: BUCKET_SECONDS,
+      timelineSvg: timelineFile,
+    });
+    writeFileSync(path.join(runFolder, 'report.md'), report);
+  }
+  writeRunJson(
+    runFolder,
+    `load-${options.scenario}`,
+    { ...options, password: '***', k6: io.k6Version, script: path.relative(process.cwd(), script) },
+    {
+      k6ExitCode,
+      operations: operationStats(observations.requests),
+      acknowledged:
+        acknowledged === undefined ? null : { ...acknowledged, missing: acknowledged.missing.slice(0, 100) },
+      failures,
+    },
+  );
+
+  line(io.stdout, `run folder: ${runFolder}`);
+  for (const failure of failures) line(io.stdout, `FAILED: ${failure}`);
+  if (failures.length === 0) line(io.stdout, 'PASSED: every SLO held and nothing acknowledged was lost');
+  return { exitCode: failures.length === 0 ? 0 : 1, runFolder, k6ExitCode, acknowledged, failures };
+}

@@ -1,0 +1,87 @@
+/**
+ * Turns k6's raw JSON output (one JSON object per line) into the few facts the report needs: every HTTP request
+ * (time, duration, op, status, ok), the active-VU samples, and the record keys the gateway acknowledged with a 2xx
+ * create. Pure: it reads lines from any async iterable; the file/gzip edge lives in points-file.ts.
+ */
+
+export interface RequestSample {
+  /** Epoch ms at which k6 stamped the sample (the response's end). */
+  timeMs: number;
+  durationMs: number;
+  op: string;
+  /** The caliper round's send rate, when the scenario tagged one. */
+  rate: string | undefined;
+  status: number;
+  ok: boolean;
+}
+
+export interface LoadObservations {
+  requests: RequestSample[];
+  vus: { timeMs: number; value: number }[];
+  /** `Type/id` of every acknowledged create, in order, without repeats. */
+  acknowledged: string[];
+}
+
+interface PointLine {
+  type?: unknown;
+  metric?: unknown;
+  data?: {
+    time?: unknown;
+    value?: unknown;
+    tags?: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+  };
+}
+
+function tagText(tags: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = tags?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export async function collectObservations(
+  lines: AsyncIterable<string> | Iterable<string>,
+): Promise<LoadObservations> {
+  const requests: RequestSample[] = [];
+  const vus: LoadObservations['vus'] = [];
+  const acknowledged = new Set<string>();
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line === '') continue;
+    let point: PointLine;
+    try {
+      point = JSON.parse(line) as PointLine;
+    } catch (error) {
+      throw new SyntaxError(`k6 JSON output line ${lineNumber} is not JSON: ${line.slice(0, 80)}`, {
+        cause: error,
+      });
+    }
+    if (point.type !== 'Point' || point.data === undefined) continue;
+    const { time, value, tags, metadata } = point.data;
+    if (typeof time !== 'string' || typeof value !== 'number') continue;
+    const timeMs = Date.parse(time);
+    switch (point.metric) {
+      case 'http_req_duration':
+        requests.push({
+          timeMs,
+          durationMs: value,
+          op: tagText(tags, 'op') ?? tagText(tags, 'name') ?? 'untagged',
+          rate: tagText(tags, 'rate'),
+          status: Number(tagText(tags, 'status') ?? '0'),
+          ok: tagText(tags, 'expected_response') === 'true',
+        });
+        break;
+      case 'vus':
+        vus.push({ timeMs, value });
+        break;
+      case 'acknowledged_creates': {
+        const record = metadata?.record;
+        if (typeof record === 'string') acknowledged.add(record);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { requests, vus, acknowledged: [...acknowledged] };
+}
