@@ -1,0 +1,366 @@
+/**
+ * The migration itself: read → pipeline (parse, clean, validate) → dedupe → batch → submit → checkpoint → report.
+ * Everything with side effects arrives through `MigrationDeps`, so tests drive it with an in-memory ledger and
+ * the CLI with the real one.
+ *
+ * Ordering: when a ledger is present the input is read twice. The first pass loads only the record types others
+ * refer to (Organization, Practitioner), the second everything else, so a dependant never reaches the ledger
+ * before the organisation or practitioner it references from the same run. Record ordinals count every record of
+ * every pass, which is what the checkpoint's watermark refers to.
+ *
+ * Resume: records up to the checkpoint's watermark are replayed through the pipeline and the dedupe index (so
+ * duplicates across the crash are still found) but not submitted again; the dead letter and fix log were cut back
+ * to the checkpoint's size and do not get their surviving entries twice.
+ */
+import type { BatchItemResult, EhrLedger } from '../common/ehr-contract.js';
+import { isPlainObject } from '../common/fhir-resource.js';
+import { FixCode, RejectCode } from '../common/migration-codes.js';
+import { BatchSubmitter, type Batch, type BatchItem, type BatchOutcome } from './batch-submitter.js';
+import type { Checkpoint, CheckpointStore } from './checkpoint.js';
+import { DedupeIndex } from './dedupe-index.js';
+import type { MigratorError } from './errors.js';
+import type { ErrorClassifier, RetryPolicy } from './failure-class.js';
+import { toOperationOutcome, type Fix, type Issue } from './issues.js';
+import { applyLastWins, LastWinsSpool } from './last-wins.js';
+import {
+  buildReport,
+  emptyLedgerCounts,
+  MigrationCounters,
+  type LedgerCounts,
+  type MigrationReport,
+  type MigrationStatus,
+} from './migration-report.js';
+import type { OrdinalLog } from './ordinal-log.js';
+import { formatLocation, type RecordLocation } from './record-location.js';
+import type { RecordPipeline, RecordResult } from './record-pipeline.js';
+import type { RecordSource, SourceRecord } from './sources/source-record.js';
+
+/** What the migrator needs from the ledger; the block height is optional because not every ledger can tell. */
+export type MigrationLedger = Pick<EhrLedger, 'createRecords' | 'readRecord' | 'updateRecord'> & {
+  blockHeight?: () => Promise<number>;
+};
+
+export const REFERENCED_FIRST_TYPES: ReadonlySet<string> = new Set(['Organization', 'Practitioner']);
+const REFERENCED_FIRST_TEXT = /"resourceType"\s*:\s*"(Organization|Practitioner)"/;
+
+export interface MigrationSettings {
+  inputs: string[];
+  batchSize: number;
+  maxBatchBytes: number;
+  concurrency: number;
+  onConflict: 'reject' | 'last-wins';
+  retry: RetryPolicy;
+  maxRecordBytes: number;
+}
+
+export interface Logger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+export interface MigrationDeps {
+  source: RecordSource;
+  pipeline: RecordPipeline;
+  /** Undefined for --dry-run: everything happens except submitting. */
+  ledger?: MigrationLedger;
+  deadLetter: OrdinalLog;
+  fixLog: OrdinalLog;
+  checkpoint?: { store: CheckpointStore; fingerprint: string; resumeFrom?: Checkpoint };
+  /** Where last-wins replacements wait until the main passes are committed. */
+  lastWinsSpoolFile?: string;
+  classifier: ErrorClassifier;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Aborted on SIGINT: batches in flight finish, the checkpoint is written, the run stops. */
+  stop: AbortSignal;
+  onProgress?: (recordsSeen: number) => void;
+  log: Logger;
+}
+
+type Pass = 'all' | 'referenced' | 'rest';
+
+export async function runMigration(deps: MigrationDeps, settings: MigrationSettings): Promise<MigrationReport> {
+  return new Migration(deps, settings).run();
+}
+
+class Migration {
+  private readonly counters = new MigrationCounters();
+  private readonly dedupe = new DedupeIndex();
+  private readonly ledgerCounts: LedgerCounts;
+  private readonly submitter: BatchSubmitter | undefined;
+  private readonly replayUpTo: number;
+  private readonly pending: { batch: Batch; outcome?: BatchOutcome }[] = [];
+  private readonly spool: LastWinsSpool | undefined;
+  private current: Batch = { items: [], bytes: 0, lastOrdinal: 0 };
+  private ordinal = 0;
+  private watermark: number;
+  private failure: MigratorError | undefined;
+
+  constructor(
+    private readonly deps: MigrationDeps,
+    private readonly settings: MigrationSettings,
+  ) {
+    const resumeFrom = deps.checkpoint?.resumeFrom;
+    this.replayUpTo = resumeFrom?.watermark ?? 0;
+    this.watermark = this.replayUpTo;
+    this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
+    const ledger = deps.ledger;
+    if (ledger !== undefined) {
+      this.submitter = new BatchSubmitter(
+        {
+          createRecords: (batch) => ledger.createRecords(batch),
+          classifier: deps.classifier,
+          retry: settings.retry,
+          sleep: deps.sleep,
+          onAttemptFailed: (batch, attempt, error, willRetry) => {
+            deps.log.warn(
+              { attempt, willRetry, size: batch.items.length, lastOrdinal: batch.lastOrdinal, err: String(error) },
+              'CreateRecords attempt failed',
+            );
+          },
+        },
+        settings.concurrency,
+      );
+    }
+    if (ledger !== undefined && settings.onConflict === 'last-wins' && deps.lastWinsSpoolFile !== undefined) {
+      this.spool = new LastWinsSpool(deps.lastWinsSpoolFile);
+    }
+  }
+
+  async run(): Promise<MigrationReport> {
+    const startedAtMs = this.deps.now();
+    const heightBefore = await this.height();
+    const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
+    let status: MigrationStatus = 'finished';
+    try {
+      for (const pass of passes) {
+        const complete = await this.readPass(pass);
+        if (!complete) break;
+        // Referenced records must be committed before any dependant is submitted.
+        await this.flushBatch();
+        await this.submitter?.drain();
+        if (this.failure !== undefined) break;
+      }
+      await this.submitter?.drain();
+      if (this.failure !== undefined) status = 'failed';
+      else if (this.deps.stop.aborted) status = 'interrupted';
+      else {
+        this.watermark = Math.max(this.watermark, this.ordinal);
+        if (this.spool !== undefined && this.deps.ledger !== undefined) {
+          const updated = await applyLastWins(this.spool, this.deps.ledger, this.ledgerCounts);
+          this.deps.log.info({ updated }, 'last-wins replacements applied');
+        }
+      }
+    } finally {
+      this.spool?.close();
+    }
+    this.writeCheckpoint(status === 'finished');
+    const heightAfter = await this.height();
+    this.deps.deadLetter.close();
+    this.deps.fixLog.close();
+    return buildReport({
+      status,
+      ...(this.failure === undefined ? {} : { error: { code: this.failure.code, message: this.failure.message } }),
+      dryRun: this.deps.ledger === undefined,
+      inputs: this.settings.inputs,
+      startedAtMs,
+      finishedAtMs: this.deps.now(),
+      counters: this.counters,
+      ledger: this.ledgerCounts,
+      ledgerHeight: {
+        ...(heightBefore === undefined ? {} : { before: heightBefore }),
+        ...(heightAfter === undefined ? {} : { after: heightAfter }),
+      },
+      ...(this.replayUpTo > 0 ? { resumedFrom: this.replayUpTo } : {}),
+      files: {
+        ...(this.deps.deadLetter.file === undefined ? {} : { deadLetter: this.deps.deadLetter.file }),
+        ...(this.deps.fixLog.file === undefined ? {} : { fixLog: this.deps.fixLog.file }),
+        ...(this.deps.checkpoint === undefined ? {} : { checkpoint: this.deps.checkpoint.store.file }),
+      },
+    });
+  }
+
+  private async height(): Promise<number | undefined> {
+    const blockHeight = this.deps.ledger?.blockHeight;
+    if (blockHeight === undefined) return undefined;
+    try {
+      return await blockHeight();
+    } catch (error) {
+      this.deps.log.warn({ err: String(error) }, 'ledger height unavailable');
+      return undefined;
+    }
+  }
+
+  /** Returns false when the run stopped early (interrupt or failed batch). */
+  private async readPass(pass: Pass): Promise<boolean> {
+    for await (const record of this.deps.source()) {
+      if (this.deps.stop.aborted || this.failure !== undefined) return false;
+      this.ordinal += 1;
+      if (pass !== 'all' && this.isReferencedType(record) !== (pass === 'referenced')) continue;
+      this.handle(record);
+      if (this.batchIsFull()) await this.flushBatch();
+      if ((this.ordinal & 1023) === 0) this.deps.onProgress?.(this.ordinal);
+    }
+    this.deps.onProgress?.(this.ordinal);
+    return !this.deps.stop.aborted && this.failure === undefined;
+  }
+
+  private isReferencedType(record: SourceRecord): boolean {
+    if (record.text === undefined) {
+      return isPlainObject(record.value) && REFERENCED_FIRST_TYPES.has(String(record.value.resourceType));
+    }
+    // Cheap test first; only lines that mention the type are parsed to be sure it is the top-level one.
+    if (!REFERENCED_FIRST_TEXT.test(record.text) || record.text.length > this.settings.maxRecordBytes) return false;
+    try {
+      const value: unknown = JSON.parse(record.text);
+      return isPlainObject(value) && REFERENCED_FIRST_TYPES.has(String(value.resourceType));
+    } catch (error) {
+      // Unparseable lines are dealt with (R1) in the second pass.
+      if (error instanceof SyntaxError) return false;
+      throw error;
+    }
+  }
+
+  private handle(record: SourceRecord): void {
+    const ordinal = this.ordinal;
+    const result: RecordResult =
+      record.text === undefined
+        ? this.deps.pipeline.processValue(record.value, record.location)
+        : this.deps.pipeline.processText(record.text, record.location);
+    this.counters.read += 1;
+    if (result.kind === 'rejected') {
+      this.counters.countFixes(result.fixes);
+      this.reject(ordinal, record, result.resourceType, result.reason, result.issues);
+      return;
+    }
+    const verdict = this.dedupe.check(result.key, result.hash);
+    if (verdict === 'duplicate') {
+      const fixes: Fix[] = [...result.fixes, { code: FixCode.C7_EXACT_DUPLICATE, path: result.resourceType }];
+      this.counters.countFixes(fixes);
+      this.counters.countDuplicate(result.resourceType);
+      this.logFixes(ordinal, record.location, result.key, fixes);
+      return;
+    }
+    if (verdict === 'conflict') {
+      const where = formatLocation(record.location);
+      if (this.settings.onConflict === 'reject') {
+        this.counters.countFixes(result.fixes);
+        this.reject(ordinal, record, result.resourceType, RejectCode.R5_CONFLICTING_DUPLICATE, [
+          {
+            reason: RejectCode.R5_CONFLICTING_DUPLICATE,
+            path: result.resourceType,
+            type: 'duplicate',
+            message: `${result.key} (${where}) has the same type and id as an earlier record but different content; --on-conflict reject keeps the first`,
+          },
+        ]);
+        return;
+      }
+      this.dedupe.replace(result.key, result.hash);
+      this.spool?.append(result.key, result.resource);
+    }
+    this.counters.countFixes(result.fixes);
+    this.counters.countAccepted(result.resourceType);
+    if (result.assignedId) this.counters.assignedIds += 1;
+    this.logFixes(ordinal, record.location, result.key, result.fixes);
+    if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
+    const text = record.text ?? JSON.stringify(record.value);
+    const item: BatchItem = { resource: result.resource, key: result.key, ordinal, location: record.location, text };
+    this.current.items.push(item);
+    this.current.bytes += text.length;
+  }
+
+  private reject(
+    ordinal: number,
+    record: SourceRecord,
+    resourceType: string | undefined,
+    reason: RejectCode,
+    issues: Issue[],
+  ): void {
+    this.counters.countRejected(resourceType, reason);
+    this.deps.deadLetter.append(ordinal, {
+      ...record.location,
+      reason,
+      text: record.text ?? JSON.stringify(record.value),
+      outcome: toOperationOutcome(issues),
+    });
+  }
+
+  private logFixes(ordinal: number, location: RecordLocation, key: string, fixes: readonly Fix[]): void {
+    if (fixes.length > 0) this.deps.fixLog.append(ordinal, { ...location, key, fixes });
+  }
+
+  private batchIsFull(): boolean {
+    return (
+      this.current.items.length >= this.settings.batchSize || this.current.bytes >= this.settings.maxBatchBytes
+    );
+  }
+
+  private async flushBatch(): Promise<void> {
+    const submitter = this.submitter;
+    if (submitter === undefined || this.current.items.length === 0) return;
+    const batch: Batch = { ...this.current, lastOrdinal: this.ordinal };
+    this.current = { items: [], bytes: 0, lastOrdinal: 0 };
+    const slot = { batch } as { batch: Batch; outcome?: BatchOutcome };
+    this.pending.push(slot);
+    await submitter.submit(batch, (outcome) => {
+      slot.outcome = outcome;
+      this.advanceWatermark();
+    });
+  }
+
+  /** Moves the watermark over the contiguous prefix of committed batches and writes the checkpoint. */
+  private advanceWatermark(): void {
+    let moved = false;
+    while (this.pending[0]?.outcome !== undefined && this.failure === undefined) {
+      const { batch, outcome } = this.pending.shift() as { batch: Batch; outcome: BatchOutcome };
+      if (!outcome.ok) {
+        this.failure = outcome.error;
+        this.deps.log.warn({ err: outcome.error.message }, 'batch failed; stopping');
+        break;
+      }
+      this.recordLedgerOutcome(batch, outcome.result.items);
+      this.watermark = batch.lastOrdinal;
+      moved = true;
+    }
+    if (moved) this.writeCheckpoint(false);
+  }
+
+  private recordLedgerOutcome(batch: Batch, results: readonly BatchItemResult[]): void {
+    for (const item of results) {
+      this.ledgerCounts[item.outcome] += 1;
+      if (item.outcome !== 'conflict' && item.outcome !== 'invalid') continue;
+      const submitted = batch.items[item.index];
+      if (submitted === undefined) continue;
+      const reason = item.outcome === 'conflict' ? RejectCode.R5_CONFLICTING_DUPLICATE : RejectCode.R4_SCHEMA;
+      const message = `ledger answered ${item.outcome} for ${submitted.key} (${formatLocation(submitted.location)})${item.code === undefined ? '' : `: ${item.code}`}${item.reason === undefined ? '' : ` ${item.reason}`}`;
+      this.deps.deadLetter.appendAlways(submitted.ordinal, {
+        ...submitted.location,
+        reason,
+        ledgerOutcome: item.outcome,
+        text: submitted.text,
+        outcome: toOperationOutcome([
+          { reason, path: submitted.key.split('/')[0] ?? '', type: item.outcome === 'conflict' ? 'duplicate' : 'invalid', message },
+        ]),
+      });
+    }
+    this.deps.log.info(
+      { size: batch.items.length, lastOrdinal: batch.lastOrdinal, counts: this.ledgerCounts },
+      'batch committed',
+    );
+  }
+
+  private writeCheckpoint(finished: boolean): void {
+    const checkpoint = this.deps.checkpoint;
+    if (checkpoint === undefined || this.deps.ledger === undefined) return;
+    checkpoint.store.write({
+      version: 1,
+      fingerprint: checkpoint.fingerprint,
+      watermark: this.watermark,
+      finished,
+      deadLetter: this.deps.deadLetter.position(),
+      fixLog: this.deps.fixLog.position(),
+      ledger: { ...this.ledgerCounts },
+      updatedAt: new Date(this.deps.now()).toISOString(),
+    });
+  }
+}

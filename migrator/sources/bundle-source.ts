@@ -1,0 +1,34 @@
+/**
+ * A FHIR Bundle of any size, streamed with stream-json: only one `entry[].resource` is assembled at a time, so a
+ * 2 GB Bundle never sits in memory. Each record's location is its index among the Bundle's resources.
+ */
+import { pipeline } from 'node:stream';
+import { parser } from 'stream-json';
+import { pick } from 'stream-json/filters/pick.js';
+import { streamValues } from 'stream-json/streamers/stream-values.js';
+import { InputReadError } from '../errors.js';
+import { openFile } from './ndjson-source.js';
+import type { SourceRecord } from './source-record.js';
+
+const ENTRY_RESOURCE = /^entry\.\d+\.resource$/;
+
+export async function* readBundle(file: string, gzip: boolean): AsyncGenerator<SourceRecord> {
+  const values = streamValues.asStream();
+  // pipeline tears every stage down on error; the iterator below then throws what the failing stage threw.
+  pipeline(openFile(file, gzip), parser.asStream(), pick.asStream({ filter: ENTRY_RESOURCE }), values, (error) => {
+    if (error) values.destroy(error);
+  });
+  let entry = 0;
+  try {
+    for await (const item of values as AsyncIterable<{ key: number; value: unknown }>) {
+      entry = item.key;
+      yield { location: { source: file, entry }, value: item.value };
+    }
+  } catch (error) {
+    throw new InputReadError(file, `reading Bundle ${file} failed after entry ${entry}: ${String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    values.destroy();
+  }
+}
