@@ -4,7 +4,12 @@
  * one error handler turns every failure into an OperationOutcome with the status of its failure class.
  */
 import { randomUUID } from 'node:crypto';
-import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { LedgerAdmission } from './admission.js';
 import { registerAuthRoutes } from './auth-routes.js';
@@ -73,7 +78,8 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
     requestTimeout: config.requestTimeoutMs + 5000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    disableRequestLogging: true,
+    // Fastify's own per-request lines log URLs (patient ids); onResponse writes a PHI-free line instead.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
