@@ -24,7 +24,7 @@ export interface Fix {
 
 export interface OperationOutcome {
   resourceType: 'OperationOutcome';
-  issue: { severity: 'error'; code: IssueType; diagnostics: string; expression: string[] }[];
+  issue: { severity: 'error'; code: IssueType; diagnostics: string; expression?: string[] }[];
 }
 
 export function toOperationOutcome(issues: readonly Issue[]): OperationOutcome {
@@ -34,7 +34,8 @@ export function toOperationOutcome(issues: readonly Issue[]): OperationOutcome {
       severity: 'error',
       code: issue.type,
       diagnostics: issue.message,
-      expression: [issue.path],
+      // A record that did not parse has no element to point at.
+      ...(issue.path === '' ? {} : { expression: [issue.path] }),
     })),
   };
 }

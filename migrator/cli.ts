@@ -1,0 +1,142 @@
+/**
+ * `fhirledger migrate`: the composition root. Reads the config, builds the pipeline and its adapters (files, the
+ * ledger through ledger-factory, the clock, signals), runs the migration and writes the report.
+ * stdout carries the summary only; logs and progress go to stderr.
+ */
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
+import type { CommandRunner } from '../cli/command.js';
+import { CheckpointStore } from './checkpoint.js';
+import { CheckpointExistsError, CheckpointMismatchError, InputNotFoundError, MigratorError } from './errors.js';
+import { DEFAULT_RETRY, defaultErrorClassifier } from './failure-class.js';
+import { migrationFingerprint } from './fingerprint.js';
+import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
+import { createLedger } from './ledger-factory.js';
+import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
+import { runMigration, type MigrationLedger } from './migration.js';
+import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
+import { OrdinalLog } from './ordinal-log.js';
+import { Progress } from './progress.js';
+import { RecordPipeline } from './record-pipeline.js';
+import { loadSchemaValidators } from './schema-validator.js';
+import { countRecords } from './sources/count-lines.js';
+import { resolveInputs } from './sources/input-paths.js';
+import { sourceForInputs } from './sources/open-inputs.js';
+
+export const run: CommandRunner = async (argv) => {
+  let config: Readonly<MigrateConfig>;
+  try {
+    const args = parseCommandArgs(MIGRATE_SPEC, argv);
+    if (args.help) {
+      process.stdout.write(helpText(MIGRATE_SPEC));
+      return ExitCode.OK;
+    }
+    config = loadMigrateConfig(args, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`fhirledger migrate: ${error.message}\n\n${helpText(MIGRATE_SPEC)}`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+  const log = pino({ name: 'migrate', level: config.logLevel }, pino.destination(2));
+  try {
+    const report = await migrate(config, log);
+    writeFileSync(config.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(summaryText(report));
+    process.stdout.write(`  report: ${config.reportFile}\n`);
+    if (report.status !== 'finished') return ExitCode.FAILURE;
+    return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
+  } catch (error) {
+    if (error instanceof CheckpointMismatchError || error instanceof CheckpointExistsError || error instanceof InputNotFoundError) {
+      process.stderr.write(`fhirledger migrate: ${error.code}: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    if (error instanceof MigratorError) {
+      process.stderr.write(`fhirledger migrate: ${error.code}: ${error.message}\n`);
+      return ExitCode.FAILURE;
+    }
+    throw error;
+  }
+};
+
+async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promise<MigrationReport> {
+  log.info({ config: { ...config, connection: config.connection === undefined ? undefined : '(set)' } }, 'migrate config');
+  const inputs = resolveInputs(config.inputs);
+  const store = new CheckpointStore(config.checkpointFile);
+  const fingerprint = migrationFingerprint(inputs, outcomeOptions(config));
+  let resumeFrom;
+  if (!config.dryRun) {
+    if (config.resume) resumeFrom = store.exists() ? store.readForResume(fingerprint) : undefined;
+    else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
+  }
+  // The ledger comes first: a run that cannot load anything should say so before reading any input.
+  const ledger: MigrationLedger | undefined = config.dryRun ? undefined : await createLedger({ connection: config.connection });
+  const validators = loadSchemaValidators();
+  log.info({ cached: validators.origin.cached, ms: Math.round(validators.origin.millis) }, 'FHIR R4 validators ready');
+  const pipeline = new RecordPipeline(new FhirTypeIndex(loadFhirSchema()), validators, {
+    maxRecordBytes: config.maxRecordBytes,
+    assignIds: config.assignIds,
+    dateOrder: config.dateOrder,
+    defaultZone: config.defaultZone,
+  });
+  const isTty = process.stderr.isTTY;
+  const counted = isTty ? await countRecords(inputs) : undefined;
+  const passes = config.dryRun ? 1 : 2;
+  const progress = new Progress({
+    write: (text) => process.stderr.write(text),
+    isTty,
+    total: counted === undefined ? undefined : counted * passes,
+    now: () => performance.now(),
+  });
+  const stop = new AbortController();
+  const onSigint = () => {
+    log.warn('interrupted: finishing batches in flight, then writing the checkpoint');
+    stop.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let seen = 0;
+  try {
+    return await runMigration(
+      {
+        source: sourceForInputs(inputs, {
+          resourceTypes: config.serverTypes,
+          pageSize: config.serverPageSize,
+          bulkExport: config.bulkExport,
+          requestTimeoutMs: config.requestTimeoutMs,
+          pollIntervalMs: 2000,
+          exportTimeoutMs: 30 * 60_000,
+        }),
+        pipeline,
+        ...(ledger === undefined ? {} : { ledger }),
+        deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter),
+        fixLog: new OrdinalLog(config.fixLogFile, config.fixLogFile === undefined ? undefined : resumeFrom?.fixLog),
+        ...(config.dryRun ? {} : { checkpoint: { store, fingerprint, ...(resumeFrom === undefined ? {} : { resumeFrom }) } }),
+        lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
+        classifier: defaultErrorClassifier,
+        sleep: (ms) => sleep(ms),
+        now: () => Date.now(),
+        stop: stop.signal,
+        onProgress: (count) => {
+          seen = count;
+          progress.update(count);
+        },
+        log,
+      },
+      {
+        inputs: inputs.map((input) => input.name),
+        batchSize: config.batchSize,
+        maxBatchBytes: config.maxBatchBytes,
+        concurrency: config.concurrency,
+        onConflict: config.onConflict,
+        retry: DEFAULT_RETRY,
+        maxRecordBytes: config.maxRecordBytes,
+      },
+    );
+  } finally {
+    progress.finish(seen);
+    process.removeListener('SIGINT', onSigint);
+  }
+}
