@@ -129,6 +129,9 @@ function flatten(value: unknown): string {
     if (typeof record.city === 'string')
       return `${String((record.line as unknown[] | undefined)?.[0] ?? '')}, ${record.city}`;
     if (typeof record.code === 'string') return record.code;
+    if (typeof record.reference === 'string') return record.reference;
+    if (record.coding !== undefined) return flatten(record.coding);
+    if (record.actor !== undefined) return flatten(record.actor);
   }
   return String(value);
 }
@@ -297,7 +300,7 @@ export const INJECTORS: readonly DefectInjector[] = [
     weight: 1,
     candidates: (d) => [
       ...('legacyId' in d ? [] : [{ variant: 'unknown-element', path: ['legacyId'] }]),
-      ...where(d, STRUCTURE_TARGETS, 'wrong-structure', (v) => typeof v === 'object' && v !== null),
+      ...where(d, STRUCTURE_TARGETS, 'array-as-string', Array.isArray),
     ],
     inject: (d, c) =>
       c.variant === 'unknown-element'

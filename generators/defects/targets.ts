@@ -130,17 +130,20 @@ export const REFERENCE_TARGETS: Targets = {
   Procedure: [['subject', 'reference']],
 };
 
-/** Elements replaced by a bare string for the "wrong structure" schema defect (each is an object or array). */
+/**
+ * Arrays replaced by a bare string for the "wrong structure" schema defect. Always arrays: the R4 JSON schema types
+ * arrays (`"type": "array"`) but not complex datatypes, so an object replaced by a string would still validate.
+ */
 export const STRUCTURE_TARGETS: Targets = {
   Organization: [['address']],
   Practitioner: [['name']],
   Patient: [['name']],
-  Encounter: [['class']],
-  AllergyIntolerance: [['code']],
-  Condition: [['code']],
-  MedicationRequest: [['medicationCodeableConcept']],
-  Observation: [['code']],
-  DiagnosticReport: [['code']],
-  Immunization: [['vaccineCode']],
-  Procedure: [['code']],
+  Encounter: [['type']],
+  AllergyIntolerance: [['category']],
+  Condition: [['category']],
+  MedicationRequest: [['dosageInstruction']],
+  Observation: [['category']],
+  DiagnosticReport: [['category']],
+  Immunization: [['performer']],
+  Procedure: [['performer']],
 };
