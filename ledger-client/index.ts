@@ -1,0 +1,13 @@
+/** The ledger client's public surface, for the gateway and the migrator. */
+export { FabricEhrLedger, type LedgerContract } from './fabric-ehr-ledger.js';
+export { LedgerError, LedgerErrorCode, isRetryable } from './ledger-error.js';
+export {
+  DEFAULT_DEADLINES_MS,
+  PeerClients,
+  connectIdentity,
+  ehrContract,
+  newGrpcClient,
+  type CallDeadlinesMs,
+  type PeerEndpoint,
+  type UserCredentials,
+} from './connection.js';
