@@ -12,9 +12,6 @@ export const fabricSubmit = new Trend('fabric_submit', true);
 export const fabricCommit = new Trend('fabric_commit', true);
 export const acknowledgedCreates = new Counter('acknowledged_creates');
 
-/** The metadata key the runner reads from `acknowledged_creates` points. */
-export const RECORD_METADATA_KEY = 'record';
-
 export function recordFabricPhases(serverTiming: string | undefined, tags: Record<string, string>): void {
   const phases = parseServerTiming(serverTiming);
   if (phases.endorse !== undefined) fabricEndorse.add(phases.endorse, tags);
@@ -24,11 +21,12 @@ export function recordFabricPhases(serverTiming: string | undefined, tags: Recor
 
 export function recordAcknowledgedCreate(recordKey: string, tags: Record<string, string>): void {
   const metadata = exec.vu.metrics.metadata;
-  metadata[RECORD_METADATA_KEY] = recordKey;
+  // `record` is the metadata key the runner reads from `acknowledged_creates` points (runner/observations.ts).
+  metadata.record = recordKey;
   try {
     acknowledgedCreates.add(1, tags);
   } finally {
     // Metadata sticks to the VU; without this every later sample of the VU would carry the id.
-    delete metadata[RECORD_METADATA_KEY];
+    delete metadata.record;
   }
 }

@@ -44,7 +44,8 @@ export function patientSource(payloadFile: string | undefined): PatientSource {
     next(vu, iteration) {
       const template = patients[(vu * 7919 + iteration) % patients.length] as PatientResource;
       // The server assigns ids on create; a file's ids would collide when records are reused across VUs.
-      const { id: _ignored, ...withoutId } = template;
+      const withoutId: PatientResource = { ...template };
+      delete withoutId.id;
       const identifier = [
         ...(template.identifier ?? []),
         { system: LOAD_IDENTIFIER_SYSTEM, value: `vu${vu}-it${iteration}` },

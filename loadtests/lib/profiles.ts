@@ -2,6 +2,8 @@
  * Shared load profiles: the shapes of load the scenarios are made of, kept apart from what each VU does so the
  * same flow runs under ramp, arrival, stress, soak and spike.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- @types/k6 declares scenario options as
+   classes, but k6 takes plain objects; there is nothing to construct. */
 import type { Scenario } from 'k6/options';
 
 /** Paper 000's Gatling injection: users ramp from 10 to `peak` over 100 s, then the in-flight loops finish. */
@@ -91,7 +93,9 @@ export function caliperRounds(
   const scenarios: Record<string, Scenario> = {};
   let startMs = 0;
   for (const round of rounds) {
-    const durationMs = Math.round((round.transactions / round.rate) * 1000);
+    // k6 starts an iteration at t = 0 and every 1/rate after, up to and including the window's end; ending the
+    // window half an interval early makes it exactly `transactions` iterations.
+    const durationMs = Math.round(((round.transactions - 0.5) / round.rate) * 1000);
     scenarios[`${round.op}_${round.rate}tps`] = {
       executor: 'constant-arrival-rate',
       exec: execFor(round.op),

@@ -129,7 +129,11 @@ export const run: CommandRunner = async (argv) => {
     return ExitCode.OK;
   }
   logger.info({ config: { ...options, password: '***' } }, 'load run configured');
-  const k6Binary = await ensureK6({ log: (text) => logger.info(text) });
+  const k6Binary = await ensureK6({
+    log: (text) => {
+      logger.info(text);
+    },
+  });
   const k6Version = await checkK6(k6Binary, process.env, 'k6');
   const outcome = await runLoad(options, {
     k6Binary,

@@ -8,7 +8,10 @@ export function freeLoopbackPort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
+      server.close(() => {
+        if (port > 0) resolve(port);
+        else reject(new Error('no port assigned'));
+      });
     });
   });
 }

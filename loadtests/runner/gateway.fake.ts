@@ -130,7 +130,10 @@ export async function startFakeGateway(options: FakeGatewayOptions): Promise<Fak
   state.close = () =>
     new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
-      server.close((error) => (error === undefined ? resolve() : reject(error)));
+      server.close((error) => {
+        if (error === undefined) resolve();
+        else reject(error);
+      });
     });
   return state;
 }

@@ -83,8 +83,9 @@ describe('report builder', () => {
       ],
     );
     const create = stats[1];
-    assert.equal(create?.p50Ms, 700);
-    assert.equal(create?.p95Ms, 880);
+    assert.ok(create !== undefined);
+    assert.equal(create.p50Ms, 700);
+    assert.equal(create.p95Ms, 880);
     assert.equal(stats[2]?.koPercent, 50);
   });
 

@@ -1,0 +1,199 @@
+/**
+ * End to end with REAL k6 against a test-only gateway on 127.0.0.1 (there is no Fabric network here). Needs a k6
+ * binary: K6_BIN, or the pinned k6 already built into fhirledger's cache; otherwise these tests say "skipped".
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { isInstalled } from '../../toolchain/go-binaries.js';
+import { checkK6, ensureK6, K6_TOOL_SET } from '../../toolchain/k6.js';
+import { verifyAcknowledgedCreates } from './acknowledged-check.js';
+import { startFakeGateway, type FakeGateway } from './gateway.fake.js';
+import { runLoad, type LoadRunIo, type LoadRunOptions } from './load-run.js';
+
+const PASSWORD = 'load-test-secret';
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+function smokeOptions(gateway: FakeGateway, resultsRoot: string): LoadRunOptions {
+  return {
+    scenario: 'smoke',
+    baseUrl: gateway.baseUrl,
+    resultsRoot,
+    username: 'provider{n}',
+    password: PASSWORD,
+    thinkTimeSeconds: 0.1,
+    vusMax: undefined,
+    duration: '5s',
+    payloadFile: undefined,
+    userCount: undefined,
+    verify: true,
+    verifyConcurrency: 8,
+    extraEnv: { SMOKE_VUS: '2' },
+  };
+}
+
+describe('fhirledger load with real k6 against a test gateway', function () {
+  this.timeout(60_000);
+  let k6Binary = '';
+  let k6Version = '';
+  let resultsRoot = '';
+  let gateway: FakeGateway | undefined;
+
+  before(async function () {
+    if ((process.env.K6_BIN ?? '') === '' && !isInstalled(K6_TOOL_SET)) {
+      console.log('    skipped: no k6 (set K6_BIN or build the pinned k6 with `fhirledger load` once)');
+      this.skip();
+    }
+    k6Binary = await ensureK6();
+    k6Version = await checkK6(k6Binary, process.env, 'k6');
+  });
+  beforeEach(() => {
+    resultsRoot = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-load-'));
+  });
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+    rmSync(resultsRoot, { recursive: true, force: true });
+  });
+
+  function io(): LoadRunIo & { output: () => string } {
+    const stdout = collect();
+    return {
+      k6Binary,
+      k6Version,
+      stdout: stdout.stream,
+      log: new PassThrough().resume(),
+      output: stdout.text,
+    };
+  }
+
+  it('smoke passes against a well-behaved gateway and every acknowledged create is readable', async () => {
+    gateway = await startFakeGateway({ password: PASSWORD });
+    const runIo = io();
+    const outcome = await runLoad(smokeOptions(gateway, resultsRoot), runIo);
+
+    assert.equal(outcome.k6ExitCode, 0, runIo.output());
+    assert.equal(outcome.exitCode, 0);
+    for (const file of [
+      'summary.json',
+      'dashboard.html',
+      'report.md',
+      'timeline.svg',
+      'run.json',
+      'points.json.gz',
+    ]) {
+      assert.ok(existsSync(path.join(outcome.runFolder, file)), `${file} in ${outcome.runFolder}`);
+    }
+    assert.match(path.basename(outcome.runFolder), /^\d{4}-\d{2}-\d{2}-smoke$/);
+    const acknowledged = outcome.acknowledged;
+    assert.ok(acknowledged !== undefined);
+    assert.ok(acknowledged.checked > 0);
+    assert.equal(acknowledged.checked, gateway.createsAcknowledged);
+    assert.deepEqual(acknowledged.missing, []);
+    assert.match(
+      runIo.output(),
+      new RegExp(
+        `checked ${gateway.createsAcknowledged} acknowledged creates: ${gateway.createsAcknowledged} on ledger, 0 missing`,
+      ),
+    );
+
+    const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
+    for (const op of ['login', 'create', 'retrieve', 'modify']) {
+      assert.match(
+        report,
+        new RegExp(`^\\| ${op} \\| \\d+ \\| \\d+ \\| 0 \\| 0\\.0 % \\|`, 'm'),
+        `row for ${op}`,
+      );
+    }
+    assert.match(report, /\*\*PASSED\*\*/);
+    assert.match(report, /\| commit \| \d+ \| 10\.0 \|/);
+    const runJson = JSON.parse(readFileSync(path.join(outcome.runFolder, 'run.json'), 'utf8')) as {
+      config: { password: string; k6: string };
+    };
+    assert.equal(runJson.config.password, '***');
+    assert.match(runJson.config.k6, /^k6 v/);
+  });
+
+  it('thresholds bite: a gateway answering 500 makes k6 exit 99 and the run fail with the breached SLOs', async () => {
+    gateway = await startFakeGateway({ password: PASSWORD, failFhirRequests: true });
+    const runIo = io();
+    const outcome = await runLoad({ ...smokeOptions(gateway, resultsRoot), duration: '3s' }, runIo);
+
+    assert.equal(outcome.k6ExitCode, 99);
+    assert.equal(outcome.exitCode, 1);
+    assert.match(runIo.output(), /FAILED: SLO breached \(k6 exit 99\): .*http_req_failed rate<=0/);
+    const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
+    assert.match(report, /\| 500 \| create \| \d+ \|/);
+    assert.match(report, /\*\*FAILED\*\*/);
+  });
+
+  it('setup() stops the run when the target is down (k6 exit 107/108, runner exit 1)', async () => {
+    gateway = await startFakeGateway({ password: PASSWORD });
+    const options = smokeOptions(gateway, resultsRoot);
+    await gateway.close();
+    gateway = undefined;
+    const runIo = io();
+    const outcome = await runLoad({ ...options, verify: false }, runIo);
+    assert.ok([107, 108].includes(outcome.k6ExitCode), `k6 exit ${outcome.k6ExitCode}`);
+    assert.equal(outcome.exitCode, 1);
+    assert.match(runIo.output(), /FAILED: k6 exited 10[78]/);
+  });
+});
+
+describe('verifyAcknowledgedCreates', () => {
+  let gateway: FakeGateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+  });
+
+  it('reports acknowledged records that the gateway cannot read as missing', async () => {
+    gateway = await startFakeGateway({ password: PASSWORD, forgetEveryNthCreate: 2 });
+    const keys: string[] = [];
+    const login = await fetch(`${gateway.baseUrl}/auth/token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'password', username: 'provider1', password: PASSWORD }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    for (let i = 0; i < 4; i += 1) {
+      const response = await fetch(`${gateway.baseUrl}/fhir/Patient`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ resourceType: 'Patient' }),
+      });
+      keys.push(`Patient/${((await response.json()) as { id: string }).id}`);
+    }
+    const result = await verifyAcknowledgedCreates({
+      baseUrl: gateway.baseUrl,
+      username: 'provider1',
+      password: PASSWORD,
+      keys,
+      concurrency: 2,
+      timeoutMs: 5000,
+    });
+    assert.deepEqual(result, { checked: 4, onLedger: 2, missing: [keys[1], keys[3]] });
+  });
+
+  it('fails with LOAD_VERIFY_LOGIN_FAILED when the provider cannot log in', async () => {
+    gateway = await startFakeGateway({ password: PASSWORD });
+    await assert.rejects(
+      verifyAcknowledgedCreates({
+        baseUrl: gateway.baseUrl,
+        username: 'provider1',
+        password: 'wrong',
+        keys: ['Patient/x'],
+        concurrency: 1,
+        timeoutMs: 5000,
+      }),
+      { name: 'LoadError', code: 'LOAD_VERIFY_LOGIN_FAILED', message: /login as provider1 .* HTTP 401/ },
+    );
+  });
+});
