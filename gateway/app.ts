@@ -116,6 +116,17 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
     return Promise.resolve();
   });
 
+  // During shutdown, answers close their connection so keep-alive sockets do not hold the server open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    return Promise.resolve();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return Promise.resolve(payload);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const seconds = Number(process.hrtime.bigint() - request.startedAt) / 1e9;
     const route = request.routeOptions.url ?? 'unmatched';
