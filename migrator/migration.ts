@@ -181,10 +181,10 @@ class Migration {
   }
 
   private async height(): Promise<number | undefined> {
-    const blockHeight = this.deps.ledger?.blockHeight;
-    if (blockHeight === undefined) return undefined;
+    const ledger = this.deps.ledger;
+    if (ledger?.blockHeight === undefined) return undefined;
     try {
-      return await blockHeight();
+      return await ledger.blockHeight();
     } catch (error) {
       this.deps.log.warn({ err: String(error) }, 'ledger height unavailable');
       return undefined;

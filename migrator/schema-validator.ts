@@ -192,9 +192,9 @@ export function schemaIssues(
           message: `${at} (${where}) ${error.message ?? error.keyword}`,
         };
     }
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
+    // One issue per element: a second rule failing on the same value (type and pattern) adds nothing.
+    if (!seen.has(issue.path)) {
+      seen.add(issue.path);
       issues.push(issue);
     }
   }
