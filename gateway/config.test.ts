@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig, maskedConfig } from './config.js';
+
+describe('gateway config', () => {
+  it('takes flags over environment over defaults and derives the public URL', () => {
+    const config = loadConfig(
+      { port: '9000' },
+      {
+        FHIRLEDGER_GATEWAY_PORT: '7000',
+        FHIRLEDGER_GATEWAY_MAX_QUEUED: '10',
+        FHIRLEDGER_GATEWAY_HOST: '127.0.0.1',
+      },
+    );
+    assert.equal(config.port, 9000);
+    assert.equal(config.maxQueued, 10);
+    assert.equal(config.maxInFlight, 256);
+    assert.equal(config.bodyLimitBytes, 1048576);
+    assert.equal(config.publicUrl, 'http://127.0.0.1:9000');
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('refuses bad values naming where they came from', () => {
+    assert.throws(
+      () => loadConfig({}, { FHIRLEDGER_GATEWAY_PORT: '70000' }),
+      /FHIRLEDGER_GATEWAY_PORT "70000" is not a whole number/,
+    );
+    assert.throws(() => loadConfig({ 'public-url': 'ftp://x' }, {}), ConfigError);
+    assert.throws(() => loadConfig({ 'external-issuer': 'https://idp' }, {}), /must be given together/);
+    assert.throws(() => loadConfig({ 'log-level': 'loud' }, {}), /not one of/);
+  });
+
+  it('masks secrets and credentials in URLs when printed', () => {
+    const config = loadConfig(
+      {
+        'signing-key-pem': '-----BEGIN PRIVATE KEY-----abc',
+        'external-issuer': 'i',
+        'external-jwks-url': 'https://u:p@idp/jwks',
+      },
+      {},
+    );
+    const shown = JSON.stringify(maskedConfig(config));
+    assert.doesNotMatch(shown, /BEGIN PRIVATE KEY|u:p@/);
+    assert.match(shown, /"signingKeyPem":"\*\*\*"/);
+  });
+});

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ChaincodeErrorCode } from '../common/ehr-contract.js';
+import { FAILURE_STATUS, GatewayErrorCode, LedgerClientCode } from './failure.js';
+import { SETTINGS, envName } from './config.js';
+
+describe('gateway/README.md', () => {
+  // Tests run from the repository root (npm test, the per-engineer mocha command).
+  const readme = (): string => readFileSync('gateway/README.md', 'utf8');
+
+  it('documents every error code the gateway can answer with', () => {
+    const codes = [
+      ...Object.values(GatewayErrorCode),
+      ...Object.values(ChaincodeErrorCode),
+      ...Object.values(LedgerClientCode),
+    ];
+    const missing = codes.filter((code) => !readme().includes(`\`${code}\``));
+    assert.deepEqual(missing, []);
+  });
+
+  it('documents every status of the failure mapping and every setting with its env name', () => {
+    for (const status of new Set(Object.values(FAILURE_STATUS)))
+      assert.ok(readme().includes(`| ${status} `), `status ${status}`);
+    for (const setting of SETTINGS) {
+      assert.ok(readme().includes(`\`--${setting.flag}\``), setting.flag);
+      assert.ok(readme().includes(`\`${envName(setting)}\``), envName(setting));
+    }
+  });
+});
