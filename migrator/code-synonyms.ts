@@ -27,3 +27,18 @@ export function canonicalCode(
   const synonym = SYNONYMS[`${ownerType}.${element}`]?.[lower] ?? SYNONYMS[element]?.[lower];
   return synonym !== undefined && codes.includes(synonym) ? synonym : undefined;
 }
+
+/**
+ * Required bindings the R4 JSON schema leaves as a bare `code` (it only enumerates some). Values outside these lists
+ * are rejected (R4) just like the schema's own enums.
+ */
+const REQUIRED_CODES: Record<string, readonly string[]> = {
+  'Immunization.status': ['completed', 'entered-in-error', 'not-done'],
+  'MedicationRequest.status': ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'],
+  'MedicationRequest.intent': ['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option'],
+  'Procedure.status': ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown'],
+};
+
+export function requiredCodes(ownerType: string, element: string): readonly string[] | undefined {
+  return REQUIRED_CODES[`${ownerType}.${element}`];
+}

@@ -5,7 +5,15 @@
 import type { FixCode, RejectCode } from '../common/migration-codes.js';
 
 /** FHIR `IssueType` codes used here (R4 ValueSet issue-type). */
-export type IssueType = 'structure' | 'required' | 'value' | 'invalid' | 'too-long' | 'duplicate' | 'invariant';
+export type IssueType =
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'invalid'
+  | 'too-long'
+  | 'duplicate'
+  | 'invariant'
+  | 'code-invalid';
 
 export interface Issue {
   reason: RejectCode;

@@ -4,7 +4,7 @@
  * comes from the schema index, so the walk knows a `date` from a `string` without a hand-written field list.
  */
 import { FixCode, RejectCode } from '../common/migration-codes.js';
-import { canonicalCode } from './code-synonyms.js';
+import { canonicalCode, requiredCodes } from './code-synonyms.js';
 import {
   DATE_KINDS,
   EXPECTED_FORMAT,
@@ -136,12 +136,24 @@ function walkString(
   }
   if (element === undefined) return value;
   const typeName = element.typeName;
-  if (element.codes !== undefined) {
-    if (element.codes.includes(value)) return value;
-    const canonical = canonicalCode(ownerType, name, value, element.codes);
-    if (canonical === undefined) return value;
-    ctx.fixes.push({ code: FixCode.C3_CANONICAL_CODE, path, before: value, after: canonical });
-    return canonical;
+  const codes = element.codes ?? (typeName === 'code' ? requiredCodes(ownerType, name) : undefined);
+  if (codes !== undefined) {
+    if (codes.includes(value)) return value;
+    const canonical = canonicalCode(ownerType, name, value, codes);
+    if (canonical !== undefined) {
+      ctx.fixes.push({ code: FixCode.C3_CANONICAL_CODE, path, before: value, after: canonical });
+      return canonical;
+    }
+    // The schema reports its own enums; only the codes it leaves open are ours to report.
+    if (element.codes === undefined) {
+      ctx.issues.push({
+        reason: RejectCode.R4_SCHEMA,
+        path,
+        type: 'code-invalid',
+        message: `${name} ${JSON.stringify(value)} at ${path} (${ctx.where}) is not one of ${codes.join(', ')}`,
+      });
+    }
+    return value;
   }
   if (DATE_KINDS.has(typeName)) return cleanDate(value, typeName as DateKind, name, path, ctx);
   const kind = ctx.index.primitiveKind(typeName);

@@ -1,0 +1,103 @@
+/**
+ * The generator's dirty output, migrated in a dry run, must end exactly as its ground truth says: every defective
+ * line with the expected fix or reject code, every clean line accepted untouched.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ExpectedOutcome } from '../common/migration-codes.js';
+import { GROUND_TRUTH_FILE, MANIFEST_FILE, writePopulation, type GroundTruthEntry } from '../generators/index.js';
+import { defaultErrorClassifier } from './failure-class.js';
+import { runMigration } from './migration.js';
+import { OrdinalLog } from './ordinal-log.js';
+import { sourceForInputs } from './sources/open-inputs.js';
+import { testPipeline } from './test-pipeline.testkit.js';
+
+function readNdjsonFile<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function describeOutcome(outcome: ExpectedOutcome): string {
+  if (outcome.outcome === 'accept') return 'accept';
+  if (outcome.outcome === 'reject') return `reject ${outcome.reason}`;
+  return `fix ${[...outcome.fixes].sort().join('+')}`;
+}
+
+describe('agreement with the generator ground truth (dry run)', function () {
+  this.timeout(40000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-agreement-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const dateOrder of [undefined, 'mdy'] as const) {
+    it(`reaches the expected outcome on 100 % of generated lines (date order ${dateOrder ?? 'unset'})`, async () => {
+      const data = path.join(dir, `data-${dateOrder ?? 'none'}`);
+      await writePopulation(data, { patients: 40, seed: dateOrder === undefined ? 7 : 11, dirtyRate: 0.3, format: 'ndjson' });
+      const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as { output?: { url: string }[]; files?: { url: string }[] };
+      const files = (manifest.files ?? manifest.output ?? []).map((file) => path.join(data, file.url));
+      assert.ok(files.length > 5, 'the generator wrote its resource files');
+      const deadLetter = path.join(dir, `dead-letter-${dateOrder ?? 'none'}.ndjson`);
+      const fixLog = path.join(dir, `fixes-${dateOrder ?? 'none'}.ndjson`);
+      const report = await runMigration(
+        {
+          source: sourceForInputs(
+            files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
+            { resourceTypes: [], pageSize: 1, bulkExport: false, requestTimeoutMs: 1, pollIntervalMs: 1, exportTimeoutMs: 1 },
+          ),
+          pipeline: testPipeline({ dateOrder }),
+          deadLetter: new OrdinalLog(deadLetter),
+          fixLog: new OrdinalLog(fixLog),
+          classifier: defaultErrorClassifier,
+          sleep: () => Promise.resolve(),
+          now: () => Date.now(),
+          stop: new AbortController().signal,
+          log: { info: () => undefined, warn: () => undefined },
+        },
+        {
+          inputs: files,
+          batchSize: 200,
+          maxBatchBytes: 1 << 22,
+          concurrency: 1,
+          onConflict: 'reject',
+          retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+          maxRecordBytes: 1 << 20,
+        },
+      );
+      const actual = new Map<string, string>();
+      for (const entry of readNdjsonFile<{ source: string; line: number; reason: string }>(deadLetter)) {
+        actual.set(`${path.basename(entry.source)}:${entry.line}`, `reject ${entry.reason}`);
+      }
+      for (const entry of readNdjsonFile<{ source: string; line: number; fixes: { code: string }[] }>(fixLog)) {
+        const codes = [...new Set(entry.fixes.map((fix) => fix.code))].sort();
+        actual.set(`${path.basename(entry.source)}:${entry.line}`, `fix ${codes.join('+')}`);
+      }
+      const truth = readNdjsonFile<GroundTruthEntry>(path.join(data, GROUND_TRUTH_FILE));
+      const disagreements: string[] = [];
+      const expectedKeys = new Set<string>();
+      for (const entry of truth) {
+        const key = `${entry.file}:${entry.line}`;
+        expectedKeys.add(key);
+        const expected =
+          dateOrder === 'mdy' && entry.withDateOrder !== undefined ? entry.withDateOrder.expected : entry.expected;
+        const got = actual.get(key) ?? 'accept';
+        if (got !== describeOutcome(expected)) {
+          disagreements.push(`${key} ${entry.defect}/${entry.variant}: expected ${describeOutcome(expected)}, got ${got}`);
+        }
+      }
+      for (const [key, got] of actual) {
+        if (!expectedKeys.has(key)) disagreements.push(`${key} is clean in the ground truth, got ${got}`);
+      }
+      assert.deepEqual(disagreements.slice(0, 20), []);
+      assert.ok(truth.length > 100, `${truth.length} defects checked`);
+      assert.equal(report.records.read, report.records.accepted + report.records.duplicates + report.records.rejected);
+    });
+  }
+});
