@@ -102,7 +102,9 @@ function runCli(argv: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...argv], { stdio: 'inherit' });
     child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? ExitCode.FAILURE));
+    child.on('close', (code) => {
+      resolve(code ?? ExitCode.FAILURE);
+    });
   });
 }
 

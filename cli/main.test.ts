@@ -10,7 +10,8 @@ describe('fhirledger CLI', () => {
   it('lists the commands with --help and exits 0', () => {
     const result = fhirledger('--help');
     assert.equal(result.status, 0);
-    for (const command of ['network', 'generate', 'migrate', 'gateway', 'load']) assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
+    for (const command of ['network', 'generate', 'migrate', 'gateway', 'load'])
+      assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
   });
 
   it('exits 2 with the usage for an unknown command', () => {

@@ -10,11 +10,31 @@ export interface Subcommand {
 }
 
 export const SUBCOMMANDS: readonly Subcommand[] = [
-  { name: 'network', summary: 'install Fabric binaries; bring a local Fabric network up or down', module: '../network/cli.js' },
-  { name: 'generate', summary: 'write synthetic FHIR R4 records (NDJSON or Bundles), optionally with defects', module: '../generators/cli.js' },
-  { name: 'migrate', summary: 'validate, clean and load FHIR records into the ledger', module: '../migrator/cli.js' },
+  {
+    name: 'network',
+    summary: 'install Fabric binaries; bring a local Fabric network up or down',
+    module: '../network/cli.js',
+  },
+  {
+    name: 'generate',
+    summary: 'write synthetic FHIR R4 records (NDJSON or Bundles), optionally with defects',
+    module: '../generators/cli.js',
+  },
+  {
+    name: 'migrate',
+    summary: 'validate, clean and load FHIR records into the ledger',
+    module: '../migrator/cli.js',
+  },
   { name: 'gateway', summary: 'run the FHIR REST gateway in front of Fabric', module: '../gateway/cli.js' },
-  { name: 'users', summary: 'manage the gateway users and their ledger identities', module: '../gateway/users-cli.js' },
-  { name: 'load', summary: 'run a k6 load scenario against the gateway and write a report', module: '../loadtests/runner/cli.js' },
+  {
+    name: 'users',
+    summary: 'manage the gateway users and their ledger identities',
+    module: '../gateway/users-cli.js',
+  },
+  {
+    name: 'load',
+    summary: 'run a k6 load scenario against the gateway and write a report',
+    module: '../loadtests/runner/cli.js',
+  },
   { name: 'demo', summary: 'the whole job end to end (what npm start runs)', module: './demo.js' },
 ];

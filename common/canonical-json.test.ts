@@ -3,7 +3,10 @@ import { canonicalJson, contentHash, sha256Hex, withoutServerMeta } from './cano
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }),
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('drops undefined members like JSON.stringify does', () => {
@@ -26,7 +29,10 @@ describe('contentHash', () => {
   it('keeps other meta such as profile', () => {
     const profiled = { ...patient, meta: { profile: ['http://example.org/p'] } };
     assert.notEqual(contentHash(profiled), contentHash(patient));
-    assert.deepEqual(withoutServerMeta({ ...profiled, meta: { ...profiled.meta, versionId: '1' } }), profiled);
+    assert.deepEqual(
+      withoutServerMeta({ ...profiled, meta: { ...profiled.meta, versionId: '1' } }),
+      profiled,
+    );
   });
 
   it('is the sha256 of the canonical JSON', () => {

@@ -45,7 +45,9 @@ export function formatChaincodeError(code: ChaincodeErrorCode, detail: string): 
   return `${code}: ${detail}`;
 }
 
-export function parseChaincodeError(message: string): { code: ChaincodeErrorCode; detail: string } | undefined {
+export function parseChaincodeError(
+  message: string,
+): { code: ChaincodeErrorCode; detail: string } | undefined {
   const match = CODE_PATTERN.exec(message);
   if (!match?.[1]) return undefined;
   const known = Object.values(ChaincodeErrorCode) as string[];

@@ -55,7 +55,7 @@ async function install(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function status(argv: readonly string[]): Promise<number> {
+function status(argv: readonly string[]): number {
   const args = parseCommandArgs(STATUS, argv);
   if (args.help) {
     process.stdout.write(helpText(STATUS));
@@ -71,7 +71,10 @@ async function status(argv: readonly string[]): Promise<number> {
   if (args.values.json === true) {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
-    for (const row of report) process.stdout.write(`${row.name.padEnd(22)} ${row.installed ? 'installed' : 'missing  '} ${row.dir}\n`);
+    for (const row of report)
+      process.stdout.write(
+        `${row.name.padEnd(22)} ${row.installed ? 'installed' : 'missing  '} ${row.dir}\n`,
+      );
   }
   return ExitCode.OK;
 }

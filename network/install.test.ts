@@ -18,7 +18,9 @@ describe('fhirledger network install', function () {
       encoding: 'utf8',
     });
     const binDir = path.join(home, 'bin');
-    const leftovers = existsSync(binDir) ? readdirSync(binDir).filter((name) => /\.(partial-\d+|lock)$/.test(name)) : [];
+    const leftovers = existsSync(binDir)
+      ? readdirSync(binDir).filter((name) => /\.(partial-\d+|lock)$/.test(name))
+      : [];
     assert.deepEqual(leftovers, [], 'staging or lock folders were left behind');
     if (result.status === 0) {
       assert.match(result.stderr, /Fabric 3\.1\.\d+ in /);
@@ -40,7 +42,9 @@ describe('fhirledger network status --json', () => {
       encoding: 'utf8',
     });
     assert.equal(result.status, 0, result.stderr);
-    const body = JSON.parse(result.stdout) as { binaries: { name: string; installed: boolean; dir: string }[] };
+    const body = JSON.parse(result.stdout) as {
+      binaries: { name: string; installed: boolean; dir: string }[];
+    };
     assert.deepEqual(
       body.binaries.map((row) => [row.name, row.installed, row.dir.startsWith(home)]),
       [

@@ -8,6 +8,9 @@ import path from 'node:path';
 export function fhirledgerHome(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.FHIRLEDGER_HOME;
   if (explicit !== undefined && explicit !== '') return path.resolve(explicit);
-  const cacheRoot = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  const cacheRoot =
+    env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''
+      ? env.XDG_CACHE_HOME
+      : path.join(os.homedir(), '.cache');
   return path.join(cacheRoot, 'fhirledger');
 }

@@ -64,7 +64,10 @@ export async function ensureFabric(options: InstallOptions = {}): Promise<Fabric
   }
   const peerVersion = await readPeerVersion(path.join(fabricDir, 'peer'), env);
   if (!peerVersion.startsWith('3.1.')) {
-    throw new ToolchainError('TOOLCHAIN_WRONG_VERSION', `fhirledger needs Fabric 3.1.x; ${fabricDir}/peer says ${peerVersion}`);
+    throw new ToolchainError(
+      'TOOLCHAIN_WRONG_VERSION',
+      `fhirledger needs Fabric 3.1.x; ${fabricDir}/peer says ${peerVersion}`,
+    );
   }
   return { fabricDir, caDir, peerVersion };
 }
@@ -73,7 +76,10 @@ async function readPeerVersion(peer: string, env: NodeJS.ProcessEnv): Promise<st
   const { code, stdout } = await runCapture(peer, ['version'], env);
   const match = /Version:\s*(\S+)/.exec(stdout);
   if (code !== 0 || !match?.[1]) {
-    throw new ToolchainError('TOOLCHAIN_WRONG_VERSION', `"${peer} version" did not report a version (exit ${code})`);
+    throw new ToolchainError(
+      'TOOLCHAIN_WRONG_VERSION',
+      `"${peer} version" did not report a version (exit ${code})`,
+    );
   }
   return match[1];
 }

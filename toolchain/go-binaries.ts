@@ -64,10 +64,18 @@ export async function ensureGoToolSet(toolSet: GoToolSet, options: InstallOption
       await goInstall(toolSet, staging, env, log);
       for (const binary of toolSet.binaries) {
         if (!existsSync(path.join(staging, binary))) {
-          throw new ToolchainError('TOOLCHAIN_BUILD_FAILED', `go install finished but ${binary} is not in ${staging}`);
+          throw new ToolchainError(
+            'TOOLCHAIN_BUILD_FAILED',
+            `go install finished but ${binary} is not in ${staging}`,
+          );
         }
       }
-      const stamp = { packages: toolSet.packages, go: formatGoVersion(goVersion), builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 };
+      const stamp = {
+        packages: toolSet.packages,
+        go: formatGoVersion(goVersion),
+        builtAt: new Date().toISOString(),
+        seconds: (Date.now() - started) / 1000,
+      };
       writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
       rmSync(dir, { recursive: true, force: true });
       renameSync(staging, dir);
@@ -100,7 +108,12 @@ async function checkGo(minimum: GoVersion, env: NodeJS.ProcessEnv): Promise<GoVe
   return version;
 }
 
-async function goInstall(toolSet: GoToolSet, gobin: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+async function goInstall(
+  toolSet: GoToolSet,
+  gobin: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<void> {
   const args = ['install', '-trimpath'];
   if (toolSet.ldflags !== undefined) args.push('-ldflags', toolSet.ldflags);
   if (toolSet.tags !== undefined) args.push('-tags', toolSet.tags);
@@ -112,7 +125,9 @@ async function goInstall(toolSet: GoToolSet, gobin: string, env: NodeJS.ProcessE
       if (line.startsWith('go: downloading')) log(line);
     });
   } catch (error) {
-    throw new ToolchainError('TOOLCHAIN_BUILD_FAILED', `could not run go install: ${String(error)}`, { cause: error });
+    throw new ToolchainError('TOOLCHAIN_BUILD_FAILED', `could not run go install: ${String(error)}`, {
+      cause: error,
+    });
   }
   if (result.code === 0) return;
   const refusal = findModuleRefusal(result.stderr);
@@ -124,7 +139,10 @@ async function goInstall(toolSet: GoToolSet, gobin: string, env: NodeJS.ProcessE
         `or use a GOPROXY that serves this module.\n${tail(result.stderr, 5)}`,
     );
   }
-  throw new ToolchainError('TOOLCHAIN_BUILD_FAILED', `go install for ${toolSet.name} exited ${result.code}:\n${tail(result.stderr)}`);
+  throw new ToolchainError(
+    'TOOLCHAIN_BUILD_FAILED',
+    `go install for ${toolSet.name} exited ${result.code}:\n${tail(result.stderr)}`,
+  );
 }
 
 export function runCapture(
@@ -149,6 +167,8 @@ export function runCapture(
       for (const line of lines) onStderrLine(line);
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => {
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
   });
 }

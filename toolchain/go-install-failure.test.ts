@@ -14,7 +14,8 @@ describe('findModuleRefusal', () => {
   });
 
   it('works without a server response line', () => {
-    const stderr = 'go: example.org/a@v1.0.0: reading https://goproxy.example/example.org/a/@v/v1.0.0.zip: 404 Not Found\n';
+    const stderr =
+      'go: example.org/a@v1.0.0: reading https://goproxy.example/example.org/a/@v/v1.0.0.zip: 404 Not Found\n';
     assert.deepEqual(findModuleRefusal(stderr), { module: 'example.org/a', answer: '404 Not Found' });
   });
 

@@ -8,7 +8,8 @@ export interface ModuleRefusal {
   answer: string;
 }
 
-const REFUSAL = /(?:^|\s)([\w.\-/]+)@[\w.\-+]+: (?:invalid version: )?reading (https?:\/\/\S+): (\d{3} [A-Za-z ]+)(?:\n\s*server response: (.+))?/m;
+const REFUSAL =
+  /(?:^|\s)([\w.\-/]+)@[\w.\-+]+: (?:invalid version: )?reading (https?:\/\/\S+): (\d{3} [A-Za-z ]+)(?:\n\s*server response: (.+))?/m;
 
 export function findModuleRefusal(stderr: string): ModuleRefusal | undefined {
   const match = REFUSAL.exec(stderr);

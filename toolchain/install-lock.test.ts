@@ -32,7 +32,10 @@ describe('withLock', () => {
 
   it('releases the lock when the work throws', async () => {
     const lock = path.join(dir, 'c.lock');
-    await assert.rejects(withLock(lock, () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      withLock(lock, () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(existsSync(lock), false);
   });
 });

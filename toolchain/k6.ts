@@ -32,11 +32,17 @@ export async function ensureK6(options: InstallOptions = {}): Promise<string> {
 /** Runs `k6 version` and returns its first line; fails with a clear error when the binary is missing or broken. */
 export async function checkK6(binary: string, env: NodeJS.ProcessEnv, source: string): Promise<string> {
   if (!existsSync(binary)) {
-    throw new ToolchainError('TOOLCHAIN_BINARY_MISSING', `${source} points at ${binary}, which does not exist`);
+    throw new ToolchainError(
+      'TOOLCHAIN_BINARY_MISSING',
+      `${source} points at ${binary}, which does not exist`,
+    );
   }
   const { code, stdout } = await runCapture(binary, ['version'], env);
   if (code !== 0 || !stdout.startsWith('k6 ')) {
-    throw new ToolchainError('TOOLCHAIN_WRONG_VERSION', `${source}: "${binary} version" did not answer like k6 (exit ${code})`);
+    throw new ToolchainError(
+      'TOOLCHAIN_WRONG_VERSION',
+      `${source}: "${binary} version" did not answer like k6 (exit ${code})`,
+    );
   }
   return stdout.split('\n')[0] ?? stdout;
 }
