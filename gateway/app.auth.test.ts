@@ -89,8 +89,8 @@ describe('gateway auth', () => {
       .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
     assert.equal(header?.alg, 'ES256');
     assert.equal(payload?.sub, 'pat.bob');
-    assert.equal(payload?.role, 'patient');
-    assert.equal(payload?.patientId, 'p-bob');
+    assert.equal(payload.role, 'patient');
+    assert.equal(payload.patientId, 'p-bob');
   });
 
   it('issues a token for client_credentials sent as JSON and via HTTP Basic', async () => {
@@ -155,7 +155,7 @@ describe('gateway auth', () => {
     const keys = jwks.json<{ keys: { kty: string; crv: string; alg: string; d?: string }[] }>().keys;
     assert.equal(keys.length, 1);
     assert.equal(keys[0]?.crv, 'P-256');
-    assert.equal(keys[0]?.d, undefined);
+    assert.equal(keys[0].d, undefined);
     const smart = await h.app.inject({ method: 'GET', url: '/.well-known/smart-configuration' });
     const config = smart.json<{ token_endpoint: string; grant_types_supported: string[] }>();
     assert.equal(config.token_endpoint, `${BASE_URL}/auth/token`);

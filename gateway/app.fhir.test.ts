@@ -345,7 +345,7 @@ describe('gateway FHIR API (in-memory ledger)', () => {
       'update',
     ]);
     assert.deepEqual(
-      patient?.operation?.map((o) => o.name),
+      patient.operation?.map((o) => o.name),
       ['everything'],
     );
     assert.equal(rest.resource.length, 146);

@@ -22,7 +22,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     body: string,
     done: (err: Error | null, value?: unknown) => void,
   ) => {
-    parseJson(request, body, (error: Error | null, value?: unknown) => {
+    void parseJson(request, body, (error: Error | null, value?: unknown) => {
       if (error) {
         done(error);
         return;

@@ -13,8 +13,8 @@ async function captured(
   const err: string[] = [];
   const originalOut = process.stdout.write.bind(process.stdout);
   const originalErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+  process.stdout.write = (chunk: string) => out.push(chunk) > 0;
+  process.stderr.write = (chunk: string) => err.push(chunk) > 0;
   try {
     return { code: await work(), stdout: out.join(''), stderr: err.join('') };
   } finally {

@@ -259,8 +259,11 @@ export function loadConfig(
       config[setting.key] =
         setting.default === undefined ? undefined : setting.parse(setting.default, 'default');
   }
+  if (config.publicUrl === undefined) {
+    const host = String(config.host);
+    config.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${String(config.port)}`;
+  }
   const typed = config as unknown as GatewayConfig;
-  typed.publicUrl ??= `http://${typed.host.includes(':') ? `[${typed.host}]` : typed.host}:${typed.port}`;
   if ((typed.externalIssuer === undefined) !== (typed.externalJwksUrl === undefined)) {
     throw new ConfigError('--external-issuer and --external-jwks-url must be given together');
   }

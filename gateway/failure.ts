@@ -208,7 +208,7 @@ export const LEDGER_CODE_RULES: Readonly<Record<string, LedgerCodeRule>> = {
 /** Reads `code` from any thrown object: the ledger client's LedgerError, ours or fastify's. */
 export function errorCodeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
+  const code = error.code;
   return typeof code === 'string' ? code : undefined;
 }
 
@@ -305,7 +305,7 @@ function describe(
 
 function statusCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
-  const status = (error as { statusCode: unknown }).statusCode;
+  const status = error.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
 

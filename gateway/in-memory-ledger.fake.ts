@@ -122,7 +122,11 @@ export class InMemoryEhrNetwork {
       return 'resourceType is missing';
     }
     if (!isFhirId(resource.id)) return 'id is not a FHIR id';
-    if (resource.birthDate !== undefined && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(String(resource.birthDate))) {
+    const { birthDate } = resource;
+    if (
+      birthDate !== undefined &&
+      (typeof birthDate !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(birthDate))
+    ) {
       return 'birthDate is not a FHIR date';
     }
     return undefined;

@@ -108,7 +108,7 @@ async function principalFrom(values: Record<string, unknown>): Promise<Principal
   if (role === 'patient' && patientId === undefined)
     throw new UsageError('--patient-id is required for role patient');
   if (patientId !== undefined && !isFhirId(patientId))
-    throw new UsageError(`--patient-id "${patientId}" is not a FHIR id`);
+    throw new UsageError('--patient-id is not a FHIR id (1–64 of A-Z a-z 0-9 - .)');
   const secret = await readSecret(text('password-env') ?? 'FHIRLEDGER_USER_PASSWORD');
   if (secret.length < 8) throw new UsageError('the password / client secret must have at least 8 characters');
   return {
