@@ -70,11 +70,13 @@ export const GENERATE_SPEC: CommandSpec = {
 export interface GenerateIo {
   stdout: { write(text: string): unknown };
   stderr: ProgressOutput;
+  /** Where pino writes structured logs; stderr (fd 2) unless a test passes its own. */
+  log?: { write(text: string): unknown };
 }
 
 export function createGenerateCommand(io: GenerateIo): CommandRunner {
   return async (argv) => {
-    const log = pino({ name: 'generate' }, pino.destination({ fd: 2, sync: true }));
+    const log = pino({ name: 'generate' }, io.log ?? pino.destination({ fd: 2, sync: true }));
     try {
       const parsed = parseCommandArgs(GENERATE_SPEC, argv);
       if (parsed.help) {

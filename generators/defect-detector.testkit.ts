@@ -8,7 +8,8 @@ import { DefectClass } from './defects/catalogue.js';
 import { r4ResourceTypes, schemaError } from './fhir-schema.testkit.js';
 
 const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Unicode Cc except TAB, LF, CR. */
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
 const DATE_KEYS = /^(birthDate|start|end|issued|recordedDate|authoredOn|[a-z]+DateTime)$/;
 const CODE_KEYS = new Set(['gender', 'status', 'intent']);
 const PRIMITIVE_KEYS = new Set(['sequence', 'active', 'primarySource']);

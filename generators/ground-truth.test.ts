@@ -17,7 +17,7 @@ function applyFix(defect: DefectClass, record: Record<string, unknown>, location
   const steps = parsePath(location);
   const value = getAt(record, steps);
   if (defect === DefectClass.NULLS_EMPTIES) {
-    delete record[String(steps[0])];
+    Reflect.deleteProperty(record, String(steps[0]));
     return;
   }
   assert.equal(typeof value, 'string', `${defect} at ${location} is not a string`);
@@ -27,8 +27,7 @@ function applyFix(defect: DefectClass, record: Record<string, unknown>, location
     'code-synonym': () => ({ F: 'female', f: 'female', M: 'male', m: 'male' })[text] ?? text.toLowerCase(),
     'date-format': () => (text.includes('/') ? text.replaceAll('/', '-') : `${text.replace(' ', 'T')}Z`),
     'string-primitive': () => (text === 'true' ? true : text === 'false' ? false : Number(text)),
-    unicode: () =>
-      text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').normalize('NFC'),
+    unicode: () => text.replace(/(?![\t\n\r])\p{Cc}/gu, '').normalize('NFC'),
   };
   const rewrite = fixed[defect];
   assert.ok(rewrite !== undefined, `no fix for ${defect}`);

@@ -127,7 +127,7 @@ describe('generators: clean population', function () {
             : text
                 .trimEnd()
                 .split('\n')
-                .map((l) => JSON.parse(l))
+                .map((l) => JSON.parse(l) as Bundle)
         ) as Bundle[];
         assert.equal(bundles.length, format === 'bundle' ? 1 : 13);
         let entries = 0;

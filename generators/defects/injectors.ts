@@ -118,16 +118,18 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+function firstString(value: unknown): string {
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';
+}
+
 /** Text a data-entry system might flatten an object or array into. */
 function flatten(value: unknown): string {
   if (Array.isArray(value)) return flatten(value[0]);
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     if (typeof record.text === 'string') return record.text;
-    if (typeof record.family === 'string')
-      return `${record.family}, ${String((record.given as unknown[] | undefined)?.[0] ?? '')}`;
-    if (typeof record.city === 'string')
-      return `${String((record.line as unknown[] | undefined)?.[0] ?? '')}, ${record.city}`;
+    if (typeof record.family === 'string') return `${record.family}, ${firstString(record.given)}`;
+    if (typeof record.city === 'string') return `${firstString(record.line)}, ${record.city}`;
     if (typeof record.code === 'string') return record.code;
     if (typeof record.reference === 'string') return record.reference;
     if (record.coding !== undefined) return flatten(record.coding);
@@ -208,7 +210,7 @@ export const INJECTORS: readonly DefectInjector[] = [
       ...where(d, PRIMITIVE_TARGETS, 'number-as-string', (v) => typeof v === 'number'),
       ...where(d, PRIMITIVE_TARGETS, 'boolean-as-string', (v) => typeof v === 'boolean'),
     ],
-    inject: (d, c) => replaced(d, c, String(getAt(d, c.path) as number | boolean)),
+    inject: (d, c) => replaced(d, c, JSON.stringify(getAt(d, c.path))),
   },
   {
     defect: DefectClass.UNICODE,
@@ -252,7 +254,8 @@ export const INJECTORS: readonly DefectInjector[] = [
     ],
     inject: (d, c) => {
       if (c.variant === 'unknown') return replaced(d, c, `${d.resourceType}s`);
-      const { resourceType: _dropped, ...rest } = d;
+      const rest: Record<string, unknown> = { ...d };
+      delete rest.resourceType;
       return {
         variant: c.variant,
         path: c.path,
@@ -270,7 +273,8 @@ export const INJECTORS: readonly DefectInjector[] = [
       const id = d.id ?? '';
       if (c.variant === 'underscore') return replaced(d, c, id.replaceAll('-', '_'));
       if (c.variant === 'too-long') return replaced(d, c, `${id}-${'x'.repeat(65)}`);
-      const { id: _dropped, ...rest } = d;
+      const rest: Record<string, unknown> = { ...d };
+      delete rest.id;
       return {
         variant: c.variant,
         path: c.path,

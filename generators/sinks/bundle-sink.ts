@@ -4,7 +4,7 @@
  * entry by entry (one entry per line) so its size is bounded by disk, not memory.
  */
 import path from 'node:path';
-import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js';
+import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { fhirDateTime } from '../fhir-time.js';
 import type { GeneratedResource } from '../generated-resource.js';
 import type { GeneratorOptions } from '../options.js';
@@ -20,7 +20,7 @@ export function bundleEntry(
   bundleType: GeneratorOptions['bundleType'],
 ): BundleEntry {
   const key = `${resource.resourceType}/${resource.id ?? ''}`;
-  const entry: BundleEntry = { fullUrl: `${FULL_URL_BASE}${key}`, resource: resource as FhirResource };
+  const entry: BundleEntry = { fullUrl: `${FULL_URL_BASE}${key}`, resource };
   // PUT keeps the generated ids, so references between entries hold without urn:uuid rewriting.
   if (bundleType === 'transaction') entry.request = { method: 'PUT', url: key };
   return entry;
