@@ -53,7 +53,9 @@ export class BatchSubmitter {
     const running: Promise<void> = this.limit(() => this.attempt(batch)).then(onDone, (error: unknown) => {
       onDone({
         ok: false,
-        error: new LedgerBatchError(`batch handling failed: ${String(error)}`, describe(batch, 0), { cause: error }),
+        error: new LedgerBatchError(`batch handling failed: ${String(error)}`, describe(batch, 0), {
+          cause: error,
+        }),
       });
     });
     const tracked = running.finally(() => this.inFlight.delete(tracked));
@@ -76,9 +78,13 @@ export class BatchSubmitter {
         const willRetry = failureClass === 'transient' && attempt < this.deps.retry.maxAttempts;
         this.deps.onAttemptFailed?.(batch, attempt, error, willRetry);
         if (!willRetry) {
-          const why = failureClass === 'transient' ? `still failing after ${attempt} attempts` : 'permanent failure';
+          const why =
+            failureClass === 'transient' ? `still failing after ${attempt} attempts` : 'permanent failure';
           const message = `CreateRecords of ${batch.items.length} records (ordinals ${firstOrdinal(batch)}–${batch.lastOrdinal}) failed, ${why}: ${error instanceof Error ? error.message : String(error)}`;
-          return { ok: false, error: new LedgerBatchError(message, describe(batch, attempt), { cause: error }) };
+          return {
+            ok: false,
+            error: new LedgerBatchError(message, describe(batch, attempt), { cause: error }),
+          };
         }
         await this.deps.sleep(backoffDelay(this.deps.retry, attempt));
       }
@@ -91,5 +97,10 @@ function firstOrdinal(batch: Batch): number {
 }
 
 function describe(batch: Batch, attempts: number): LedgerBatchError['batch'] {
-  return { firstOrdinal: firstOrdinal(batch), lastOrdinal: batch.lastOrdinal, size: batch.items.length, attempts };
+  return {
+    firstOrdinal: firstOrdinal(batch),
+    lastOrdinal: batch.lastOrdinal,
+    size: batch.items.length,
+    attempts,
+  };
 }

@@ -39,13 +39,24 @@ export class CheckpointStore {
     try {
       parsed = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch (error) {
-      throw new CheckpointInvalidError(this.file, `checkpoint ${this.file} cannot be read as JSON: ${String(error)}`, {
-        cause: error,
-      });
+      throw new CheckpointInvalidError(
+        this.file,
+        `checkpoint ${this.file} cannot be read as JSON: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const checkpoint = parsed as Partial<Checkpoint>;
-    if (checkpoint.version !== 1 || typeof checkpoint.watermark !== 'number' || typeof checkpoint.fingerprint !== 'string') {
-      throw new CheckpointInvalidError(this.file, `checkpoint ${this.file} is not a fhirledger migrate checkpoint (version 1)`);
+    if (
+      checkpoint.version !== 1 ||
+      typeof checkpoint.watermark !== 'number' ||
+      typeof checkpoint.fingerprint !== 'string'
+    ) {
+      throw new CheckpointInvalidError(
+        this.file,
+        `checkpoint ${this.file} is not a fhirledger migrate checkpoint (version 1)`,
+      );
     }
     return checkpoint as Checkpoint;
   }

@@ -9,7 +9,12 @@ import { pino } from 'pino';
 import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
 import { CheckpointStore } from './checkpoint.js';
-import { CheckpointExistsError, CheckpointMismatchError, InputNotFoundError, MigratorError } from './errors.js';
+import {
+  CheckpointExistsError,
+  CheckpointMismatchError,
+  InputNotFoundError,
+  MigratorError,
+} from './errors.js';
 import { DEFAULT_RETRY, defaultErrorClassifier } from './failure-class.js';
 import { migrationFingerprint } from './fingerprint.js';
 import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
@@ -50,7 +55,11 @@ export const run: CommandRunner = async (argv) => {
     if (report.status !== 'finished') return ExitCode.FAILURE;
     return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
   } catch (error) {
-    if (error instanceof CheckpointMismatchError || error instanceof CheckpointExistsError || error instanceof InputNotFoundError) {
+    if (
+      error instanceof CheckpointMismatchError ||
+      error instanceof CheckpointExistsError ||
+      error instanceof InputNotFoundError
+    ) {
       process.stderr.write(`fhirledger migrate: ${error.code}: ${error.message}\n`);
       return ExitCode.USAGE;
     }
@@ -63,7 +72,10 @@ export const run: CommandRunner = async (argv) => {
 };
 
 async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promise<MigrationReport> {
-  log.info({ config: { ...config, connection: config.connection === undefined ? undefined : '(set)' } }, 'migrate config');
+  log.info(
+    { config: { ...config, connection: config.connection === undefined ? undefined : '(set)' } },
+    'migrate config',
+  );
   const inputs = resolveInputs(config.inputs);
   const store = new CheckpointStore(config.checkpointFile);
   const fingerprint = migrationFingerprint(inputs, outcomeOptions(config));
@@ -73,9 +85,14 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
   }
   // The ledger comes first: a run that cannot load anything should say so before reading any input.
-  const ledger: MigrationLedger | undefined = config.dryRun ? undefined : await createLedger({ connection: config.connection });
+  const ledger: MigrationLedger | undefined = config.dryRun
+    ? undefined
+    : await createLedger({ connection: config.connection });
   const validators = loadSchemaValidators();
-  log.info({ cached: validators.origin.cached, ms: Math.round(validators.origin.millis) }, 'FHIR R4 validators ready');
+  log.info(
+    { cached: validators.origin.cached, ms: Math.round(validators.origin.millis) },
+    'FHIR R4 validators ready',
+  );
   const pipeline = new RecordPipeline(new FhirTypeIndex(loadFhirSchema()), validators, {
     maxRecordBytes: config.maxRecordBytes,
     assignIds: config.assignIds,
@@ -112,8 +129,13 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         pipeline,
         ...(ledger === undefined ? {} : { ledger }),
         deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter),
-        fixLog: new OrdinalLog(config.fixLogFile, config.fixLogFile === undefined ? undefined : resumeFrom?.fixLog),
-        ...(config.dryRun ? {} : { checkpoint: { store, fingerprint, ...(resumeFrom === undefined ? {} : { resumeFrom }) } }),
+        fixLog: new OrdinalLog(
+          config.fixLogFile,
+          config.fixLogFile === undefined ? undefined : resumeFrom?.fixLog,
+        ),
+        ...(config.dryRun
+          ? {}
+          : { checkpoint: { store, fingerprint, ...(resumeFrom === undefined ? {} : { resumeFrom }) } }),
         lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
         classifier: defaultErrorClassifier,
         sleep: (ms) => sleep(ms),

@@ -5,9 +5,28 @@
  */
 
 const SYNONYMS: Record<string, Readonly<Record<string, string>>> = {
-  gender: { m: 'male', man: 'male', f: 'female', w: 'female', woman: 'female', o: 'other', u: 'unknown', unk: 'unknown' },
-  'Observation.status': { finalized: 'final', finalised: 'final', prelim: 'preliminary', canceled: 'cancelled' },
-  'DiagnosticReport.status': { finalized: 'final', finalised: 'final', prelim: 'preliminary', canceled: 'cancelled' },
+  gender: {
+    m: 'male',
+    man: 'male',
+    f: 'female',
+    w: 'female',
+    woman: 'female',
+    o: 'other',
+    u: 'unknown',
+    unk: 'unknown',
+  },
+  'Observation.status': {
+    finalized: 'final',
+    finalised: 'final',
+    prelim: 'preliminary',
+    canceled: 'cancelled',
+  },
+  'DiagnosticReport.status': {
+    finalized: 'final',
+    finalised: 'final',
+    prelim: 'preliminary',
+    canceled: 'cancelled',
+  },
   'Encounter.status': { completed: 'finished', canceled: 'cancelled', 'in progress': 'in-progress' },
   'MedicationRequest.status': { canceled: 'cancelled' },
   'Immunization.status': { done: 'completed', complete: 'completed' },
@@ -34,9 +53,36 @@ export function canonicalCode(
  */
 const REQUIRED_CODES: Record<string, readonly string[]> = {
   'Immunization.status': ['completed', 'entered-in-error', 'not-done'],
-  'MedicationRequest.status': ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'],
-  'MedicationRequest.intent': ['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option'],
-  'Procedure.status': ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown'],
+  'MedicationRequest.status': [
+    'active',
+    'on-hold',
+    'cancelled',
+    'completed',
+    'entered-in-error',
+    'stopped',
+    'draft',
+    'unknown',
+  ],
+  'MedicationRequest.intent': [
+    'proposal',
+    'plan',
+    'order',
+    'original-order',
+    'reflex-order',
+    'filler-order',
+    'instance-order',
+    'option',
+  ],
+  'Procedure.status': [
+    'preparation',
+    'in-progress',
+    'not-done',
+    'on-hold',
+    'stopped',
+    'completed',
+    'entered-in-error',
+    'unknown',
+  ],
 };
 
 export function requiredCodes(ownerType: string, element: string): readonly string[] | undefined {

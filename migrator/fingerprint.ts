@@ -10,7 +10,9 @@ import type { ResolvedInput } from './sources/input-paths.js';
 const SAMPLE = 64 * 1024;
 
 export function migrationFingerprint(inputs: readonly ResolvedInput[], outcomeOptions: object): string {
-  const described = inputs.map((input) => (input.kind === 'fhir-server' ? { url: input.name } : describeFile(input.name)));
+  const described = inputs.map((input) =>
+    input.kind === 'fhir-server' ? { url: input.name } : describeFile(input.name),
+  );
   return sha256Hex(canonicalJson({ inputs: described, options: outcomeOptions }));
 }
 

@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExpectedOutcome } from '../common/migration-codes.js';
-import { GROUND_TRUTH_FILE, MANIFEST_FILE, writePopulation, type GroundTruthEntry } from '../generators/index.js';
+import {
+  GROUND_TRUTH_FILE,
+  MANIFEST_FILE,
+  writePopulation,
+  type GroundTruthEntry,
+} from '../generators/index.js';
 import { defaultErrorClassifier } from './failure-class.js';
 import { runMigration } from './migration.js';
 import { OrdinalLog } from './ordinal-log.js';
@@ -40,8 +45,16 @@ describe('agreement with the generator ground truth (dry run)', function () {
   for (const dateOrder of [undefined, 'mdy'] as const) {
     it(`reaches the expected outcome on 100 % of generated lines (date order ${dateOrder ?? 'unset'})`, async () => {
       const data = path.join(dir, `data-${dateOrder ?? 'none'}`);
-      await writePopulation(data, { patients: 40, seed: dateOrder === undefined ? 7 : 11, dirtyRate: 0.3, format: 'ndjson' });
-      const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as { output?: { url: string }[]; files?: { url: string }[] };
+      await writePopulation(data, {
+        patients: 40,
+        seed: dateOrder === undefined ? 7 : 11,
+        dirtyRate: 0.3,
+        format: 'ndjson',
+      });
+      const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as {
+        output?: { url: string }[];
+        files?: { url: string }[];
+      };
       const files = (manifest.files ?? manifest.output ?? []).map((file) => path.join(data, file.url));
       assert.ok(files.length > 5, 'the generator wrote its resource files');
       const deadLetter = path.join(dir, `dead-letter-${dateOrder ?? 'none'}.ndjson`);
@@ -50,7 +63,14 @@ describe('agreement with the generator ground truth (dry run)', function () {
         {
           source: sourceForInputs(
             files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
-            { resourceTypes: [], pageSize: 1, bulkExport: false, requestTimeoutMs: 1, pollIntervalMs: 1, exportTimeoutMs: 1 },
+            {
+              resourceTypes: [],
+              pageSize: 1,
+              bulkExport: false,
+              requestTimeoutMs: 1,
+              pollIntervalMs: 1,
+              exportTimeoutMs: 1,
+            },
           ),
           pipeline: testPipeline({ dateOrder }),
           deadLetter: new OrdinalLog(deadLetter),
@@ -75,7 +95,9 @@ describe('agreement with the generator ground truth (dry run)', function () {
       for (const entry of readNdjsonFile<{ source: string; line: number; reason: string }>(deadLetter)) {
         actual.set(`${path.basename(entry.source)}:${entry.line}`, `reject ${entry.reason}`);
       }
-      for (const entry of readNdjsonFile<{ source: string; line: number; fixes: { code: string }[] }>(fixLog)) {
+      for (const entry of readNdjsonFile<{ source: string; line: number; fixes: { code: string }[] }>(
+        fixLog,
+      )) {
         const codes = [...new Set(entry.fixes.map((fix) => fix.code))].sort();
         actual.set(`${path.basename(entry.source)}:${entry.line}`, `fix ${codes.join('+')}`);
       }
@@ -86,10 +108,14 @@ describe('agreement with the generator ground truth (dry run)', function () {
         const key = `${entry.file}:${entry.line}`;
         expectedKeys.add(key);
         const expected =
-          dateOrder === 'mdy' && entry.withDateOrder !== undefined ? entry.withDateOrder.expected : entry.expected;
+          dateOrder === 'mdy' && entry.withDateOrder !== undefined
+            ? entry.withDateOrder.expected
+            : entry.expected;
         const got = actual.get(key) ?? 'accept';
         if (got !== describeOutcome(expected)) {
-          disagreements.push(`${key} ${entry.defect}/${entry.variant}: expected ${describeOutcome(expected)}, got ${got}`);
+          disagreements.push(
+            `${key} ${entry.defect}/${entry.variant}: expected ${describeOutcome(expected)}, got ${got}`,
+          );
         }
       }
       for (const [key, got] of actual) {
@@ -97,7 +123,10 @@ describe('agreement with the generator ground truth (dry run)', function () {
       }
       assert.deepEqual(disagreements.slice(0, 20), []);
       assert.ok(truth.length > 100, `${truth.length} defects checked`);
-      assert.equal(report.records.read, report.records.accepted + report.records.duplicates + report.records.rejected);
+      assert.equal(
+        report.records.read,
+        report.records.accepted + report.records.duplicates + report.records.rejected,
+      );
     });
   }
 });

@@ -26,7 +26,10 @@ export class InMemoryLedger implements MigrationLedger {
       const hash = contentHash(resource);
       const existing = this.records.get(key);
       if (existing === undefined) {
-        this.records.set(key, { resource: { ...resource, meta: { ...resource.meta, versionId: '1' } }, hash });
+        this.records.set(key, {
+          resource: { ...resource, meta: { ...resource.meta, versionId: '1' } },
+          hash,
+        });
         return { index, key, outcome: 'created', versionId: '1', hash };
       }
       if (existing.hash === hash) return { index, key, outcome: 'unchanged', versionId: '1', hash };
@@ -35,12 +38,18 @@ export class InMemoryLedger implements MigrationLedger {
     this.height += 1;
     const counts = { created: 0, unchanged: 0, conflict: 0, invalid: 0 };
     for (const item of items) counts[item.outcome] += 1;
-    return Promise.resolve({ value: { items, counts }, txId: `tx${this.height}`, timings: { endorseMs: 0, submitMs: 0, commitMs: 0 } });
+    return Promise.resolve({
+      value: { items, counts },
+      txId: `tx${this.height}`,
+      timings: { endorseMs: 0, submitMs: 0, commitMs: 0 },
+    });
   }
 
   readRecord(resourceType: string, id: string): Promise<StoredRecord> {
     const stored = this.records.get(recordKey(resourceType, id));
-    return stored === undefined ? Promise.reject(new Error(`CC_ERR_NOT_FOUND: ${resourceType}/${id}`)) : Promise.resolve(stored);
+    return stored === undefined
+      ? Promise.reject(new Error(`CC_ERR_NOT_FOUND: ${resourceType}/${id}`))
+      : Promise.resolve(stored);
   }
 
   updateRecord(resource: FhirResource, expectedVersion: string): Promise<Committed<StoredRecord>> {
@@ -49,7 +58,11 @@ export class InMemoryLedger implements MigrationLedger {
     const stored = { resource: { ...resource, meta: { versionId } }, hash: contentHash(resource) };
     this.records.set(key, stored);
     this.height += 1;
-    return Promise.resolve({ value: stored, txId: `tx${this.height}`, timings: { endorseMs: 0, submitMs: 0, commitMs: 0 } });
+    return Promise.resolve({
+      value: stored,
+      txId: `tx${this.height}`,
+      timings: { endorseMs: 0, submitMs: 0, commitMs: 0 },
+    });
   }
 
   blockHeight(): Promise<number> {

@@ -6,14 +6,7 @@ import type { FixCode, RejectCode } from '../common/migration-codes.js';
 
 /** FHIR `IssueType` codes used here (R4 ValueSet issue-type). */
 export type IssueType =
-  | 'structure'
-  | 'required'
-  | 'value'
-  | 'invalid'
-  | 'too-long'
-  | 'duplicate'
-  | 'invariant'
-  | 'code-invalid';
+  'structure' | 'required' | 'value' | 'invalid' | 'too-long' | 'duplicate' | 'invariant' | 'code-invalid';
 
 export interface Issue {
   reason: RejectCode;

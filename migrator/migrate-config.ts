@@ -10,27 +10,108 @@ export const MIGRATE_SPEC: CommandSpec = {
   summary:
     'Streams FHIR R4 records from NDJSON (.gz), Bundles or a FHIR server through validation and cleaning into the ledger, in parallel resumable batches; every record not loaded goes to the dead letter.',
   flags: {
-    input: { type: 'string', multiple: true, valueName: 'PATH', description: 'NDJSON/Bundle file, folder, glob or FHIR server URL (repeatable)' },
+    input: {
+      type: 'string',
+      multiple: true,
+      valueName: 'PATH',
+      description: 'NDJSON/Bundle file, folder, glob or FHIR server URL (repeatable)',
+    },
     'dry-run': { type: 'boolean', description: 'do everything except submitting to the ledger' },
     resume: { type: 'boolean', description: 'continue the migration recorded in the checkpoint' },
-    'batch-size': { type: 'string', default: '200', valueName: 'N', description: 'records per CreateRecords call (default 200)' },
-    'max-batch-bytes': { type: 'string', default: String(4 * 1024 * 1024), valueName: 'BYTES', description: 'bytes per batch at most (default 4 MiB)' },
-    concurrency: { type: 'string', default: '4', valueName: 'N', description: 'batches in flight (default 4)' },
-    'max-record-bytes': { type: 'string', default: String(1024 * 1024), valueName: 'BYTES', description: 'larger records are rejected, R6 (default 1 MiB)' },
-    'on-conflict': { type: 'string', default: 'reject', valueName: 'reject|last-wins', description: 'same type/id, different content (default reject, R5)' },
-    'date-order': { type: 'string', valueName: 'dmy|mdy', description: 'how to read NN/NN/YYYY dates (default: reject them)' },
-    'default-zone': { type: 'string', default: 'Z', valueName: 'ZONE', description: 'zone for a time without one (default Z)' },
-    'assign-ids': { type: 'boolean', description: 'give records without an id one derived from their content hash' },
-    'dead-letter': { type: 'string', valueName: 'FILE', description: 'rejected records, NDJSON (default next to the report)' },
-    'fix-log': { type: 'string', valueName: 'FILE', description: 'fixes per record, NDJSON (default: not written)' },
+    'batch-size': {
+      type: 'string',
+      default: '200',
+      valueName: 'N',
+      description: 'records per CreateRecords call (default 200)',
+    },
+    'max-batch-bytes': {
+      type: 'string',
+      default: String(4 * 1024 * 1024),
+      valueName: 'BYTES',
+      description: 'bytes per batch at most (default 4 MiB)',
+    },
+    concurrency: {
+      type: 'string',
+      default: '4',
+      valueName: 'N',
+      description: 'batches in flight (default 4)',
+    },
+    'max-record-bytes': {
+      type: 'string',
+      default: String(1024 * 1024),
+      valueName: 'BYTES',
+      description: 'larger records are rejected, R6 (default 1 MiB)',
+    },
+    'on-conflict': {
+      type: 'string',
+      default: 'reject',
+      valueName: 'reject|last-wins',
+      description: 'same type/id, different content (default reject, R5)',
+    },
+    'date-order': {
+      type: 'string',
+      valueName: 'dmy|mdy',
+      description: 'how to read NN/NN/YYYY dates (default: reject them)',
+    },
+    'default-zone': {
+      type: 'string',
+      default: 'Z',
+      valueName: 'ZONE',
+      description: 'zone for a time without one (default Z)',
+    },
+    'assign-ids': {
+      type: 'boolean',
+      description: 'give records without an id one derived from their content hash',
+    },
+    'dead-letter': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'rejected records, NDJSON (default next to the report)',
+    },
+    'fix-log': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'fixes per record, NDJSON (default: not written)',
+    },
     report: { type: 'string', valueName: 'FILE', description: 'JSON report (default migrate-report.json)' },
-    checkpoint: { type: 'string', valueName: 'FILE', description: 'resume point (default next to the report)' },
-    connection: { type: 'string', valueName: 'FILE', description: 'Fabric connection settings (env FHIRLEDGER_CONNECTION)' },
-    'server-types': { type: 'string', default: 'Organization,Practitioner,Patient,Encounter,Observation,Condition', valueName: 'LIST', description: 'resource types read from a FHIR server input' },
-    'server-page-size': { type: 'string', default: '100', valueName: 'N', description: 'search page size on a FHIR server (default 100)' },
-    'bulk-export': { type: 'boolean', description: 'read a FHIR server through Bulk Data $export instead of search' },
-    'request-timeout-ms': { type: 'string', default: '30000', valueName: 'MS', description: 'deadline of each FHIR server request (default 30000)' },
-    'log-level': { type: 'string', default: 'info', valueName: 'LEVEL', description: 'pino level on stderr (default info)' },
+    checkpoint: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'resume point (default next to the report)',
+    },
+    connection: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Fabric connection settings (env FHIRLEDGER_CONNECTION)',
+    },
+    'server-types': {
+      type: 'string',
+      default: 'Organization,Practitioner,Patient,Encounter,Observation,Condition',
+      valueName: 'LIST',
+      description: 'resource types read from a FHIR server input',
+    },
+    'server-page-size': {
+      type: 'string',
+      default: '100',
+      valueName: 'N',
+      description: 'search page size on a FHIR server (default 100)',
+    },
+    'bulk-export': {
+      type: 'boolean',
+      description: 'read a FHIR server through Bulk Data $export instead of search',
+    },
+    'request-timeout-ms': {
+      type: 'string',
+      default: '30000',
+      valueName: 'MS',
+      description: 'deadline of each FHIR server request (default 30000)',
+    },
+    'log-level': {
+      type: 'string',
+      default: 'info',
+      valueName: 'LEVEL',
+      description: 'pino level on stderr (default info)',
+    },
   },
 };
 
@@ -63,7 +144,8 @@ const ZONE = /^(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$/;
 export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Readonly<MigrateConfig> {
   const v = args.values;
   const inputs = (v.input as string[] | undefined) ?? [];
-  if (inputs.length === 0) throw new UsageError('--input is required (a file, folder, glob or FHIR server URL)');
+  if (inputs.length === 0)
+    throw new UsageError('--input is required (a file, folder, glob or FHIR server URL)');
   const onConflict = stringFlag(v, 'on-conflict');
   if (onConflict !== 'reject' && onConflict !== 'last-wins') {
     throw new UsageError(`--on-conflict "${String(onConflict)}" is not reject or last-wins`);
@@ -78,7 +160,9 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
   const base = path.join(path.dirname(reportFile), path.basename(reportFile, '.json'));
   const logLevel = stringFlag(v, 'log-level') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new UsageError(`--log-level "${logLevel}" is not one of fatal, error, warn, info, debug, trace, silent`);
+    throw new UsageError(
+      `--log-level "${logLevel}" is not one of fatal, error, warn, info, debug, trace, silent`,
+    );
   }
   return Object.freeze({
     inputs,
@@ -93,7 +177,8 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
     defaultZone,
     assignIds: v['assign-ids'] === true,
     // A dry run must never overwrite the dead letter of a live run it may be checking before --resume.
-    deadLetterFile: stringFlag(v, 'dead-letter') ?? `${base}${v['dry-run'] === true ? '.dry-run' : ''}.dead-letter.ndjson`,
+    deadLetterFile:
+      stringFlag(v, 'dead-letter') ?? `${base}${v['dry-run'] === true ? '.dry-run' : ''}.dead-letter.ndjson`,
     fixLogFile: stringFlag(v, 'fix-log'),
     reportFile,
     checkpointFile: stringFlag(v, 'checkpoint') ?? `${base}.checkpoint.json`,

@@ -2,7 +2,12 @@
  * Counting what a migration did and turning the counts into the JSON report and the readable summary. Pure: the
  * caller supplies times and ledger heights.
  */
-import { FIX_DESCRIPTIONS, REJECT_DESCRIPTIONS, type FixCode, type RejectCode } from '../common/migration-codes.js';
+import {
+  FIX_DESCRIPTIONS,
+  REJECT_DESCRIPTIONS,
+  type FixCode,
+  type RejectCode,
+} from '../common/migration-codes.js';
 import type { Fix } from './issues.js';
 
 export interface LedgerCounts {
@@ -14,7 +19,13 @@ export interface LedgerCounts {
   updated: number;
 }
 
-export const emptyLedgerCounts = (): LedgerCounts => ({ created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 });
+export const emptyLedgerCounts = (): LedgerCounts => ({
+  created: 0,
+  unchanged: 0,
+  conflict: 0,
+  invalid: 0,
+  updated: 0,
+});
 
 export interface TypeCounts {
   accepted: number;
@@ -122,7 +133,8 @@ export function buildReport(inputs: ReportInputs): MigrationReport {
     rejects[code] = { records: counters.rejects.get(code) ?? 0, description: REJECT_DESCRIPTIONS[code] };
   }
   const byResourceType: Record<string, TypeCounts> = {};
-  for (const type of [...counters.byType.keys()].sort()) byResourceType[type] = { ...(counters.byType.get(type) as TypeCounts) };
+  for (const type of [...counters.byType.keys()].sort())
+    byResourceType[type] = { ...(counters.byType.get(type) as TypeCounts) };
   const ledger = inputs.ledger;
   return {
     status: inputs.status,
@@ -163,7 +175,9 @@ export function summaryText(report: MigrationReport): string {
   );
   if (report.error !== undefined) lines.push(`  error: ${report.error.code}: ${report.error.message}`);
   const r = report.records;
-  lines.push(`  records read ${r.read}: accepted ${r.accepted}, exact duplicates ${r.duplicates}, rejected ${r.rejected}`);
+  lines.push(
+    `  records read ${r.read}: accepted ${r.accepted}, exact duplicates ${r.duplicates}, rejected ${r.rejected}`,
+  );
   if (r.assignedIds > 0) lines.push(`  ids assigned from content hash: ${r.assignedIds}`);
   if (!report.dryRun) {
     const l = report.ledger;
@@ -182,7 +196,9 @@ export function summaryText(report: MigrationReport): string {
     lines.push(`  reject ${code} ${reject.description}: ${reject.records}`);
   }
   for (const [type, counts] of Object.entries(report.byResourceType)) {
-    lines.push(`  ${type}: accepted ${counts.accepted}, duplicates ${counts.duplicates}, rejected ${counts.rejected}`);
+    lines.push(
+      `  ${type}: accepted ${counts.accepted}, duplicates ${counts.duplicates}, rejected ${counts.rejected}`,
+    );
   }
   if (report.files.deadLetter !== undefined && notLoadedCount(report) > 0) {
     lines.push(`  dead letter: ${report.files.deadLetter}`);

@@ -43,7 +43,8 @@ function inputLines(): { lines: string[]; validKeys: string[]; rejectedLines: nu
     lines.push(text);
     rejectedLines.push(lines.length);
   };
-  for (let i = 0; i < 18; i += 1) valid(patient(`p${i}`), JSON.stringify(patient(`p${i}`, { gender: i % 2 ? 'F' : 'female' })));
+  for (let i = 0; i < 18; i += 1)
+    valid(patient(`p${i}`), JSON.stringify(patient(`p${i}`, { gender: i % 2 ? 'F' : 'female' })));
   bad('{"resourceType":"Patient","id":"broken"');
   valid(organization('o1'));
   valid(practitioner('d1'));
@@ -119,11 +120,20 @@ describe('runMigration with an in-memory ledger', function () {
       R7: { records: 1, description: 'malformed reference' },
       R8: { records: 1, description: 'impossible date (e.g. 30 February)' },
     });
-    assert.deepEqual(report.fixes.C3, { records: 9, occurrences: 9, description: 'code with wrong case or a common synonym replaced by the canonical code' });
+    assert.deepEqual(report.fixes.C3, {
+      records: 9,
+      occurrences: 9,
+      description: 'code with wrong case or a common synonym replaced by the canonical code',
+    });
     assert.equal(report.fixes.C7?.records, 1);
     assert.equal(report.ledger.created, 40);
     assert.deepEqual(report.ledgerHeight, { before: 1, after: 1 + ledger.calls.length });
-    assert.deepEqual(deadLetterLines().map((entry) => entry.line).sort((a, b) => a - b), rejectedLines);
+    assert.deepEqual(
+      deadLetterLines()
+        .map((entry) => entry.line)
+        .sort((a, b) => a - b),
+      rejectedLines,
+    );
     const checkpoint = new CheckpointStore(path.join(dir, 'checkpoint.json')).read();
     assert.equal(checkpoint.finished, true);
     assert.equal(checkpoint.watermark, 92);
@@ -138,7 +148,7 @@ describe('runMigration with an in-memory ledger', function () {
     const crashed = await runMigration(first.deps, first.settings);
     assert.equal(crashed.status, 'failed');
     assert.equal(crashed.error?.code, 'LEDGER_BATCH_FAILED');
-    assert.match(crashed.error?.message ?? '', /permanent failure: simulated crash$/);
+    assert.match(crashed.error.message, /permanent failure: simulated crash$/);
     const loadedBefore = ledger.records.size;
     assert.ok(loadedBefore > 0 && loadedBefore < validKeys.length, `${loadedBefore} loaded before the crash`);
 
@@ -150,17 +160,31 @@ describe('runMigration with an in-memory ledger', function () {
     assert.ok((resumed.resumedFrom ?? 0) > 0);
     assert.deepEqual([...ledger.records.keys()].sort(), [...validKeys].sort());
     const submittedAfterResume = ledger.calls.slice(callsBefore).flat();
-    assert.equal(new Set(submittedAfterResume).size, submittedAfterResume.length, 'no record submitted twice on resume');
+    assert.equal(
+      new Set(submittedAfterResume).size,
+      submittedAfterResume.length,
+      'no record submitted twice on resume',
+    );
     assert.equal(resumed.ledger.created, validKeys.length);
     assert.deepEqual(resumed.records, { read: 46, accepted: 40, duplicates: 1, rejected: 5, assignedIds: 0 });
-    assert.deepEqual(deadLetterLines().map((entry) => entry.line).sort((a, b) => a - b), rejectedLines);
+    assert.deepEqual(
+      deadLetterLines()
+        .map((entry) => entry.line)
+        .sort((a, b) => a - b),
+      rejectedLines,
+    );
 
     const callsAtEnd = ledger.calls.length;
     const third = setup(ledger, true);
     const again = await runMigration(third.deps, third.settings);
     assert.equal(again.status, 'finished');
     assert.equal(ledger.calls.length, callsAtEnd, 'a finished migration resumed loads nothing');
-    assert.deepEqual(deadLetterLines().map((entry) => entry.line).sort((a, b) => a - b), rejectedLines);
+    assert.deepEqual(
+      deadLetterLines()
+        .map((entry) => entry.line)
+        .sort((a, b) => a - b),
+      rejectedLines,
+    );
   });
 
   it('retries transient failures and stops on SIGINT with the checkpoint at the committed prefix', async () => {
@@ -211,7 +235,9 @@ describe('runMigration with an in-memory ledger', function () {
     });
     assert.throws(() => store.readForResume('b'.repeat(64)), {
       code: 'CHECKPOINT_MISMATCH',
-      message: new RegExp(`^checkpoint ${store.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} belongs to a migration of different inputs or options`),
+      message: new RegExp(
+        `^checkpoint ${store.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} belongs to a migration of different inputs or options`,
+      ),
     });
   });
 });

@@ -79,7 +79,10 @@ export interface MigrationDeps {
 
 type Pass = 'all' | 'referenced' | 'rest';
 
-export async function runMigration(deps: MigrationDeps, settings: MigrationSettings): Promise<MigrationReport> {
+export async function runMigration(
+  deps: MigrationDeps,
+  settings: MigrationSettings,
+): Promise<MigrationReport> {
   return new Migration(deps, settings).run();
 }
 
@@ -114,7 +117,13 @@ class Migration {
           sleep: deps.sleep,
           onAttemptFailed: (batch, attempt, error, willRetry) => {
             deps.log.warn(
-              { attempt, willRetry, size: batch.items.length, lastOrdinal: batch.lastOrdinal, err: String(error) },
+              {
+                attempt,
+                willRetry,
+                size: batch.items.length,
+                lastOrdinal: batch.lastOrdinal,
+                err: String(error),
+              },
               'CreateRecords attempt failed',
             );
           },
@@ -160,7 +169,9 @@ class Migration {
     this.deps.fixLog.close();
     return buildReport({
       status,
-      ...(this.failure === undefined ? {} : { error: { code: this.failure.code, message: this.failure.message } }),
+      ...(this.failure === undefined
+        ? {}
+        : { error: { code: this.failure.code, message: this.failure.message } }),
       dryRun: this.deps.ledger === undefined,
       inputs: this.settings.inputs,
       startedAtMs,
@@ -210,7 +221,8 @@ class Migration {
       return isPlainObject(record.value) && REFERENCED_FIRST_TYPES.has(String(record.value.resourceType));
     }
     // Cheap test first; only lines that mention the type are parsed to be sure it is the top-level one.
-    if (!REFERENCED_FIRST_TEXT.test(record.text) || record.text.length > this.settings.maxRecordBytes) return false;
+    if (!REFERENCED_FIRST_TEXT.test(record.text) || record.text.length > this.settings.maxRecordBytes)
+      return false;
     try {
       const value: unknown = JSON.parse(record.text);
       return isPlainObject(value) && REFERENCED_FIRST_TYPES.has(String(value.resourceType));
@@ -264,7 +276,13 @@ class Migration {
     this.logFixes(ordinal, record.location, result.key, result.fixes);
     if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
     const text = record.text ?? JSON.stringify(record.value);
-    const item: BatchItem = { resource: result.resource, key: result.key, ordinal, location: record.location, text };
+    const item: BatchItem = {
+      resource: result.resource,
+      key: result.key,
+      ordinal,
+      location: record.location,
+      text,
+    };
     this.current.items.push(item);
     this.current.bytes += text.length;
   }
@@ -291,7 +309,8 @@ class Migration {
 
   private batchIsFull(): boolean {
     return (
-      this.current.items.length >= this.settings.batchSize || this.current.bytes >= this.settings.maxBatchBytes
+      this.current.items.length >= this.settings.batchSize ||
+      this.current.bytes >= this.settings.maxBatchBytes
     );
   }
 
@@ -339,7 +358,12 @@ class Migration {
         ledgerOutcome: item.outcome,
         text: submitted.text,
         outcome: toOperationOutcome([
-          { reason, path: submitted.key.split('/')[0] ?? '', type: item.outcome === 'conflict' ? 'duplicate' : 'invalid', message },
+          {
+            reason,
+            path: submitted.key.split('/')[0] ?? '',
+            type: item.outcome === 'conflict' ? 'duplicate' : 'invalid',
+            message,
+          },
         ]),
       });
     }

@@ -39,7 +39,9 @@ export class Progress {
     const total = this.options.total;
     const of = total === undefined ? '' : `/${total}`;
     const eta =
-      total !== undefined && rate > 0 && seen <= total ? `, ETA ${formatDuration((total - seen) / rate)}` : '';
+      total !== undefined && rate > 0 && seen <= total
+        ? `, ETA ${formatDuration((total - seen) / rate)}`
+        : '';
     const line = `records ${seen}${of}, ${rate} records/s${eta}`;
     this.shownAny = true;
     this.options.write(this.options.isTty ? `\r${line.padEnd(70)}` : `${line}\n`);

@@ -7,12 +7,12 @@ const at = { source: 'input.ndjson', line: 1043 };
 
 function accepted(result: RecordResult): Extract<RecordResult, { kind: 'accepted' }> {
   assert.equal(result.kind, 'accepted', JSON.stringify(result));
-  return result as Extract<RecordResult, { kind: 'accepted' }>;
+  return result;
 }
 
 function rejected(result: RecordResult): Extract<RecordResult, { kind: 'rejected' }> {
   assert.equal(result.kind, 'rejected', JSON.stringify(result));
-  return result as Extract<RecordResult, { kind: 'rejected' }>;
+  return result;
 }
 
 const patient = (extra: Record<string, unknown> = {}): string =>
@@ -30,7 +30,9 @@ describe('RecordPipeline cleaning (C1–C6)', () => {
   });
 
   it('C1 trims strings and drops those that become empty', () => {
-    const result = accepted(pipeline.processText(patient({ name: [{ family: '  Smith ', given: ['   '] }] }), at));
+    const result = accepted(
+      pipeline.processText(patient({ name: [{ family: '  Smith ', given: ['   '] }] }), at),
+    );
     assert.deepEqual(result.resource.name, [{ family: 'Smith' }]);
     assert.deepEqual(result.fixes, [
       { code: 'C1', path: 'Patient.name[0].family', before: '  Smith ', after: 'Smith' },
@@ -55,9 +57,16 @@ describe('RecordPipeline cleaning (C1–C6)', () => {
     assert.equal(male.resource.gender, 'male');
     assert.deepEqual(male.fixes, [{ code: 'C3', path: 'Patient.gender', before: 'M', after: 'male' }]);
     assert.equal(accepted(pipeline.processText(patient({ gender: 'FEMALE' }), at)).resource.gender, 'female');
-    const observation: Observation = { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'pulse' } };
+    const observation: Observation = {
+      resourceType: 'Observation',
+      id: 'o1',
+      status: 'final',
+      code: { text: 'pulse' },
+    };
     const final = accepted(pipeline.processText(JSON.stringify({ ...observation, status: 'Final' }), at));
-    assert.deepEqual(final.fixes, [{ code: 'C3', path: 'Observation.status', before: 'Final', after: 'final' }]);
+    assert.deepEqual(final.fixes, [
+      { code: 'C3', path: 'Observation.status', before: 'Final', after: 'final' },
+    ]);
   });
 
   it('C4 rewrites unambiguous dates and gives a time without zone the default zone', () => {
@@ -76,23 +85,49 @@ describe('RecordPipeline cleaning (C1–C6)', () => {
     );
     assert.equal(result.resource.effectiveDateTime, '2020-01-02T10:11:12Z');
     assert.equal(result.resource.issued, '2020-01-02T10:11:12Z');
-    assert.equal(accepted(pipeline.processText(patient({ birthDate: '1980/8/14' }), at)).resource.birthDate, '1980-08-14');
+    assert.equal(
+      accepted(pipeline.processText(patient({ birthDate: '1980/8/14' }), at)).resource.birthDate,
+      '1980-08-14',
+    );
     const zoned = testPipeline({ defaultZone: '+01:00' });
     const withZone = accepted(
-      zoned.processText(JSON.stringify({ resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' }, period: { start: '2020-01-02T08:00:00' } }), at),
+      zoned.processText(
+        JSON.stringify({
+          resourceType: 'Encounter',
+          id: 'e1',
+          status: 'finished',
+          class: { code: 'AMB' },
+          period: { start: '2020-01-02T08:00:00' },
+        }),
+        at,
+      ),
     );
     assert.deepEqual(withZone.resource.period, { start: '2020-01-02T08:00:00+01:00' });
   });
 
   it('C4 reads NN/NN/YYYY only with --date-order', () => {
-    assert.equal(accepted(testPipeline({ dateOrder: 'dmy' }).processText(patient({ birthDate: '03/04/2020' }), at)).resource.birthDate, '2020-04-03');
-    assert.equal(accepted(testPipeline({ dateOrder: 'mdy' }).processText(patient({ birthDate: '03/04/2020' }), at)).resource.birthDate, '2020-03-04');
+    assert.equal(
+      accepted(testPipeline({ dateOrder: 'dmy' }).processText(patient({ birthDate: '03/04/2020' }), at))
+        .resource.birthDate,
+      '2020-04-03',
+    );
+    assert.equal(
+      accepted(testPipeline({ dateOrder: 'mdy' }).processText(patient({ birthDate: '03/04/2020' }), at))
+        .resource.birthDate,
+      '2020-03-04',
+    );
   });
 
   it('C5 types numbers and booleans written as strings, from the schema types', () => {
     const result = accepted(
       pipeline.processText(
-        JSON.stringify({ resourceType: 'Patient', id: 'p1', active: 'TRUE', multipleBirthInteger: '2', deceasedBoolean: 'false' }),
+        JSON.stringify({
+          resourceType: 'Patient',
+          id: 'p1',
+          active: 'TRUE',
+          multipleBirthInteger: '2',
+          deceasedBoolean: 'false',
+        }),
         at,
       ),
     );
@@ -109,7 +144,9 @@ describe('RecordPipeline cleaning (C1–C6)', () => {
     const decomposed = 'Mu\u0308ller\u0007';
     const result = accepted(pipeline.processText(patient({ name: [{ family: decomposed }] }), at));
     assert.deepEqual(result.resource.name, [{ family: 'M\u00fcller' }]);
-    assert.deepEqual(result.fixes, [{ code: 'C6', path: 'Patient.name[0].family', before: decomposed, after: 'M\u00fcller' }]);
+    assert.deepEqual(result.fixes, [
+      { code: 'C6', path: 'Patient.name[0].family', before: decomposed, after: 'M\u00fcller' },
+    ]);
   });
 
   it('hashes the cleaned content, so a dirty and a clean copy of a record hash alike', () => {
@@ -129,10 +166,16 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
   });
 
   it('R2 missing or unknown resourceType', () => {
-    assert.deepEqual(rejected(pipeline.processText('{"id":"x"}', at)).issues[0]?.message, 'resourceType missing (input.ndjson:1043)');
+    assert.deepEqual(
+      rejected(pipeline.processText('{"id":"x"}', at)).issues[0]?.message,
+      'resourceType missing (input.ndjson:1043)',
+    );
     const unknown = rejected(pipeline.processText('{"resourceType":"Patinet","id":"x"}', at));
     assert.equal(unknown.reason, 'R2');
-    assert.equal(unknown.issues[0]?.message, 'resourceType "Patinet" (input.ndjson:1043) is not an R4 resource type');
+    assert.equal(
+      unknown.issues[0]?.message,
+      'resourceType "Patinet" (input.ndjson:1043) is not an R4 resource type',
+    );
     assert.equal(rejected(pipeline.processText('[1,2]', at)).reason, 'R2');
   });
 
@@ -177,7 +220,9 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
   });
 
   it('R4 schema violations: unknown element, bad code, wrong type', () => {
-    const result = rejected(pipeline.processText(patient({ gender: 'robot', colour: 'blue', active: 'maybe' }), at));
+    const result = rejected(
+      pipeline.processText(patient({ gender: 'robot', colour: 'blue', active: 'maybe' }), at),
+    );
     assert.equal(result.reason, 'R4');
     assert.deepEqual(
       result.issues.map((issue) => issue.message),
@@ -194,7 +239,10 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
     const text = `{"resourceType":"Patient","id":"p1","name":[{"family":"${'x'.repeat(80)}"}]`;
     const result = rejected(small.processText(text, at));
     assert.equal(result.reason, 'R6');
-    assert.equal(result.issues[0]?.message, `record at input.ndjson:1043 is ${text.length} bytes, over --max-record-bytes 64`);
+    assert.equal(
+      result.issues[0]?.message,
+      `record at input.ndjson:1043 is ${text.length} bytes, over --max-record-bytes 64`,
+    );
   });
 
   it('R7 malformed references', () => {
@@ -206,7 +254,12 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
       result.issues[0]?.message,
       'reference "Organisation/" at Patient.managingOrganization.reference (input.ndjson:1043) is not a FHIR reference (Type/id, an absolute URL, #contained-id, urn:uuid: or urn:oid:)',
     );
-    for (const good of ['Organization/o1', 'http://example.org/fhir/Organization/o1', '#org', 'urn:uuid:0b7c2a5e-7c4f-4d3e-9f7a-1c2b3d4e5f60']) {
+    for (const good of [
+      'Organization/o1',
+      'http://example.org/fhir/Organization/o1',
+      '#org',
+      'urn:uuid:0b7c2a5e-7c4f-4d3e-9f7a-1c2b3d4e5f60',
+    ]) {
       accepted(pipeline.processText(patient({ managingOrganization: { reference: good } }), at));
     }
   });
@@ -220,12 +273,20 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
     );
     const rewritten = rejected(pipeline.processText(patient({ birthDate: '2020/04/31' }), at));
     assert.equal(rewritten.reason, 'R8');
-    assert.deepEqual(rewritten.fixes.map((fix) => fix.code), ['C4']);
+    assert.deepEqual(
+      rewritten.fixes.map((fix) => fix.code),
+      ['C4'],
+    );
     accepted(pipeline.processText(patient({ birthDate: '2020-02-29' }), at));
   });
 
   it('names Bundle entries in locations', () => {
-    const result = rejected(pipeline.processValue({ resourceType: 'Patient', id: 'p1', birthDate: '1999-13-01' }, { source: 'b.json', entry: 7 }));
+    const result = rejected(
+      pipeline.processValue(
+        { resourceType: 'Patient', id: 'p1', birthDate: '1999-13-01' },
+        { source: 'b.json', entry: 7 },
+      ),
+    );
     assert.match(result.issues[0]?.message ?? '', /\(b\.json#entry\[7\]\)/);
   });
 });

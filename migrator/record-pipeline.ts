@@ -50,7 +50,12 @@ export class RecordPipeline {
       value = JSON.parse(text);
     } catch (error) {
       const detail = error instanceof SyntaxError ? error.message : String(error);
-      return reject(RejectCode.R1_UNPARSEABLE, '', 'structure', `record at ${where} is not valid JSON: ${detail}`);
+      return reject(
+        RejectCode.R1_UNPARSEABLE,
+        '',
+        'structure',
+        `record at ${where} is not valid JSON: ${detail}`,
+      );
     }
     return this.processParsed(value, where);
   }
@@ -78,7 +83,12 @@ export class RecordPipeline {
     }
     const resourceType = value.resourceType;
     if (resourceType === undefined) {
-      return reject(RejectCode.R2_RESOURCE_TYPE, 'resourceType', 'required', `resourceType missing (${where})`);
+      return reject(
+        RejectCode.R2_RESOURCE_TYPE,
+        'resourceType',
+        'required',
+        `resourceType missing (${where})`,
+      );
     }
     if (!this.index.isResourceType(resourceType)) {
       return reject(

@@ -19,7 +19,6 @@ import type { ElementType, FhirTypeIndex } from './fhir-types.js';
 import type { Fix, Issue } from './issues.js';
 
 const DROP = Symbol('drop');
-type Cleaned = unknown;
 
 export interface WalkContext {
   readonly index: FhirTypeIndex;
@@ -36,7 +35,7 @@ const isResourceType = (ctx: WalkContext) => (name: string) => ctx.index.isResou
 export function walkResource(resource: Record<string, unknown>, ctx: WalkContext): Record<string, unknown> {
   const type = resource.resourceType as string;
   const cleaned = walkObject(resource, type, type, ctx);
-  return cleaned === DROP ? { resourceType: type } : (cleaned as Record<string, unknown>);
+  return cleaned === DROP ? { resourceType: type } : cleaned;
 }
 
 function walkObject(
@@ -47,7 +46,9 @@ function walkObject(
 ): Record<string, unknown> | typeof DROP {
   // A contained resource's type is its own resourceType, not the schema's catch-all ResourceList.
   const ownType =
-    typeName === 'ResourceList' && ctx.index.isResourceType(value.resourceType) ? value.resourceType : typeName;
+    typeName === 'ResourceList' && ctx.index.isResourceType(value.resourceType)
+      ? value.resourceType
+      : typeName;
   const out: Record<string, unknown> = {};
   let kept = 0;
   for (const key of Object.keys(value)) {
@@ -80,7 +81,7 @@ function walkValue(
   name: string,
   path: string,
   ctx: WalkContext,
-): Cleaned | typeof DROP {
+): unknown {
   if (value === null) {
     ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: null });
     return DROP;
@@ -105,6 +106,7 @@ function walkValue(
 }
 
 // Control characters other than tab, line feed and carriage return; C1 controls too.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point of C6
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const NOT_PRINTABLE_ASCII = /[^\u0020-\u007E]/;
 
@@ -115,7 +117,7 @@ function walkString(
   name: string,
   path: string,
   ctx: WalkContext,
-): Cleaned | typeof DROP {
+): unknown {
   if (original === '') {
     ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: '' });
     return DROP;
@@ -189,7 +191,8 @@ function cleanDate(value: string, kind: DateKind, name: string, path: string, ct
   if (!isFhirDateFormat(current, kind)) {
     const rewrite = rewriteDate(current, kind, ctx.options);
     if (rewrite.kind !== 'rewritten') {
-      const hint = rewrite.kind === 'ambiguous' ? '; day and month order is ambiguous, pass --date-order dmy|mdy' : '';
+      const hint =
+        rewrite.kind === 'ambiguous' ? '; day and month order is ambiguous, pass --date-order dmy|mdy' : '';
       ctx.issues.push({
         reason: RejectCode.R4_SCHEMA,
         path,

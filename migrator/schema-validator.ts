@@ -40,8 +40,9 @@ export function defaultCacheDir(): string {
 
 function cacheFile(cacheDir: string): string {
   const schemaBytes = readFileSync(fhirSchemaPath());
-  const ajvVersion = (JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string })
-    .version;
+  const ajvVersion = (
+    JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }
+  ).version;
   const key = sha256Hex(Buffer.concat([schemaBytes, Buffer.from(`ajv@${ajvVersion}`)])).slice(0, 16);
   return path.join(cacheDir, `fhir-validator-${key}.cjs`);
 }
@@ -50,7 +51,8 @@ function cacheFile(cacheDir: string): string {
 export function compileStandalone(): string {
   // ajv is CommonJS; through require its default export keeps its constructor type under NodeNext.
   const { default: Ajv } = require('ajv') as typeof import('ajv');
-  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+  const { default: standaloneCode } =
+    require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
   const draft06 = require('ajv/lib/refs/json-schema-draft-06.json') as object;
   const schema = JSON.parse(readFileSync(fhirSchemaPath(), 'utf8'), (key, value: unknown) =>
     // Descriptions only make the generated module bigger and slower to load.
@@ -76,7 +78,9 @@ export function loadSchemaValidators(cacheDir = defaultCacheDir()): SchemaValida
     try {
       source = compileStandalone();
     } catch (error) {
-      throw new SchemaCompileError(`could not compile the FHIR R4 schema with ajv: ${String(error)}`, { cause: error });
+      throw new SchemaCompileError(`could not compile the FHIR R4 schema with ajv: ${String(error)}`, {
+        cause: error,
+      });
     }
     mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
@@ -86,7 +90,8 @@ export function loadSchemaValidators(cacheDir = defaultCacheDir()): SchemaValida
   const validators = require(file) as Record<string, ValidateFunction>;
   const millis = performance.now() - started;
   return {
-    forType: (resourceType) => (Object.hasOwn(validators, resourceType) ? validators[resourceType] : undefined),
+    forType: (resourceType) =>
+      Object.hasOwn(validators, resourceType) ? validators[resourceType] : undefined,
     origin: { cached, millis, file },
   };
 }

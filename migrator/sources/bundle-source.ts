@@ -15,9 +15,15 @@ const ENTRY_RESOURCE = /^entry\.\d+\.resource$/;
 export async function* readBundle(file: string, gzip: boolean): AsyncGenerator<SourceRecord> {
   const values = streamValues.asStream();
   // pipeline tears every stage down on error; the iterator below then throws what the failing stage threw.
-  pipeline(openFile(file, gzip), parser.asStream(), pick.asStream({ filter: ENTRY_RESOURCE }), values, (error) => {
-    if (error) values.destroy(error);
-  });
+  pipeline(
+    openFile(file, gzip),
+    parser.asStream(),
+    pick.asStream({ filter: ENTRY_RESOURCE }),
+    values,
+    (error) => {
+      if (error) values.destroy(error);
+    },
+  );
   let entry = 0;
   try {
     for await (const item of values as AsyncIterable<{ key: number; value: unknown }>) {

@@ -28,6 +28,8 @@ interface BundleLike {
   link?: { relation?: string; url?: string }[];
 }
 
+type SearchBundle = Parameters<Client['nextPage']>[0]['bundle'];
+
 export function readFhirServer(options: FhirServerOptions): AsyncGenerator<SourceRecord> {
   return options.bulkExport ? readBulkExport(options) : readSearch(options);
 }
@@ -37,19 +39,21 @@ async function* readSearch(options: FhirServerOptions): AsyncGenerator<SourceRec
   const requestOptions = () => ({ signal: AbortSignal.timeout(options.requestTimeoutMs) });
   for (const resourceType of options.resourceTypes) {
     const firstUrl = `${options.baseUrl}/${resourceType}?_count=${options.pageSize}`;
-    let page = (await call(firstUrl, () =>
+    let page = await call(firstUrl, () =>
       client.search({ resourceType, searchParams: { _count: options.pageSize }, options: requestOptions() }),
-    )) as BundleLike;
+    );
     let pageUrl = firstUrl;
     for (;;) {
-      const entries = page.entry ?? [];
+      const bundle = page as BundleLike;
+      const entries = bundle.entry ?? [];
       for (const [entry, item] of entries.entries()) {
         if (item.resource !== undefined) yield { location: { source: pageUrl, entry }, value: item.resource };
       }
-      const next = page.link?.find((link) => link.relation === 'next')?.url;
+      const next = bundle.link?.find((link) => link.relation === 'next')?.url;
       if (next === undefined) break;
       pageUrl = next;
-      page = (await call(next, () => client.nextPage({ bundle: page as never, options: requestOptions() }))) as BundleLike;
+      const current = page as SearchBundle;
+      page = await call(next, () => client.nextPage({ bundle: current, options: requestOptions() }));
     }
   }
 }
@@ -81,7 +85,10 @@ async function* readBulkExport(options: FhirServerOptions): AsyncGenerator<Sourc
   );
   const statusUrl = Client.httpFor(kickOff).response?.headers.get('content-location');
   if (statusUrl === null || statusUrl === undefined) {
-    throw new FhirServerError(kickOffUrl, `$export kick-off at ${kickOffUrl} answered without a Content-Location`);
+    throw new FhirServerError(
+      kickOffUrl,
+      `$export kick-off at ${kickOffUrl} answered without a Content-Location`,
+    );
   }
   const manifest = await pollExport(statusUrl, options);
   for (const output of manifest.output ?? []) {
@@ -100,7 +107,9 @@ async function pollExport(statusUrl: string, options: FhirServerOptions): Promis
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {
-      throw new FhirServerError(statusUrl, `$export status ${statusUrl} failed: ${String(error)}`, { cause: error });
+      throw new FhirServerError(statusUrl, `$export status ${statusUrl} failed: ${String(error)}`, {
+        cause: error,
+      });
     }
     if (response.status === 200) return (await response.json()) as ExportManifest;
     if (response.status !== 202) {
@@ -108,7 +117,10 @@ async function pollExport(statusUrl: string, options: FhirServerOptions): Promis
     }
     await response.body?.cancel();
     if (Date.now() > deadline) {
-      throw new FhirServerError(statusUrl, `$export at ${statusUrl} not ready after ${options.exportTimeoutMs} ms`);
+      throw new FhirServerError(
+        statusUrl,
+        `$export at ${statusUrl} not ready after ${options.exportTimeoutMs} ms`,
+      );
     }
     const retryAfter = Number(response.headers.get('retry-after'));
     const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : options.pollIntervalMs;

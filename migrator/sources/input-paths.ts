@@ -35,12 +35,16 @@ export function resolveInputs(inputs: readonly string[]): ResolvedInput[] {
     for (const file of expand(input)) {
       const kind = inputKindOf(file);
       if (kind === undefined) {
-        throw new InputNotFoundError(input, `input ${file} is neither NDJSON (.ndjson, .jsonl) nor a Bundle (.json), optionally .gz`);
+        throw new InputNotFoundError(
+          input,
+          `input ${file} is neither NDJSON (.ndjson, .jsonl) nor a Bundle (.json), optionally .gz`,
+        );
       }
       out.push({ name: file, kind, gzip: file.endsWith('.gz') });
     }
   }
-  if (out.length === 0) throw new InputNotFoundError(inputs.join(' '), `no input files found in ${inputs.join(', ')}`);
+  if (out.length === 0)
+    throw new InputNotFoundError(inputs.join(' '), `no input files found in ${inputs.join(', ')}`);
   return out;
 }
 
@@ -49,7 +53,9 @@ function expand(input: string): string[] {
   if (/[*?]/.test(base)) {
     const folder = path.dirname(input);
     const pattern = globToRegExp(base);
-    return listFolder(folder, input).filter((name) => pattern.test(name)).map((name) => path.join(folder, name));
+    return listFolder(folder, input)
+      .filter((name) => pattern.test(name))
+      .map((name) => path.join(folder, name));
   }
   let stats;
   try {
@@ -70,11 +76,16 @@ function listFolder(folder: string, input: string): string[] {
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
-    throw new InputNotFoundError(input, `folder ${folder} of input ${input} cannot be listed`, { cause: error });
+    throw new InputNotFoundError(input, `folder ${folder} of input ${input} cannot be listed`, {
+      cause: error,
+    });
   }
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }

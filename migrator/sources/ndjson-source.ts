@@ -24,7 +24,9 @@ export async function* readNdjson(file: string, gzip: boolean): AsyncGenerator<S
       yield { location: { source: file, line }, text };
     }
   } catch (error) {
-    throw new InputReadError(file, `reading ${file} failed after line ${line}: ${String(error)}`, { cause: error });
+    throw new InputReadError(file, `reading ${file} failed after line ${line}: ${String(error)}`, {
+      cause: error,
+    });
   } finally {
     lines.close();
   }

@@ -46,7 +46,10 @@ describe('file sources', () => {
     const bundle = {
       resourceType: 'Bundle',
       type: 'collection',
-      entry: [{ fullUrl: 'urn:uuid:1', resource: patient('p1') }, { resource: patient('p2'), search: { mode: 'match' } }],
+      entry: [
+        { fullUrl: 'urn:uuid:1', resource: patient('p1') },
+        { resource: patient('p2'), search: { mode: 'match' } },
+      ],
       meta: { tag: [{ code: 'after-entries' }] },
     };
     writeFileSync(file, JSON.stringify(bundle));
@@ -69,7 +72,8 @@ describe('file sources', () => {
   it('resolves folders and globs in a stable order and refuses unknown files', () => {
     const folder = path.join(dir, 'folder');
     mkdirSync(folder);
-    for (const name of ['b.ndjson', 'a.ndjson.gz', 'c.json', 'notes.txt']) writeFileSync(path.join(folder, name), '');
+    for (const name of ['b.ndjson', 'a.ndjson.gz', 'c.json', 'notes.txt'])
+      writeFileSync(path.join(folder, name), '');
     assert.deepEqual(
       resolveInputs([folder]).map((input) => [path.basename(input.name), input.kind, input.gzip]),
       [
