@@ -42,7 +42,7 @@ describe('fhirledger gateway / users commands', () => {
         runGateway(['--port', '0', '--log-level', 'silent', '--connection-profile', 'x.yaml']),
       );
       assert.equal(wired.code, 2);
-      assert.match(wired.stderr, /ledger-client factory is not wired yet/);
+      assert.match(wired.stderr, /connection profile .*x\.yaml: cannot be read as JSON/);
     } finally {
       if (saved !== undefined) process.env.FHIRLEDGER_GATEWAY_CONNECTION_PROFILE = saved;
     }

@@ -1,7 +1,9 @@
 /**
- * The one place the gateway's real ledger is built. The Fabric implementation of EhrLedger is being written in
- * ledger-client/; until it is wired here this factory refuses to start rather than fall back to anything fake.
+ * The one place the gateway's real ledger is built: a ledger-client session over the Fabric connection profile,
+ * giving each user the ledger as seen by their own Fabric identity (named in the credentials store). Without a
+ * profile the gateway refuses to start rather than fall back to anything fake.
  */
+import { ConnectionProfileError, LedgerSession, loadConnectionProfile } from '../ledger-client/index.js';
 import { GatewayErrorCode, LedgerUnavailableError } from './failure.js';
 import type { LedgerForUser } from './ledger-access.js';
 
@@ -20,8 +22,8 @@ export interface LedgerConnection {
 /** Thrown when no real ledger can be built; the CLI turns it into exit code 2. */
 export class LedgerFactoryError extends LedgerUnavailableError {
   override name = 'LedgerFactoryError';
-  constructor(message: string) {
-    super(GatewayErrorCode.LEDGER_UNAVAILABLE, message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(GatewayErrorCode.LEDGER_UNAVAILABLE, message, { cause: options?.cause });
   }
 }
 
@@ -33,9 +35,20 @@ export function createLedgerConnection(config: LedgerFactoryConfig): Promise<Led
       ),
     );
   }
-  return Promise.reject(
-    new LedgerFactoryError(
-      `the ledger-client factory is not wired yet: cannot connect to the Fabric network in ${config.connectionProfile}`,
-    ),
-  );
+  let session: LedgerSession;
+  try {
+    session = new LedgerSession(loadConnectionProfile(config.connectionProfile));
+  } catch (error) {
+    if (error instanceof ConnectionProfileError)
+      return Promise.reject(new LedgerFactoryError(error.message, { cause: error }));
+    throw error;
+  }
+  return Promise.resolve({
+    ledgerForUser: (user) => session.ledgerFor(user.fabricIdentity),
+    probe: () => session.probe(),
+    close: () => {
+      session.close();
+      return Promise.resolve();
+    },
+  });
 }

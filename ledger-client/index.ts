@@ -11,3 +11,12 @@ export {
   type PeerEndpoint,
   type UserCredentials,
 } from './connection.js';
+export {
+  loadConnectionProfile,
+  parseConnectionProfile,
+  readIdentityCredentials,
+  ConnectionProfileError,
+  type ConnectionProfile,
+  type ProfileIdentity,
+} from './connection-profile.js';
+export { LedgerSession } from './ledger-session.js';
