@@ -123,9 +123,10 @@ describe('ccaas external builder and package', () => {
   });
 
   it('refuses a label Fabric would refuse', () => {
-    assert.throws(
-      () => chaincodePackageBytes('-ehr', { address: '127.0.0.1:7100' }),
-      (error: unknown) => error instanceof ChaincodePackageError && error.code === 'CHAINCODE_BAD_LABEL',
-    );
+    assert.throws(() => chaincodePackageBytes('-ehr', { address: '127.0.0.1:7100' }), {
+      name: ChaincodePackageError.name,
+      code: 'CHAINCODE_BAD_LABEL',
+      message: /chaincode label "-ehr" is not allowed/,
+    });
   });
 });
