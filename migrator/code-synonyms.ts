@@ -85,6 +85,14 @@ const REQUIRED_CODES: Record<string, readonly string[]> = {
   ],
 };
 
+const REQUIRED_CODES_BY_TYPE = new Map<string, Map<string, readonly string[]>>();
+for (const [path, codes] of Object.entries(REQUIRED_CODES)) {
+  const [type = '', element = ''] = path.split('.');
+  let byElement = REQUIRED_CODES_BY_TYPE.get(type);
+  if (byElement === undefined) REQUIRED_CODES_BY_TYPE.set(type, (byElement = new Map()));
+  byElement.set(element, codes);
+}
+
 export function requiredCodes(ownerType: string, element: string): readonly string[] | undefined {
-  return REQUIRED_CODES[`${ownerType}.${element}`];
+  return REQUIRED_CODES_BY_TYPE.get(ownerType)?.get(element);
 }

@@ -52,10 +52,9 @@ describe('agreement with the generator ground truth (dry run)', function () {
         format: 'ndjson',
       });
       const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as {
-        output?: { url: string }[];
-        files?: { url: string }[];
+        output: { url: string }[];
       };
-      const files = (manifest.files ?? manifest.output ?? []).map((file) => path.join(data, file.url));
+      const files = manifest.output.map((file) => path.join(data, file.url));
       assert.ok(files.length > 5, 'the generator wrote its resource files');
       const deadLetter = path.join(dir, `dead-letter-${dateOrder ?? 'none'}.ndjson`);
       const fixLog = path.join(dir, `fixes-${dateOrder ?? 'none'}.ndjson`);

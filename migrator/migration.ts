@@ -235,17 +235,16 @@ class Migration {
 
   private handle(record: SourceRecord): void {
     const ordinal = this.ordinal;
-    const result: RecordResult =
-      record.text === undefined
-        ? this.deps.pipeline.processValue(record.value, record.location)
-        : this.deps.pipeline.processText(record.text, record.location);
+    // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
+    const text = record.text ?? JSON.stringify(record.value);
+    const result: RecordResult = this.deps.pipeline.processText(text, record.location);
     this.counters.read += 1;
     if (result.kind === 'rejected') {
       this.counters.countFixes(result.fixes);
-      this.reject(ordinal, record, result.resourceType, result.reason, result.issues);
+      this.reject(ordinal, record.location, text, result.resourceType, result.reason, result.issues);
       return;
     }
-    const verdict = this.dedupe.check(result.key, result.hash);
+    const verdict = this.dedupe.check(result.resourceType, result.resource.id as string, result.hash);
     if (verdict === 'duplicate') {
       const fixes: Fix[] = [...result.fixes, { code: FixCode.C7_EXACT_DUPLICATE, path: result.resourceType }];
       this.counters.countFixes(fixes);
@@ -257,17 +256,24 @@ class Migration {
       const where = formatLocation(record.location);
       if (this.settings.onConflict === 'reject') {
         this.counters.countFixes(result.fixes);
-        this.reject(ordinal, record, result.resourceType, RejectCode.R5_CONFLICTING_DUPLICATE, [
-          {
-            reason: RejectCode.R5_CONFLICTING_DUPLICATE,
-            path: result.resourceType,
-            type: 'duplicate',
-            message: `${result.key} (${where}) has the same type and id as an earlier record but different content; --on-conflict reject keeps the first`,
-          },
-        ]);
+        this.reject(
+          ordinal,
+          record.location,
+          text,
+          result.resourceType,
+          RejectCode.R5_CONFLICTING_DUPLICATE,
+          [
+            {
+              reason: RejectCode.R5_CONFLICTING_DUPLICATE,
+              path: result.resourceType,
+              type: 'duplicate',
+              message: `${result.key} (${where}) has the same type and id as an earlier record but different content; --on-conflict reject keeps the first`,
+            },
+          ],
+        );
         return;
       }
-      this.dedupe.replace(result.key, result.hash);
+      this.dedupe.replace(result.resourceType, result.resource.id as string, result.hash);
       this.spool?.append(result.key, result.resource);
     }
     this.counters.countFixes(result.fixes);
@@ -275,7 +281,6 @@ class Migration {
     if (result.assignedId) this.counters.assignedIds += 1;
     this.logFixes(ordinal, record.location, result.key, result.fixes);
     if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
-    const text = record.text ?? JSON.stringify(record.value);
     const item: BatchItem = {
       resource: result.resource,
       key: result.key,
@@ -289,16 +294,17 @@ class Migration {
 
   private reject(
     ordinal: number,
-    record: SourceRecord,
+    location: RecordLocation,
+    text: string,
     resourceType: string | undefined,
     reason: RejectCode,
     issues: Issue[],
   ): void {
     this.counters.countRejected(resourceType, reason);
     this.deps.deadLetter.append(ordinal, {
-      ...record.location,
+      ...location,
       reason,
-      text: record.text ?? JSON.stringify(record.value),
+      text,
       outcome: toOperationOutcome(issues),
     });
   }

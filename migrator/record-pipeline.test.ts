@@ -282,10 +282,10 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
 
   it('names Bundle entries in locations', () => {
     const result = rejected(
-      pipeline.processValue(
-        { resourceType: 'Patient', id: 'p1', birthDate: '1999-13-01' },
-        { source: 'b.json', entry: 7 },
-      ),
+      pipeline.processText(JSON.stringify({ resourceType: 'Patient', id: 'p1', birthDate: '1999-13-01' }), {
+        source: 'b.json',
+        entry: 7,
+      }),
     );
     assert.match(result.issues[0]?.message ?? '', /\(b\.json#entry\[7\]\)/);
   });

@@ -2,7 +2,8 @@
  * Parse → clean → validate for one record, with no I/O and no state: what a record is (accepted with its fixes, or
  * rejected with its issues) depends only on its text and the options. Dedupe, which needs the whole run, is apart.
  */
-import { canonicalJson, contentHash, sha256Hex } from '../common/canonical-json.js';
+import { sha256Hex } from '../common/canonical-json.js';
+import { canonicalText, sortedContentHash } from './content-hash.js';
 import { FHIR_ID_PATTERN, isPlainObject, recordKey, type FhirResource } from '../common/fhir-resource.js';
 import { RejectCode } from '../common/migration-codes.js';
 import type { DateRewriteOptions } from './fhir-dates.js';
@@ -40,7 +41,10 @@ export class RecordPipeline {
     private readonly options: PipelineOptions,
   ) {}
 
-  /** An NDJSON line: the size is checked on the raw text before anything parses it. */
+  /**
+   * One record as text (an NDJSON line, or a streamed value re-serialised): the size is checked on the raw text
+   * before anything parses it.
+   */
   processText(text: string, location: RecordLocation): RecordResult {
     const where = formatLocation(location);
     const bytes = text.length * 3 > this.options.maxRecordBytes ? Buffer.byteLength(text) : text.length;
@@ -57,14 +61,6 @@ export class RecordPipeline {
         `record at ${where} is not valid JSON: ${detail}`,
       );
     }
-    return this.processParsed(value, where);
-  }
-
-  /** A record a streaming parser already assembled (Bundle entry, FHIR server page). */
-  processValue(value: unknown, location: RecordLocation): RecordResult {
-    const where = formatLocation(location);
-    const bytes = Buffer.byteLength(JSON.stringify(value));
-    if (bytes > this.options.maxRecordBytes) return this.oversize(bytes, where);
     return this.processParsed(value, where);
   }
 
@@ -104,7 +100,7 @@ export class RecordPipeline {
     let assignedId = false;
     const idPath = `${resourceType}.id`;
     if (cleaned.id === undefined && this.options.assignIds) {
-      cleaned.id = sha256Hex(canonicalJson(cleaned)).slice(0, 32);
+      cleaned.id = sha256Hex(canonicalText(cleaned)).slice(0, 32);
       assignedId = true;
     } else if (cleaned.id === undefined) {
       issues.push({
@@ -139,7 +135,7 @@ export class RecordPipeline {
       resource,
       resourceType,
       key: recordKey(resourceType, resource.id as string),
-      hash: contentHash(resource),
+      hash: sortedContentHash(resource),
       fixes,
       assignedId,
     };

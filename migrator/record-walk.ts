@@ -31,7 +31,7 @@ export interface WalkContext {
 
 const isResourceType = (ctx: WalkContext) => (name: string) => ctx.index.isResourceType(name);
 
-/** Cleans and checks a resource in place of a copy; returns the cleaned resource. */
+/** Cleans and checks a resource in place; returns it. */
 export function walkResource(resource: Record<string, unknown>, ctx: WalkContext): Record<string, unknown> {
   const type = resource.resourceType as string;
   const cleaned = walkObject(resource, type, type, ctx);
@@ -49,28 +49,51 @@ function walkObject(
     typeName === 'ResourceList' && ctx.index.isResourceType(value.resourceType)
       ? value.resourceType
       : typeName;
-  const out: Record<string, unknown> = {};
+  // Cleaned in place: the record was parsed for this walk alone, and copying it cost more than the cleaning.
   let kept = 0;
   for (const key of Object.keys(value)) {
     const child = value[key];
     if (key === 'resourceType') {
-      out[key] = child;
+      kept += 1;
       continue;
     }
     const element = key.startsWith('_')
       ? { typeName: 'Element', isArray: Array.isArray(child) }
       : ctx.index.element(ownType, key);
     const cleaned = walkValue(child, element, ownType, key, `${path}.${key}`, ctx);
-    if (cleaned !== DROP) {
-      out[key] = cleaned;
+    if (cleaned === DROP) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- dropping an element is the C1/C2 fix
+      delete value[key];
+    } else {
+      if (cleaned !== child) value[key] = cleaned;
       kept += 1;
     }
   }
-  if (kept === 0 && out.resourceType === undefined) {
+  if (kept === 0) {
     ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: {} });
     return DROP;
   }
-  if (ownType === 'Reference') checkReference(out, path, ctx);
+  if (ownType === 'Reference') checkReference(value, path, ctx);
+  return withSortedKeys(value);
+}
+
+/**
+ * Leaves every object of a cleaned record with its keys in canonical order, so the record's canonical JSON is plain
+ * JSON.stringify (see content-hash.ts) instead of a second walk that copies and sorts.
+ */
+function withSortedKeys(value: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i += 1) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return value;
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = value[key];
   return out;
 }
 
@@ -87,11 +110,16 @@ function walkValue(
     return DROP;
   }
   if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    value.forEach((item: unknown, i) => {
+    const items = value as unknown[];
+    let out = items;
+    for (let i = 0; i < items.length; i += 1) {
+      const item = items[i];
       const cleaned = walkValue(item, element, ownerType, name, `${path}[${i}]`, ctx);
-      if (cleaned !== DROP) out.push(cleaned);
-    });
+      if (cleaned === DROP) {
+        if (out === items) out = items.slice(0, i);
+      } else if (out !== items) out.push(cleaned);
+      else if (cleaned !== item) items[i] = cleaned;
+    }
     if (out.length === 0) {
       ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: [] });
       return DROP;

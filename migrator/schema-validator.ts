@@ -43,7 +43,8 @@ function cacheFile(cacheDir: string): string {
   const ajvVersion = (
     JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }
   ).version;
-  const key = sha256Hex(Buffer.concat([schemaBytes, Buffer.from(`ajv@${ajvVersion}`)])).slice(0, 16);
+  const ajvAt = require.resolve('ajv/package.json');
+  const key = sha256Hex(Buffer.concat([schemaBytes, Buffer.from(`ajv@${ajvVersion} ${ajvAt}`)])).slice(0, 16);
   return path.join(cacheDir, `fhir-validator-${key}.cjs`);
 }
 
@@ -65,7 +66,12 @@ export function compileStandalone(): string {
   ajv.addSchema({ ...rest, $id: schemaId ?? 'fhir' }, 'fhir');
   const refs: Record<string, string> = {};
   for (const type of Object.keys(schema.discriminator.mapping)) refs[type] = `fhir#/definitions/${type}`;
-  return standaloneCode(ajv, refs);
+  // The module may be cached outside this project (FHIRLEDGER_CACHE_DIR), where `ajv/...` would not resolve:
+  // point its runtime requires at this installation's files (the cache key includes that path).
+  return standaloneCode(ajv, refs).replace(
+    /require\("(ajv\/dist\/runtime\/[^"]+)"\)/g,
+    (_match, id: string) => `require(${JSON.stringify(require.resolve(id))})`,
+  );
 }
 
 /** Loads the cached module, compiling and caching it first when it is missing. */

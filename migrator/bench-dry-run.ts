@@ -1,0 +1,196 @@
+/**
+ * Benchmark: dry-run migration throughput (records/s, median of 3 runs, each in its own process with its peak RSS),
+ * validator start-up cold (fresh cache: ajv compiles the R4 schema) vs cached (standalone module loaded), and the
+ * dedupe index's memory per million records. Input: the generator's NDJSON with 5 % defects.
+ * Writes results/<date>-migrator-dry-run/.
+ *
+ *   node .build/NAME/migrator/bench-dry-run.js [--patients 2000]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRunFolder, median, writeRunJson } from '../bench/run-folder.js';
+import { MANIFEST_FILE, writePopulation } from '../generators/index.js';
+import { DedupeIndex } from './dedupe-index.js';
+import { defaultErrorClassifier } from './failure-class.js';
+import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
+import { runMigration } from './migration.js';
+import { OrdinalLog } from './ordinal-log.js';
+import { RecordPipeline } from './record-pipeline.js';
+import { loadSchemaValidators } from './schema-validator.js';
+import { sourceForInputs } from './sources/open-inputs.js';
+
+const self = fileURLToPath(import.meta.url);
+
+interface DryRunFigures {
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  peakRssMiB: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+async function childDryRun(deadLetter: string, files: string[]): Promise<void> {
+  const pipeline = new RecordPipeline(new FhirTypeIndex(loadFhirSchema()), loadSchemaValidators(), {
+    maxRecordBytes: 1 << 20,
+    assignIds: false,
+    dateOrder: undefined,
+    defaultZone: 'Z',
+  });
+  const started = performance.now();
+  const report = await runMigration(
+    {
+      source: sourceForInputs(
+        files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
+        {
+          resourceTypes: [],
+          pageSize: 1,
+          bulkExport: false,
+          requestTimeoutMs: 1,
+          pollIntervalMs: 1,
+          exportTimeoutMs: 1,
+        },
+      ),
+      pipeline,
+      deadLetter: new OrdinalLog(deadLetter),
+      fixLog: new OrdinalLog(undefined),
+      classifier: defaultErrorClassifier,
+      sleep: () => Promise.resolve(),
+      now: () => Date.now(),
+      stop: new AbortController().signal,
+      log: { info: () => undefined, warn: () => undefined },
+    },
+    {
+      inputs: files,
+      batchSize: 200,
+      maxBatchBytes: 1 << 22,
+      concurrency: 4,
+      onConflict: 'reject',
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      maxRecordBytes: 1 << 20,
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const figures: DryRunFigures = {
+    records: report.records.read,
+    seconds,
+    recordsPerSecond: report.records.read / seconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    accepted: report.records.accepted,
+    rejected: report.records.rejected,
+    duplicates: report.records.duplicates,
+  };
+  process.stdout.write(JSON.stringify(figures));
+}
+
+function childStartup(): void {
+  const validators = loadSchemaValidators();
+  process.stdout.write(JSON.stringify({ cached: validators.origin.cached, ms: validators.origin.millis }));
+}
+
+/** Heap bytes per record of the dedupe index, keys shaped like generated ids. Needs --expose-gc. */
+function childDedupeMemory(records: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const index = new DedupeIndex();
+  for (let i = 0; i < records; i += 1) {
+    index.check(
+      'Observation',
+      // Ids as JSON.parse hands them over (flat strings), not the cons strings a template literal makes.
+      JSON.parse(`"s1-p${Math.floor(i / 40)}-obs${i % 40}"`) as string,
+      `${(i * 2654435761).toString(16).padStart(16, '0')}${'0'.repeat(48)}`,
+    );
+  }
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  process.stdout.write(JSON.stringify({ records: index.size, bytes, bytesPerRecord: bytes / records }));
+}
+
+function runChild<T>(args: string[], env: NodeJS.ProcessEnv = process.env): T {
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+async function main(): Promise<void> {
+  const patientsIndex = process.argv.indexOf('--patients');
+  const patients = patientsIndex > 0 ? Number(process.argv[patientsIndex + 1]) : 2000;
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'bench-dry-run-'));
+  try {
+    const data = path.join(temp, 'data');
+    await writePopulation(data, { patients, seed: 1, dirtyRate: 0.05, format: 'ndjson' });
+    const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as {
+      output: { url: string }[];
+    };
+    const files = manifest.output.map((entry) => path.join(data, entry.url));
+
+    const cacheDir = path.join(temp, 'validator-cache');
+    const cold = runChild<{ cached: boolean; ms: number }>([self, '--child', 'startup'], {
+      ...process.env,
+      FHIRLEDGER_CACHE_DIR: cacheDir,
+    });
+    const cached = [1, 2, 3].map(() =>
+      runChild<{ cached: boolean; ms: number }>([self, '--child', 'startup'], {
+        ...process.env,
+        FHIRLEDGER_CACHE_DIR: cacheDir,
+      }),
+    );
+    if (cold.cached || cached.some((run) => !run.cached)) throw new Error('cache state not as expected');
+
+    const runs = [1, 2, 3].map(() =>
+      runChild<DryRunFigures>([self, '--child', 'dry-run', path.join(temp, 'dead-letter.ndjson'), ...files]),
+    );
+    const dedupe = runChild<{ records: number; bytes: number; bytesPerRecord: number }>([
+      '--expose-gc',
+      self,
+      '--child',
+      'dedupe',
+      '1000000',
+    ]);
+
+    const figures = {
+      records: runs[0]?.records,
+      recordsPerSecond: {
+        median: median(runs.map((run) => run.recordsPerSecond)),
+        runs: runs.map((run) => run.recordsPerSecond),
+      },
+      peakRssMiB: {
+        max: Math.max(...runs.map((run) => run.peakRssMiB)),
+        runs: runs.map((run) => run.peakRssMiB),
+      },
+      outcomes: { accepted: runs[0]?.accepted, rejected: runs[0]?.rejected, duplicates: runs[0]?.duplicates },
+      validatorStartupMs: {
+        cold: cold.ms,
+        cachedMedian: median(cached.map((run) => run.ms)),
+        cachedRuns: cached.map((run) => run.ms),
+      },
+      coldOverCached: cold.ms / median(cached.map((run) => run.ms)),
+      dedupeIndex: { ...dedupe, mibPerMillionRecords: dedupe.bytes / 2 ** 20 / (dedupe.records / 1e6) },
+      loadAverage: os.loadavg(),
+    };
+    const folder = createRunFolder('migrator-dry-run');
+    writeRunJson(
+      folder,
+      'migrator-dry-run',
+      { patients, seed: 1, dirtyRate: 0.05, batchSize: 200, runs: 3 },
+      figures,
+    );
+    process.stdout.write(
+      `${figures.records} records: median ${Math.round(figures.recordsPerSecond.median)} records/s (${figures.recordsPerSecond.runs.map(Math.round).join(', ')}), peak RSS ${figures.peakRssMiB.max.toFixed(0)} MiB; validators cold ${cold.ms.toFixed(0)} ms vs cached ${figures.validatorStartupMs.cachedMedian.toFixed(0)} ms; dedupe ${figures.dedupeIndex.mibPerMillionRecords.toFixed(0)} MiB per million records → ${folder}\n`,
+    );
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+const [flag, mode, ...rest] = process.argv.slice(2);
+if (flag === '--child' && mode === 'dry-run') await childDryRun(rest[0] ?? '', rest.slice(1));
+else if (flag === '--child' && mode === 'startup') childStartup();
+else if (flag === '--child' && mode === 'dedupe') childDedupeMemory(Number(rest[0]));
+else await main();
