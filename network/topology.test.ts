@@ -22,6 +22,7 @@ describe('network topology', () => {
       ],
     );
     assert.deepEqual(dev.peers[0]?.roles, ['endorsing', 'anchor']);
+    assert.equal(dev.channel, 'ehrchannel', 'the channel the ledger client expects by default');
   });
 
   it('paper: three orderers, three orgs with peer0 endorsing and peer1 anchor, one CA per org', () => {

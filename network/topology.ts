@@ -3,6 +3,7 @@
  * use. Pure — nothing here touches the file system or starts a process. Every port is laid out from `basePort`, so
  * two networks with bases far enough apart coexist on one machine.
  */
+import { CHANNEL_NAME } from '../common/ehr-contract.js';
 
 export type ProfileName = 'dev' | 'paper';
 export const PROFILE_NAMES: readonly ProfileName[] = ['dev', 'paper'];
@@ -26,7 +27,7 @@ export interface OrdererNode {
   name: string;
   org: string;
   mspId: string;
-  /** Raft consenter id order; also the index used by the port layout. */
+  /** Also the Raft consenter port (the cluster shares the general listener). */
   listenPort: number;
   adminPort: number;
   operationsPort: number;
@@ -125,7 +126,7 @@ export function buildTopology(profile: ProfileName, options: TopologyOptions = {
       `base port ${basePort} for profile "${profile}" is out of range (expected an integer in 1024..${maxBasePort(profile)})`,
     );
   }
-  const channel = options.channel ?? 'ehr';
+  const channel = options.channel ?? CHANNEL_NAME;
   if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) {
     throw new TopologyError(
       'TOPOLOGY_BAD_OPTION',
