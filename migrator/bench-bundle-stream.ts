@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRunFolder, median, writeRunJson } from '../bench/run-folder.js';
@@ -62,9 +63,8 @@ async function writeBundle(
     entries += 1;
   }
   await write(']}');
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
+  out.end();
+  await finished(out);
   return entries;
 }
 

@@ -112,10 +112,10 @@ function childDedupeMemory(records: number): void {
   process.stdout.write(JSON.stringify({ records: index.size, bytes, bytesPerRecord: bytes / records }));
 }
 
-function runChild<T>(args: string[], env: NodeJS.ProcessEnv = process.env): T {
+function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): unknown {
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
+  return JSON.parse(run.stdout);
 }
 
 async function main(): Promise<void> {
@@ -131,28 +131,34 @@ async function main(): Promise<void> {
     const files = manifest.output.map((entry) => path.join(data, entry.url));
 
     const cacheDir = path.join(temp, 'validator-cache');
-    const cold = runChild<{ cached: boolean; ms: number }>([self, '--child', 'startup'], {
+    const cold = runChild([self, '--child', 'startup'], {
       ...process.env,
       FHIRLEDGER_CACHE_DIR: cacheDir,
-    });
-    const cached = [1, 2, 3].map(() =>
-      runChild<{ cached: boolean; ms: number }>([self, '--child', 'startup'], {
-        ...process.env,
-        FHIRLEDGER_CACHE_DIR: cacheDir,
-      }),
+    }) as { cached: boolean; ms: number };
+    const cached = [1, 2, 3].map(
+      () =>
+        runChild([self, '--child', 'startup'], {
+          ...process.env,
+          FHIRLEDGER_CACHE_DIR: cacheDir,
+        }) as { cached: boolean; ms: number },
     );
     if (cold.cached || cached.some((run) => !run.cached)) throw new Error('cache state not as expected');
 
-    const runs = [1, 2, 3].map(() =>
-      runChild<DryRunFigures>([self, '--child', 'dry-run', path.join(temp, 'dead-letter.ndjson'), ...files]),
+    const runs = [1, 2, 3].map(
+      () =>
+        runChild([
+          self,
+          '--child',
+          'dry-run',
+          path.join(temp, 'dead-letter.ndjson'),
+          ...files,
+        ]) as DryRunFigures,
     );
-    const dedupe = runChild<{ records: number; bytes: number; bytesPerRecord: number }>([
-      '--expose-gc',
-      self,
-      '--child',
-      'dedupe',
-      '1000000',
-    ]);
+    const dedupe = runChild(['--expose-gc', self, '--child', 'dedupe', '1000000']) as {
+      records: number;
+      bytes: number;
+      bytesPerRecord: number;
+    };
 
     const figures = {
       records: runs[0]?.records,

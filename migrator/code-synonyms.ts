@@ -89,7 +89,8 @@ const REQUIRED_CODES_BY_TYPE = new Map<string, Map<string, readonly string[]>>()
 for (const [path, codes] of Object.entries(REQUIRED_CODES)) {
   const [type = '', element = ''] = path.split('.');
   let byElement = REQUIRED_CODES_BY_TYPE.get(type);
-  if (byElement === undefined) REQUIRED_CODES_BY_TYPE.set(type, (byElement = new Map()));
+  if (byElement === undefined)
+    REQUIRED_CODES_BY_TYPE.set(type, (byElement = new Map<string, readonly string[]>()));
   byElement.set(element, codes);
 }
 
