@@ -103,4 +103,15 @@ describe('node environment', () => {
       ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tlsRoot('orderer.fhirledger.local')}]`,
     });
   });
+
+  it('a node of an org the topology does not define is refused', () => {
+    const dev = buildTopology('dev');
+    const peer = dev.peers[0];
+    assert.ok(peer);
+    assert.throws(() => peerEnv(dev, { ...peer, org: 'Org9' }, RUN, { fabricCfgPath: CFG }), {
+      name: 'NodeEnvError',
+      code: 'NODE_ENV_UNKNOWN_ORG',
+      message: 'node belongs to org "Org9", which the topology does not define',
+    });
+  });
 });

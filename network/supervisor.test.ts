@@ -169,6 +169,19 @@ describe('supervisor (real processes)', function () {
     }
   });
 
+  it('a command that cannot be started is reported with the node name and no pid file', async () => {
+    const port = await freePort();
+    await assert.rejects(
+      supervisor.start({ ...spec('crash', '', port), command: path.join(run, 'no-such-binary'), args: [] }),
+      {
+        name: 'SupervisorError',
+        code: 'SUPERVISOR_SPAWN_FAILED',
+        message: /^crash \(.*no-such-binary\) could not be started: spawn .*ENOENT/,
+      },
+    );
+    assert.equal(existsSync(path.join(run, 'pids', 'crash.pid')), false);
+  });
+
   it('refuses to start a node that is already running', async () => {
     const port = await freePort();
     await supervisor.start(spec('web', HEALTH_SERVER, port));
