@@ -32,7 +32,7 @@ describe('node environment', () => {
       CORE_PEER_GOSSIP_EXTERNALENDPOINT: '127.0.0.1:7010',
       CORE_VM_ENDPOINT: '',
       CORE_CHAINCODE_EXTERNALBUILDERS:
-        '[{name: ccaas, path: /tmp/fhirledger-run/builders/ccaas, propagateEnvironment: [HOME]}]',
+        '[{"name":"ccaas","path":"/tmp/fhirledger-run/builders/ccaas","propagateEnvironment":["HOME"]}]',
       CORE_PEER_LIMITS_CONCURRENCY_GATEWAYSERVICE: '10000',
     });
   });
@@ -57,7 +57,13 @@ describe('node environment', () => {
       builderPropagateEnvironment: ['X'],
     });
     assert.equal(env.CORE_PEER_FILESYSTEMPATH, `${process.cwd()}/relative/run/data/peer0.org1`);
-    assert.match(env.CORE_CHAINCODE_EXTERNALBUILDERS ?? '', /path: \/.*propagateEnvironment: \[HOME,X\]/);
+    assert.deepEqual(JSON.parse(env.CORE_CHAINCODE_EXTERNALBUILDERS ?? ''), [
+      {
+        name: 'ccaas',
+        path: `${process.cwd()}/relative/run/builders/ccaas`,
+        propagateEnvironment: ['HOME', 'X'],
+      },
+    ]);
   });
 
   it('paper orderer: listen/admin/operations on 127.0.0.1, no system channel, Raft WAL and snapshots in the run', () => {

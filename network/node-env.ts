@@ -89,7 +89,10 @@ export function peerEnv(
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address(peer.listenPort),
     // No Docker here: an empty VM endpoint plus an external builder is what lets the peer start (Fabric ≥ 3.0).
     CORE_VM_ENDPOINT: '',
-    CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: ccaas, path: ${layout.ccaasBuilder}, propagateEnvironment: ${envList(propagate)}}]`,
+    // JSON (valid YAML flow style, as fabric-samples' nano-bash network writes it) so a path with spaces survives.
+    CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([
+      { name: 'ccaas', path: layout.ccaasBuilder, propagateEnvironment: propagate },
+    ]),
     CORE_PEER_LIMITS_CONCURRENCY_GATEWAYSERVICE: String(GATEWAY_CONCURRENCY_LIMIT),
   };
 }
