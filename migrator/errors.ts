@@ -1,15 +1,17 @@
 /** One Error subclass per failure class of the migrator, each with a stable `code`, the `cause` and context. */
 
-export type MigratorErrorCode =
-  | 'LEDGER_UNAVAILABLE'
-  | 'SCHEMA_COMPILE_FAILED'
-  | 'INPUT_NOT_FOUND'
-  | 'INPUT_READ_FAILED'
-  | 'CHECKPOINT_MISMATCH'
-  | 'CHECKPOINT_EXISTS'
-  | 'CHECKPOINT_INVALID'
-  | 'LEDGER_BATCH_FAILED'
-  | 'FHIR_SERVER_FAILED';
+export const MIGRATOR_ERROR_CODES = [
+  'LEDGER_UNAVAILABLE',
+  'SCHEMA_COMPILE_FAILED',
+  'INPUT_NOT_FOUND',
+  'INPUT_READ_FAILED',
+  'CHECKPOINT_MISMATCH',
+  'CHECKPOINT_EXISTS',
+  'CHECKPOINT_INVALID',
+  'LEDGER_BATCH_FAILED',
+  'FHIR_SERVER_FAILED',
+] as const;
+export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];
 
 export abstract class MigratorError extends Error {
   abstract readonly code: MigratorErrorCode;

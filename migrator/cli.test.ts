@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CheckpointStore } from './checkpoint.js';
+import { run } from './cli.js';
+import { MIGRATOR_ERROR_CODES } from './errors.js';
+
+/** Runs the command with stdout/stderr captured. */
+async function runCaptured(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const realOut = process.stdout.write.bind(process.stdout);
+  const realErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = (chunk: string | Uint8Array) => out.push(String(chunk)) > 0;
+  process.stderr.write = (chunk: string | Uint8Array) => err.push(String(chunk)) > 0;
+  try {
+    const code = await run(argv);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = realOut;
+    process.stderr.write = realErr;
+  }
+}
+
+describe('fhirledger migrate (cli)', function () {
+  this.timeout(20000);
+  let dir: string;
+  let input: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-cli-'));
+    input = path.join(dir, 'in.ndjson');
+    writeFileSync(
+      input,
+      [
+        '{"resourceType":"Patient","id":"p1","gender":"F"}',
+        '{"resourceType":"Patient","id":"p2","birthDate":"2021-02-30"}',
+      ].join('\n'),
+    );
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const common = () => ['--input', input, '--report', path.join(dir, 'report.json'), '--log-level', 'silent'];
+
+  it('--help prints usage and exits 0', async () => {
+    const result = await runCaptured(['--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: fhirledger migrate --input PATH/);
+  });
+
+  it('an unknown flag or a bad value exits 2 naming it', async () => {
+    const unknown = await runCaptured(['--input', input, '--frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--frobnicate/);
+    const bad = await runCaptured(['--input', input, '--date-order', 'ymd']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--date-order "ymd" is not dmy or mdy/);
+  });
+
+  it('--dry-run finishes with exit 3 when records were rejected, and writes report and dead letter', async () => {
+    const result = await runCaptured([...common(), '--dry-run']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stdout, /records read 2: accepted 1, exact duplicates 0, rejected 1/);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+      rejects: Record<string, unknown>;
+    };
+    assert.deepEqual(Object.keys(report.rejects), ['R8']);
+    const deadLetter = readFileSync(path.join(dir, 'report.dry-run.dead-letter.ndjson'), 'utf8');
+    assert.match(deadLetter, /"line":2,"reason":"R8"/);
+  });
+
+  it('a live run stops with LEDGER_UNAVAILABLE (exit 1) before reading input: no Fabric connection here', async () => {
+    const result = await runCaptured(common());
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /LEDGER_UNAVAILABLE: no Fabric connection is configured/);
+    assert.equal(existsSync(path.join(dir, 'report.checkpoint.json')), false);
+  });
+
+  it('--resume against other inputs fails loudly with exit 2', async () => {
+    new CheckpointStore(path.join(dir, 'report.checkpoint.json')).write({
+      version: 1,
+      fingerprint: '0'.repeat(64),
+      watermark: 1,
+      finished: false,
+      deadLetter: { bytes: 0, maxOrdinal: 0 },
+      fixLog: { bytes: 0, maxOrdinal: 0 },
+      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 },
+      updatedAt: new Date().toISOString(),
+    });
+    const resumed = await runCaptured([...common(), '--resume']);
+    assert.equal(resumed.code, 2);
+    assert.match(
+      resumed.stderr,
+      /CHECKPOINT_MISMATCH: checkpoint .* belongs to a migration of different inputs or options/,
+    );
+    const fresh = await runCaptured(common());
+    assert.equal(fresh.code, 2);
+    assert.match(fresh.stderr, /CHECKPOINT_EXISTS: .*pass --resume/);
+  });
+
+  it('documents every error code in the README', () => {
+    // Compiled to dist/migrator/ or .build/NAME/migrator/: the source README is two or three levels up.
+    const candidates = ['../../migrator/README.md', '../../../migrator/README.md'].map(
+      (relative) => new URL(relative, import.meta.url),
+    );
+    const found = candidates.find((candidate) => existsSync(candidate));
+    assert.ok(found, 'migrator/README.md found');
+    const readme = readFileSync(found, 'utf8');
+    for (const code of MIGRATOR_ERROR_CODES) assert.match(readme, new RegExp(`\\b${code}\\b`), code);
+  });
+});
