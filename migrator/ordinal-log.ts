@@ -2,7 +2,8 @@
  * An append-only NDJSON file of per-record entries (the dead letter, the fix log) that survives resume exactly:
  * on resume it is cut back to the size the checkpoint saw, and entries the cut kept are not written twice.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { CheckpointInvalidError } from './errors.js';
 import type { LogPosition } from './checkpoint.js';
 
 const FLUSH_BYTES = 1 << 16;
@@ -25,6 +26,15 @@ export class OrdinalLog {
     if (file === undefined) return;
     this.fd = openSync(file, resumeFrom === undefined ? 'w' : 'a+');
     if (resumeFrom !== undefined) {
+      const size = fstatSync(this.fd).size;
+      if (size < resumeFrom.bytes) {
+        closeSync(this.fd);
+        // Truncating "up" would pad with zero bytes: the log was replaced or cut since the checkpoint was written.
+        throw new CheckpointInvalidError(
+          file,
+          `${file} has ${size} bytes but the checkpoint recorded ${resumeFrom.bytes}; it was changed since, so resuming would lose or repeat dead-letter entries`,
+        );
+      }
       ftruncateSync(this.fd, resumeFrom.bytes);
       this.written = resumeFrom.bytes;
     }
