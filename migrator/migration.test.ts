@@ -211,6 +211,29 @@ describe('runMigration with an in-memory ledger', function () {
     assert.ok(checkpoint.watermark > 0);
   });
 
+  it('--on-conflict last-wins writes the later content as a new version once the run is committed', async () => {
+    const ledger = new InMemoryLedger();
+    const { deps, settings, input } = setup(ledger, false);
+    writeFileSync(
+      input,
+      [
+        JSON.stringify(patient('p1')),
+        JSON.stringify(patient('p1', { gender: 'male' })),
+        JSON.stringify(patient('p2')),
+      ].join('\n'),
+    );
+    const report = await runMigration(
+      { ...deps, lastWinsSpoolFile: path.join(dir, 'last-wins.ndjson') },
+      { ...settings, onConflict: 'last-wins' },
+    );
+    assert.equal(report.status, 'finished');
+    assert.equal(report.records.rejected, 0);
+    assert.equal(report.ledger.created, 2);
+    assert.equal(report.ledger.updated, 1);
+    assert.equal(ledger.records.get('Patient/p1')?.resource.gender, 'male');
+    assert.equal(ledger.records.get('Patient/p1')?.resource.meta?.versionId, '2');
+  });
+
   it('--dry-run submits nothing and writes no checkpoint', async () => {
     const { lines } = inputLines();
     const { deps, settings, input } = setup(undefined, false);
