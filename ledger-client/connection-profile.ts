@@ -123,16 +123,25 @@ function readPem(file: string, field: string, fail: (detail: string) => Error): 
  * ledger of patient records, a leaked signing key is a leaked write permission.
  */
 export function readIdentityCredentials(identity: ProfileIdentity): UserCredentials {
-  const mode = statSync(identity.privateKeyPath).mode & 0o077;
-  if (mode !== 0) {
+  const mode = readOrFail(identity.privateKeyPath, () => statSync(identity.privateKeyPath).mode);
+  if ((mode & 0o077) !== 0) {
     throw new ConnectionProfileError(
       identity.privateKeyPath,
-      `private key is readable by group or others (mode ${(statSync(identity.privateKeyPath).mode & 0o777).toString(8)}); chmod 600 it`,
+      `private key is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`,
     );
   }
   return {
     mspId: identity.mspId,
-    certificatePem: readFileSync(identity.certificatePath),
-    privateKeyPem: readFileSync(identity.privateKeyPath),
+    certificatePem: readOrFail(identity.certificatePath, () => readFileSync(identity.certificatePath)),
+    privateKeyPem: readOrFail(identity.privateKeyPath, () => readFileSync(identity.privateKeyPath)),
   };
+}
+
+function readOrFail<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConnectionProfileError(file, `cannot read identity file (${reason})`, { cause: error });
+  }
 }

@@ -11,6 +11,7 @@ import {
   type CallDeadlinesMs,
 } from './connection.js';
 import {
+  ConnectionProfileError,
   readIdentityCredentials,
   type ConnectionProfile,
   type ProfileIdentity,
@@ -48,9 +49,7 @@ export class LedgerSession {
     const identity = this.profile.identities[name];
     if (identity === undefined) {
       const known = Object.keys(this.profile.identities).join(', ') || 'none';
-      throw new Error(
-        `connection profile ${this.profile.file} names no identity "${name}" (it has: ${known})`,
-      );
+      throw new ConnectionProfileError(this.profile.file, `names no identity "${name}" (it has: ${known})`);
     }
     return this.ledgerFor(identity);
   }

@@ -78,6 +78,24 @@ describe('fhirledger migrate (cli)', function () {
     assert.equal(existsSync(path.join(dir, 'report.checkpoint.json')), false);
   });
 
+  it('a live run with a connection profile that names no migrator identity stops with LEDGER_UNAVAILABLE', async () => {
+    writeFileSync(
+      path.join(dir, 'tls-ca.pem'),
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    );
+    const profile = path.join(dir, 'connection.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({ peers: [{ address: '127.0.0.1:7051', tlsRootCertFile: 'tls-ca.pem' }] }),
+    );
+    const result = await runCaptured([...common(), '--connection', profile]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /LEDGER_UNAVAILABLE: connection profile .*connection\.json: names no identity "migrator"/,
+    );
+  });
+
   it('--resume against other inputs fails loudly with exit 2', async () => {
     new CheckpointStore(path.join(dir, 'report.checkpoint.json')).write({
       version: 1,

@@ -85,9 +85,8 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
   }
   // The ledger comes first: a run that cannot load anything should say so before reading any input.
-  const ledger: MigrationLedger | undefined = config.dryRun
-    ? undefined
-    : await createLedger({ connection: config.connection });
+  const opened = config.dryRun ? undefined : await createLedger({ connection: config.connection });
+  const ledger: MigrationLedger | undefined = opened?.ledger;
   const validators = loadSchemaValidators();
   log.info(
     { cached: validators.origin.cached, ms: Math.round(validators.origin.millis) },
@@ -160,5 +159,6 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   } finally {
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);
+    opened?.close();
   }
 }

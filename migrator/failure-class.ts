@@ -3,6 +3,7 @@
  * exceeded, MVCC read conflict) retry with bounded exponential backoff; permanent ones (chaincode contract or
  * validation errors, anything not known to be transient) never retry.
  */
+import { LedgerError } from '../ledger-client/ledger-error.js';
 import { parseChaincodeError } from '../common/ehr-contract.js';
 
 export type FailureClass = 'transient' | 'permanent';
@@ -16,8 +17,23 @@ const TRANSIENT_GRPC_CODES: ReadonlySet<number> = new Set([4, 10, 14]);
 const TRANSIENT_TEXT =
   /MVCC_READ_CONFLICT|PHANTOM_READ_CONFLICT|UNAVAILABLE|DEADLINE_EXCEEDED|ETIMEDOUT|ECONNRESET|ECONNREFUSED|timed? ?out/i;
 
+/**
+ * ledger-client LedgerError codes after which re-sending the same batch is right. CreateRecords is idempotent, so even
+ * when the outcome is unknown (the orderer or the commit status did not answer) sending the batch again cannot write
+ * anything twice: items already committed come back "unchanged".
+ */
+const RESENDABLE_LEDGER_CODES: ReadonlySet<string> = new Set([
+  'UNAVAILABLE',
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+  'SUBMIT_FAILED',
+  'COMMIT_STATUS_UNKNOWN',
+]);
+
 export const defaultErrorClassifier: ErrorClassifier = {
   classify(error) {
+    if (error instanceof LedgerError)
+      return RESENDABLE_LEDGER_CODES.has(error.code) ? 'transient' : 'permanent';
     const message = error instanceof Error ? error.message : String(error);
     if (parseChaincodeError(message) !== undefined) return 'permanent';
     const code = (error as { code?: unknown } | null)?.code;
