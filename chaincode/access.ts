@@ -2,21 +2,9 @@
  * Who may call what, from the enrolment certificate's attributes (`role`, and `patientId` for patients). Roles are
  * attributes rather than MSPs so the same rules hold in the one-org dev network and the three-org paper network.
  */
-import { ChaincodeErrorCode, ROLES, type Role, type TxName } from '../common/ehr-contract.js';
+import { ALLOWED_ROLES, ChaincodeErrorCode, ROLES, type Role, type TxName } from '../common/ehr-contract.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { EhrClientIdentity } from './context.js';
-
-/** The access matrix; patients are further limited to their own compartment by the transaction itself. */
-export const ALLOWED_ROLES: Readonly<Record<TxName, readonly Role[]>> = {
-  CreateRecords: ['provider', 'migrator'],
-  CreateRecord: ['provider'],
-  ReadRecord: ['provider', 'patient'],
-  UpdateRecord: ['provider'],
-  GetRecordHistory: ['provider', 'patient'],
-  ListPatientRecords: ['provider', 'patient'],
-  UpdatePatientAddress: ['provider', 'patient'],
-  ResearchQuery: ['regulator'],
-};
 
 export interface Caller {
   role: Role;

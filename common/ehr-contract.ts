@@ -25,6 +25,21 @@ export const ROLES = ['provider', 'patient', 'regulator', 'migrator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
+ * The access matrix of the wire contract: which roles may call each transaction. Patients are further limited to
+ * their own compartment by the transaction itself. The chaincode enforces it; callers may use it to explain refusals.
+ */
+export const ALLOWED_ROLES: Readonly<Record<TxName, readonly Role[]>> = {
+  CreateRecords: ['provider', 'migrator'],
+  CreateRecord: ['provider'],
+  ReadRecord: ['provider', 'patient'],
+  UpdateRecord: ['provider'],
+  GetRecordHistory: ['provider', 'patient'],
+  ListPatientRecords: ['provider', 'patient'],
+  UpdatePatientAddress: ['provider', 'patient'],
+  ResearchQuery: ['regulator'],
+};
+
+/**
  * Stable error codes. The chaincode puts the code first in its error message as `CC_ERR_X: detail`, so a caller
  * reads the code with `parseChaincodeError` and never parses the prose after it.
  */

@@ -6,6 +6,7 @@
  * imports this file.
  */
 import {
+  ALLOWED_ROLES,
   ChaincodeErrorCode,
   type BatchItemResult,
   type BatchResult,
@@ -13,7 +14,6 @@ import {
   type EhrLedger,
   type HistoryEntry,
   type Page,
-  type Role,
   type StoredRecord,
   type TxName,
 } from '../common/ehr-contract.js';
@@ -30,17 +30,6 @@ export class FakeLedgerError extends Error {
     super(`${code}: ${detail}`);
   }
 }
-
-const ALLOWED: Readonly<Record<TxName, readonly Role[]>> = {
-  CreateRecords: ['provider', 'migrator'],
-  CreateRecord: ['provider'],
-  ReadRecord: ['provider', 'patient'],
-  UpdateRecord: ['provider'],
-  GetRecordHistory: ['provider', 'patient'],
-  ListPatientRecords: ['provider', 'patient'],
-  UpdatePatientAddress: ['provider', 'patient'],
-  ResearchQuery: ['regulator'],
-};
 
 const PATIENT_REFERENCE = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/;
 
@@ -94,7 +83,7 @@ export class InMemoryEhrNetwork {
       failure.remaining -= 1;
       throw new FakeLedgerError(failure.code, `injected failure of ${tx}`);
     }
-    if (!ALLOWED[tx].includes(user.role)) {
+    if (!ALLOWED_ROLES[tx].includes(user.role)) {
       throw new FakeLedgerError(ChaincodeErrorCode.FORBIDDEN, `${tx} is not allowed for role ${user.role}`);
     }
     if (user.role === 'patient' && (user.patientId === undefined || user.patientId === '')) {
