@@ -3,11 +3,11 @@
  * tokens and send requests through inject().
  */
 import type { LightMyRequestResponse } from 'fastify';
-import { pino, type Logger } from 'pino';
-import type { Writable } from 'node:stream';
+import type { DestinationStream, Logger } from 'pino';
 import { buildApp, type AppConfig, type GatewayApp, type GatewayDeps } from './app.js';
 import { CredentialStore, type Principal } from './credential-store.js';
 import { InMemoryEhrNetwork } from './in-memory-ledger.fake.js';
+import { createGatewayLogger } from './logger.js';
 import { hashSecret } from './password-hash.js';
 import { TokenService, type ExternalIssuer } from './token-service.js';
 
@@ -64,7 +64,7 @@ function principals(): Promise<Principal[]> {
 
 export async function createHarness(
   overrides: Partial<AppConfig> = {},
-  options: { external?: ExternalIssuer; extraPrincipals?: Principal[] } = {},
+  options: { external?: ExternalIssuer; extraPrincipals?: Principal[]; logLevel?: string } = {},
 ): Promise<Harness> {
   const network = new InMemoryEhrNetwork();
   const tokens = await TokenService.create({
@@ -75,18 +75,20 @@ export async function createHarness(
   });
   const ready = { ok: true };
   const logLines: string[] = [];
-  const sink: Pick<Writable, 'write'> = {
+  const sink: DestinationStream = {
     write(chunk: string | Uint8Array) {
       logLines.push(String(chunk));
       return true;
     },
   };
-  const logger: Logger = pino({ level: 'info' }, sink as Writable);
+  const logger: Logger = createGatewayLogger(options.logLevel ?? 'info', sink);
   const config: AppConfig = {
     publicUrl: BASE_URL,
     maxInFlight: 8,
     maxQueued: 16,
     requestTimeoutMs: 2000,
+    headersTimeoutMs: 10_000,
+    receiveTimeoutMs: 30_000,
     bodyLimitBytes: 64 * 1024,
     mvccRetryAttempts: 3,
     ...overrides,

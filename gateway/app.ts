@@ -15,6 +15,7 @@ import { LedgerAdmission } from './admission.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBodyParsers, requireMediaType } from './body-parsing.js';
 import { capabilityStatement } from './capability.js';
+import { answerClientError } from './client-errors.js';
 import type { GatewayConfig } from './config.js';
 import type { CredentialStore } from './credential-store.js';
 import {
@@ -44,7 +45,14 @@ declare module 'fastify' {
 
 export type AppConfig = Pick<
   GatewayConfig,
-  'publicUrl' | 'maxInFlight' | 'maxQueued' | 'requestTimeoutMs' | 'bodyLimitBytes' | 'mvccRetryAttempts'
+  | 'publicUrl'
+  | 'maxInFlight'
+  | 'maxQueued'
+  | 'requestTimeoutMs'
+  | 'headersTimeoutMs'
+  | 'receiveTimeoutMs'
+  | 'bodyLimitBytes'
+  | 'mvccRetryAttempts'
 >;
 
 export interface GatewayDeps {
@@ -74,8 +82,15 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
   const { config } = deps;
   const app = fastify({
     bodyLimit: config.bodyLimitBytes,
-    // Slow clients cannot hold a connection past the ledger deadline plus a margin.
-    requestTimeout: config.requestTimeoutMs + 5000,
+    // Slow clients (slowloris headers, a trickled body) get 408 and a closed socket once these pass; Node checks
+    // them every connectionsCheckingInterval (30 s by default, far too coarse for a 10 s headers limit).
+    requestTimeout: config.receiveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.receiveTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Fastify's own per-request lines log URLs (patient ids); onResponse writes a PHI-free line instead.
@@ -206,8 +221,28 @@ function sendFailure(
     );
   }
   if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
-  if (failure.status === 401) reply.header('www-authenticate', 'Bearer realm="fhirledger"');
+  const challenge = bearerChallenge(failure.code);
+  if (challenge !== undefined) reply.header('www-authenticate', challenge);
   return reply.code(failure.status).type(FHIR_CONTENT_TYPE).send(operationOutcome(failure));
+}
+
+/**
+ * RFC 6750 §3: no error code when the request carried no credentials, `invalid_token` for a token that failed,
+ * `insufficient_scope` (with 403) when the token is fine but does not cover the call.
+ */
+function bearerChallenge(code: string): string | undefined {
+  const realm = 'Bearer realm="fhirledger"';
+  switch (code) {
+    case GatewayErrorCode.UNAUTHENTICATED:
+    case GatewayErrorCode.INVALID_GRANT:
+      return realm;
+    case GatewayErrorCode.INVALID_TOKEN:
+      return `${realm}, error="invalid_token"`;
+    case GatewayErrorCode.INSUFFICIENT_SCOPE:
+      return `${realm}, error="insufficient_scope"`;
+    default:
+      return undefined;
+  }
 }
 
 function registerOperations(app: FastifyInstance, deps: GatewayDeps, metrics: GatewayMetrics): void {

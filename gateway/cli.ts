@@ -10,6 +10,7 @@ import type { CommandRunner } from '../cli/command.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFlags, loadConfig, maskedConfig, type GatewayConfig } from './config.js';
 import { CredentialStoreError, loadCredentialStore } from './credential-store.js';
+import { createGatewayLogger } from './logger.js';
 import { createLedgerConnection, LedgerFactoryError } from './ledger-factory.js';
 import { listenGateway, shutdownSignal } from './server.js';
 import { TokenService, type TokenServiceOptions } from './token-service.js';
@@ -37,7 +38,7 @@ export const run: CommandRunner = async (argv) => {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { component: 'gateway' } }, pino.destination(2));
+  const logger = createGatewayLogger(config.logLevel, pino.destination(2));
   logger.info({ config: maskedConfig(config) }, 'gateway configuration');
   try {
     const ledger = await createLedgerConnection({ connectionProfile: config.connectionProfile });

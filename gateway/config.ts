@@ -13,6 +13,8 @@ export interface GatewayConfig {
   maxInFlight: number;
   maxQueued: number;
   requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  receiveTimeoutMs: number;
   bodyLimitBytes: number;
   tokenTtlSeconds: number;
   audience: string;
@@ -143,6 +145,22 @@ export const SETTINGS: readonly Setting[] = [
     description: 'per-request deadline for ledger work (then 504)',
   },
   {
+    key: 'headersTimeoutMs',
+    flag: 'headers-timeout-ms',
+    default: '10000',
+    parse: integer(100, 600_000),
+    valueName: 'MS',
+    description: 'time a client gets to send all request headers, then 408 and close (slowloris)',
+  },
+  {
+    key: 'receiveTimeoutMs',
+    flag: 'receive-timeout-ms',
+    default: '30000',
+    parse: integer(100, 600_000),
+    valueName: 'MS',
+    description: 'time a client gets to send the whole request, body included, then 408 and close',
+  },
+  {
     key: 'bodyLimitBytes',
     flag: 'body-limit-bytes',
     default: String(1024 * 1024),
@@ -266,6 +284,12 @@ export function loadConfig(
   const typed = config as unknown as GatewayConfig;
   if ((typed.externalIssuer === undefined) !== (typed.externalJwksUrl === undefined)) {
     throw new ConfigError('--external-issuer and --external-jwks-url must be given together');
+  }
+  // Node refuses a headers timeout longer than the whole-request timeout; say so in our words at start.
+  if (typed.headersTimeoutMs > typed.receiveTimeoutMs) {
+    throw new ConfigError(
+      `--headers-timeout-ms ${String(typed.headersTimeoutMs)} is longer than --receive-timeout-ms ${String(typed.receiveTimeoutMs)}; expected at most that`,
+    );
   }
   return Object.freeze(typed);
 }

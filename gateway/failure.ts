@@ -12,11 +12,13 @@ export const FAILURE_STATUS = {
   forbidden: 403,
   'not-found': 404,
   'method-not-allowed': 405,
+  'request-timeout': 408,
   conflict: 409,
   'precondition-failed': 412,
   'too-large': 413,
   'unsupported-media-type': 415,
   unprocessable: 422,
+  'headers-too-large': 431,
   overloaded: 503,
   'ledger-unavailable': 503,
   'deadline-exceeded': 504,
@@ -35,11 +37,13 @@ const ISSUE_TYPE: Record<FailureClass, string> = {
   forbidden: 'forbidden',
   'not-found': 'not-found',
   'method-not-allowed': 'not-supported',
+  'request-timeout': 'timeout',
   conflict: 'conflict',
   'precondition-failed': 'conflict',
   'too-large': 'too-costly',
   'unsupported-media-type': 'not-supported',
   unprocessable: 'processing',
+  'headers-too-large': 'too-costly',
   overloaded: 'throttled',
   'ledger-unavailable': 'transient',
   'deadline-exceeded': 'timeout',
@@ -65,6 +69,9 @@ export const GatewayErrorCode = {
   VERSION_MISMATCH: 'GW_VERSION_MISMATCH',
   BAD_IF_MATCH: 'GW_BAD_IF_MATCH',
   BODY_TOO_LARGE: 'GW_BODY_TOO_LARGE',
+  REQUEST_TIMEOUT: 'GW_REQUEST_TIMEOUT',
+  HEADERS_TOO_LARGE: 'GW_HEADERS_TOO_LARGE',
+  MALFORMED_HTTP: 'GW_MALFORMED_HTTP',
   UNSUPPORTED_MEDIA_TYPE: 'GW_UNSUPPORTED_MEDIA_TYPE',
   UNPROCESSABLE: 'GW_UNPROCESSABLE',
   PATCH_NOT_SUPPORTED: 'GW_PATCH_NOT_SUPPORTED',
@@ -262,39 +269,39 @@ const FASTIFY_RULES: Readonly<Record<string, { failure: FailureClass; code: stri
 
 export function describeFailure(error: unknown): FailureDescription {
   if (error instanceof GatewayError) {
-    return describe(error.failure, error.code, error.message, error.retryAfterSeconds);
+    return describeAs(error.failure, error.code, error.message, error.retryAfterSeconds);
   }
   const code = errorCodeOf(error);
   if (code !== undefined) {
     const ledgerRule = LEDGER_CODE_RULES[code];
     if (ledgerRule)
-      return describe(ledgerRule.failure, code, ledgerRule.diagnostics, ledgerRule.retryAfterSeconds);
+      return describeAs(ledgerRule.failure, code, ledgerRule.diagnostics, ledgerRule.retryAfterSeconds);
     const fastifyRule = FASTIFY_RULES[code];
     if (fastifyRule)
-      return describe(fastifyRule.failure, fastifyRule.code, fastifyRule.diagnostics, undefined);
+      return describeAs(fastifyRule.failure, fastifyRule.code, fastifyRule.diagnostics, undefined);
   }
   const validation = validationMessage(error);
   if (validation !== undefined)
-    return describe('bad-request', GatewayErrorCode.INVALID_PARAMETER, validation, undefined);
+    return describeAs('bad-request', GatewayErrorCode.INVALID_PARAMETER, validation, undefined);
   if (error instanceof SyntaxError) {
     // JSON.parse messages quote part of the body, which may be PHI.
-    return describe('bad-request', GatewayErrorCode.INVALID_JSON, 'the body is not valid JSON', undefined);
+    return describeAs('bad-request', GatewayErrorCode.INVALID_JSON, 'the body is not valid JSON', undefined);
   }
   const status = statusCodeOf(error);
   if (status === 413)
-    return describe('too-large', GatewayErrorCode.BODY_TOO_LARGE, 'the request is too large', undefined);
+    return describeAs('too-large', GatewayErrorCode.BODY_TOO_LARGE, 'the request is too large', undefined);
   if (status !== undefined && status >= 400 && status < 500) {
-    return describe(
+    return describeAs(
       'bad-request',
       GatewayErrorCode.BAD_REQUEST,
       'the request could not be processed',
       undefined,
     );
   }
-  return describe('unexpected', GatewayErrorCode.UNEXPECTED, 'an unexpected error occurred', undefined);
+  return describeAs('unexpected', GatewayErrorCode.UNEXPECTED, 'an unexpected error occurred', undefined);
 }
 
-function describe(
+export function describeAs(
   failure: FailureClass,
   code: string,
   diagnostics: string,

@@ -76,6 +76,14 @@ export class TokenService {
     return new TokenService(options, keyPair, publicJwk);
   }
 
+  /** Our one key; a token naming another `kid` was not issued by this server, whatever its signature. */
+  private readonly localKey: JWTVerifyGetKey = (header) => {
+    if (header.kid !== undefined && header.kid !== this.publicJwk.kid) {
+      throw invalidToken('the token names a signing key (kid) this server does not have');
+    }
+    return this.keyPair.publicKey;
+  };
+
   get issuer(): string {
     return this.options.issuer;
   }
@@ -111,12 +119,14 @@ export class TokenService {
     let payload: JWTPayload;
     try {
       if (issuer === this.options.issuer) {
-        ({ payload } = await jwtVerify(token, this.keyPair.publicKey, {
+        ({ payload } = await jwtVerify(token, this.localKey, {
           issuer: this.options.issuer,
           audience: this.options.audience,
           algorithms: [LOCAL_ALGORITHM],
           clockTolerance: tolerance,
           requiredClaims: ['sub', 'exp', 'iat'],
+          // Also refuses an iat in the future: we never issue one, so such a token was not made here.
+          maxTokenAge: this.options.ttlSeconds,
         }));
       } else if (this.options.external !== undefined && issuer === this.options.external.issuer) {
         const external = this.options.external;
@@ -158,6 +168,11 @@ function reasonOf(error: unknown): string {
       return 'the token is signed with an algorithm this server does not accept';
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'the token signature is not valid';
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return 'the token uses a header extension (crit) or algorithm this server does not support';
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return 'the token is not a well-formed signed JWT';
     case 'ERR_JWKS_NO_MATCHING_KEY':
       return 'no key of the issuer matches the token';
     default:
