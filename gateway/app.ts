@@ -91,6 +91,11 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
     },
     clientErrorHandler: answerClientError,
+    // Bad percent-escapes and over-long path segments are refused by the router before any route runs; fastify's
+    // own answer for them is a non-FHIR body that echoes the path (a patient id), so they go through sendFailure.
+    frameworkErrors: (error, request, reply) => {
+      void sendFailure(request, reply, describeFailure(error), error);
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Fastify's own per-request lines log URLs (patient ids); onResponse writes a PHI-free line instead.

@@ -260,6 +260,11 @@ const FASTIFY_RULES: Readonly<Record<string, { failure: FailureClass; code: stri
       code: GatewayErrorCode.BAD_REQUEST,
       diagnostics: 'the Content-Length does not match the body',
     },
+    FST_ERR_MAX_PARAM_LENGTH: {
+      failure: 'bad-request',
+      code: GatewayErrorCode.BAD_REQUEST,
+      diagnostics: 'a path segment is longer than this server accepts',
+    },
     FST_ERR_BAD_URL: {
       failure: 'bad-request',
       code: GatewayErrorCode.BAD_REQUEST,
