@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { CheckpointInvalidError, CheckpointMismatchError } from './errors.js';
+import { CheckpointInvalidError, CheckpointMismatchError, OutputWriteError } from './errors.js';
 import type { LedgerCounts } from './migration-report.js';
 
 export interface LogPosition {
@@ -25,6 +25,13 @@ export interface Checkpoint {
   /** Ledger outcomes of the batches up to the watermark. */
   ledger: LedgerCounts;
   updatedAt: string;
+  /** What the fingerprint was computed from (see fingerprint.ts), so a resume can tell how the inputs changed. */
+  identity?: unknown;
+  /**
+   * The input that could not be read to its end (truncated gzip, unclosed Bundle). A resume may then use a
+   * completed version of that file, one that begins with the bytes this run read.
+   */
+  stoppedOnInput?: string;
 }
 
 export class CheckpointStore {
@@ -61,10 +68,13 @@ export class CheckpointStore {
     return checkpoint as Checkpoint;
   }
 
-  /** Reads the checkpoint for --resume and refuses one written for other inputs or options. */
-  readForResume(fingerprint: string): Checkpoint {
+  /**
+   * Reads the checkpoint for --resume and refuses one written for other inputs or options, unless
+   * `acceptsChangedInputs` (given the checkpoint) says the change is one resuming can handle.
+   */
+  readForResume(fingerprint: string, acceptsChangedInputs?: (checkpoint: Checkpoint) => boolean): Checkpoint {
     const checkpoint = this.read();
-    if (checkpoint.fingerprint !== fingerprint) {
+    if (checkpoint.fingerprint !== fingerprint && acceptsChangedInputs?.(checkpoint) !== true) {
       throw new CheckpointMismatchError(
         this.file,
         `checkpoint ${this.file} belongs to a migration of different inputs or options (fingerprint ${checkpoint.fingerprint.slice(0, 12)}…, this run ${fingerprint.slice(0, 12)}…); resume with the same --input and options, or delete the checkpoint to start over`,
@@ -75,13 +85,18 @@ export class CheckpointStore {
 
   write(checkpoint: Checkpoint): void {
     const temp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
-    const fd = openSync(temp, 'w');
     try {
-      writeSync(fd, `${JSON.stringify(checkpoint, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(temp, 'w');
+      try {
+        writeSync(fd, `${JSON.stringify(checkpoint, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.file);
+    } catch (error) {
+      // The previous checkpoint is still in place (the rename is the commit point), so resuming from it is safe.
+      throw new OutputWriteError(this.file, 'checkpoint', error);
     }
-    renameSync(temp, this.file);
   }
 }

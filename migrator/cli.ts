@@ -14,9 +14,10 @@ import {
   CheckpointMismatchError,
   InputNotFoundError,
   MigratorError,
+  OutputWriteError,
 } from './errors.js';
 import { DEFAULT_RETRY, defaultErrorClassifier } from './failure-class.js';
-import { migrationFingerprint } from './fingerprint.js';
+import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
 import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
 import { createLedger } from './ledger-factory.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
@@ -49,9 +50,12 @@ export const run: CommandRunner = async (argv) => {
   const log = pino({ name: 'migrate', level: config.logLevel }, pino.destination(2));
   try {
     const report = await migrate(config, log);
-    writeFileSync(config.reportFile, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(summaryText(report));
+    writeReport(config.reportFile, report);
     process.stdout.write(`  report: ${config.reportFile}\n`);
+    if (report.error !== undefined) {
+      process.stderr.write(`fhirledger migrate: ${report.error.code}: ${report.error.message}\n`);
+    }
     if (report.status !== 'finished') return ExitCode.FAILURE;
     return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
   } catch (error) {
@@ -71,6 +75,14 @@ export const run: CommandRunner = async (argv) => {
   }
 };
 
+function writeReport(file: string, report: MigrationReport): void {
+  try {
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    throw new OutputWriteError(file, 'report', error);
+  }
+}
+
 async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promise<MigrationReport> {
   log.info(
     { config: { ...config, connection: config.connection === undefined ? undefined : '(set)' } },
@@ -78,11 +90,15 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   );
   const inputs = resolveInputs(config.inputs);
   const store = new CheckpointStore(config.checkpointFile);
-  const fingerprint = migrationFingerprint(inputs, outcomeOptions(config));
+  const identity = migrationIdentity(inputs, outcomeOptions(config));
+  const fingerprint = fingerprintOf(identity);
   let resumeFrom;
   if (!config.dryRun) {
-    if (config.resume) resumeFrom = store.exists() ? store.readForResume(fingerprint) : undefined;
-    else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
+    if (config.resume && store.exists()) {
+      resumeFrom = store.readForResume(fingerprint, (saved) =>
+        resumesAfterCompletedInput(saved.identity, saved.stoppedOnInput, identity),
+      );
+    } else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
   }
   // The ledger comes first: a run that cannot load anything should say so before reading any input.
   const opened = config.dryRun ? undefined : await createLedger({ connection: config.connection });
@@ -117,24 +133,36 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   try {
     return await runMigration(
       {
-        source: sourceForInputs(inputs, {
-          resourceTypes: config.serverTypes,
-          pageSize: config.serverPageSize,
-          bulkExport: config.bulkExport,
-          requestTimeoutMs: config.requestTimeoutMs,
-          pollIntervalMs: 2000,
-          exportTimeoutMs: 30 * 60_000,
-        }),
+        source: sourceForInputs(
+          inputs,
+          {
+            resourceTypes: config.serverTypes,
+            pageSize: config.serverPageSize,
+            bulkExport: config.bulkExport,
+            requestTimeoutMs: config.requestTimeoutMs,
+            pollIntervalMs: 2000,
+            exportTimeoutMs: 30 * 60_000,
+          },
+          config.maxRecordBytes,
+        ),
         pipeline,
         ...(ledger === undefined ? {} : { ledger }),
-        deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter),
+        deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter, 'dead letter'),
         fixLog: new OrdinalLog(
           config.fixLogFile,
           config.fixLogFile === undefined ? undefined : resumeFrom?.fixLog,
+          'fix log',
         ),
         ...(config.dryRun
           ? {}
-          : { checkpoint: { store, fingerprint, ...(resumeFrom === undefined ? {} : { resumeFrom }) } }),
+          : {
+              checkpoint: {
+                store,
+                fingerprint,
+                identity,
+                ...(resumeFrom === undefined ? {} : { resumeFrom }),
+              },
+            }),
         lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
         classifier: defaultErrorClassifier,
         sleep: (ms) => sleep(ms),

@@ -10,6 +10,7 @@ export const MIGRATOR_ERROR_CODES = [
   'CHECKPOINT_INVALID',
   'LEDGER_BATCH_FAILED',
   'FHIR_SERVER_FAILED',
+  'OUTPUT_WRITE_FAILED',
 ] as const;
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];
 
@@ -109,4 +110,25 @@ export class FhirServerError extends MigratorError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * A file the migrator writes (dead letter, fix log, checkpoint, report) could not be opened or written, e.g. ENOSPC
+ * on a full disk. The message names the file and the system error code.
+ */
+export class OutputWriteError extends MigratorError {
+  readonly code = 'OUTPUT_WRITE_FAILED';
+  override readonly name = 'OutputWriteError';
+  constructor(
+    readonly file: string,
+    what: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${what} ${file}: ${systemErrorText(cause)}`, { cause });
+  }
+}
+
+/** `ENOSPC: no space left on device, write` → that text; anything else → its string form. */
+function systemErrorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

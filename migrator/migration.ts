@@ -18,7 +18,7 @@ import { FixCode, RejectCode } from '../common/migration-codes.js';
 import { BatchSubmitter, type Batch, type BatchItem, type BatchOutcome } from './batch-submitter.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { DedupeIndex } from './dedupe-index.js';
-import type { MigratorError } from './errors.js';
+import { FhirServerError, InputReadError, OutputWriteError, type MigratorError } from './errors.js';
 import type { ErrorClassifier, RetryPolicy } from './failure-class.js';
 import { toOperationOutcome, type Fix, type Issue } from './issues.js';
 import { applyLastWins, LastWinsSpool } from './last-wins.js';
@@ -42,6 +42,8 @@ export type MigrationLedger = Pick<EhrLedger, 'createRecords' | 'readRecord' | '
 
 export const REFERENCED_FIRST_TYPES: ReadonlySet<string> = new Set(['Organization', 'Practitioner']);
 const REFERENCED_FIRST_TEXT = /"resourceType"\s*:\s*"(Organization|Practitioner)"/;
+/** An R6 record's dead-letter `text` keeps only this many characters: enough to recognise it, never megabytes. */
+export const OVERSIZE_TEXT_CHARS = 4096;
 
 export interface MigrationSettings {
   inputs: string[];
@@ -65,7 +67,13 @@ export interface MigrationDeps {
   ledger?: MigrationLedger;
   deadLetter: OrdinalLog;
   fixLog: OrdinalLog;
-  checkpoint?: { store: CheckpointStore; fingerprint: string; resumeFrom?: Checkpoint };
+  checkpoint?: {
+    store: CheckpointStore;
+    fingerprint: string;
+    /** What the fingerprint was computed from; written into the checkpoint (see fingerprint.ts). */
+    identity?: unknown;
+    resumeFrom?: Checkpoint;
+  };
   /** Where last-wins replacements wait until the main passes are committed. */
   lastWinsSpoolFile?: string;
   classifier: ErrorClassifier;
@@ -98,6 +106,8 @@ class Migration {
   private ordinal = 0;
   private watermark: number;
   private failure: MigratorError | undefined;
+  /** The input that failed to read to its end, recorded in the checkpoint for a resume with the completed file. */
+  private stoppedOnInput: string | undefined;
 
   constructor(
     private readonly deps: MigrationDeps,
@@ -142,13 +152,17 @@ class Migration {
     const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
     let status: MigrationStatus = 'finished';
     try {
-      for (const pass of passes) {
-        const complete = await this.readPass(pass);
-        if (!complete) break;
-        // Referenced records must be committed before any dependant is submitted.
-        await this.flushBatch();
-        await this.submitter?.drain();
-        if (this.failure !== undefined) break;
+      try {
+        for (const pass of passes) {
+          const complete = await this.readPass(pass);
+          if (!complete) break;
+          // Referenced records must be committed before any dependant is submitted.
+          await this.flushBatch();
+          await this.submitter?.drain();
+          if (this.failure !== undefined) break;
+        }
+      } catch (error) {
+        await this.stopOn(error);
       }
       await this.submitter?.drain();
       if (this.failure !== undefined) status = 'failed';
@@ -165,8 +179,8 @@ class Migration {
     }
     this.writeCheckpoint(status === 'finished');
     const heightAfter = await this.height();
-    this.deps.deadLetter.close();
-    this.deps.fixLog.close();
+    this.closeLogs();
+    if (this.failure !== undefined) status = 'failed';
     return buildReport({
       status,
       ...(this.failure === undefined
@@ -189,6 +203,40 @@ class Migration {
         ...(this.deps.checkpoint === undefined ? {} : { checkpoint: this.deps.checkpoint.store.file }),
       },
     });
+  }
+
+  /**
+   * An input that cannot be read on (truncated gzip, unclosed Bundle, a FHIR server gone) or an output that cannot be
+   * written (dead letter on a full disk) ends the run as 'failed' with a report, not a crash. For a read failure the
+   * records before it are good: the batch being filled is submitted and awaited, so the checkpoint covers them. For
+   * a write failure the checkpoint cannot move any more (the log refuses to report a position), so nothing is lost.
+   */
+  private async stopOn(error: unknown): Promise<void> {
+    if (!(
+      error instanceof InputReadError ||
+      error instanceof FhirServerError ||
+      error instanceof OutputWriteError
+    )) {
+      throw error;
+    }
+    this.deps.log.warn({ err: error.message }, 'stopping');
+    if (error instanceof InputReadError) this.stoppedOnInput = error.input;
+    if (this.failure === undefined) {
+      await this.flushBatch();
+      await this.submitter?.drain();
+    }
+    this.failure ??= error;
+  }
+
+  private closeLogs(): void {
+    for (const log of [this.deps.deadLetter, this.deps.fixLog]) {
+      try {
+        log.close();
+      } catch (error) {
+        if (!(error instanceof OutputWriteError)) throw error;
+        this.failure ??= error;
+      }
+    }
   }
 
   private async height(): Promise<number | undefined> {
@@ -221,7 +269,11 @@ class Migration {
       return isPlainObject(record.value) && REFERENCED_FIRST_TYPES.has(String(record.value.resourceType));
     }
     // Cheap test first; only lines that mention the type are parsed to be sure it is the top-level one.
-    if (!REFERENCED_FIRST_TEXT.test(record.text) || record.text.length > this.settings.maxRecordBytes)
+    if (
+      record.bytes !== undefined ||
+      !REFERENCED_FIRST_TEXT.test(record.text) ||
+      record.text.length > this.settings.maxRecordBytes
+    )
       return false;
     try {
       const value: unknown = JSON.parse(record.text);
@@ -237,11 +289,19 @@ class Migration {
     const ordinal = this.ordinal;
     // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
     const text = record.text ?? JSON.stringify(record.value);
-    const result: RecordResult = this.deps.pipeline.processText(text, record.location);
+    const result: RecordResult = this.deps.pipeline.processText(text, record.location, record.bytes);
     this.counters.read += 1;
     if (result.kind === 'rejected') {
       this.counters.countFixes(result.fixes);
-      this.reject(ordinal, record.location, text, result.resourceType, result.reason, result.issues);
+      this.reject(
+        ordinal,
+        record.location,
+        text,
+        result.resourceType,
+        result.reason,
+        result.issues,
+        record.bytes !== undefined,
+      );
       return;
     }
     const verdict = this.dedupe.check(result.resourceType, result.resource.id as string, result.hash);
@@ -299,12 +359,17 @@ class Migration {
     resourceType: string | undefined,
     reason: RejectCode,
     issues: Issue[],
+    /** The source kept only the head of this (over-long) record. */
+    cutBySource = false,
   ): void {
     this.counters.countRejected(resourceType, reason);
+    // Other rejects are at most --max-record-bytes long; an oversize one keeps only its head.
+    const cut = cutBySource || (reason === RejectCode.R6_OVERSIZE && text.length > OVERSIZE_TEXT_CHARS);
     this.deps.deadLetter.append(ordinal, {
       ...location,
       reason,
-      text,
+      text: cut ? text.slice(0, OVERSIZE_TEXT_CHARS) : text,
+      ...(cut ? { textTruncated: true } : {}),
       outcome: toOperationOutcome(issues),
     });
   }
@@ -379,18 +444,30 @@ class Migration {
     );
   }
 
+  /**
+   * A log or checkpoint that cannot be written fails the run instead of throwing: this runs inside batch callbacks,
+   * and the checkpoint on disk stays at the last position whose dead-letter entries are known to be written.
+   */
   private writeCheckpoint(finished: boolean): void {
     const checkpoint = this.deps.checkpoint;
     if (checkpoint === undefined || this.deps.ledger === undefined) return;
-    checkpoint.store.write({
-      version: 1,
-      fingerprint: checkpoint.fingerprint,
-      watermark: this.watermark,
-      finished,
-      deadLetter: this.deps.deadLetter.position(),
-      fixLog: this.deps.fixLog.position(),
-      ledger: { ...this.ledgerCounts },
-      updatedAt: new Date(this.deps.now()).toISOString(),
-    });
+    try {
+      checkpoint.store.write({
+        version: 1,
+        fingerprint: checkpoint.fingerprint,
+        watermark: this.watermark,
+        finished: finished && this.failure === undefined,
+        deadLetter: this.deps.deadLetter.position(),
+        fixLog: this.deps.fixLog.position(),
+        ledger: { ...this.ledgerCounts },
+        updatedAt: new Date(this.deps.now()).toISOString(),
+        ...(checkpoint.identity === undefined ? {} : { identity: checkpoint.identity }),
+        ...(this.stoppedOnInput === undefined ? {} : { stoppedOnInput: this.stoppedOnInput }),
+      });
+    } catch (error) {
+      if (!(error instanceof OutputWriteError)) throw error;
+      if (this.failure === undefined) this.deps.log.warn({ err: error.message }, 'stopping');
+      this.failure ??= error;
+    }
   }
 }

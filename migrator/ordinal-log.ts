@@ -3,7 +3,7 @@
  * on resume it is cut back to the size the checkpoint saw, and entries the cut kept are not written twice.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { CheckpointInvalidError } from './errors.js';
+import { CheckpointInvalidError, OutputWriteError } from './errors.js';
 import type { LogPosition } from './checkpoint.js';
 
 const FLUSH_BYTES = 1 << 16;
@@ -15,16 +15,29 @@ export class OrdinalLog {
   private written = 0;
   private maxOrdinal = 0;
   private readonly skipUpTo: number;
+  /**
+   * Set by the first failed write and thrown again by every later flush: once an entry may be lost, no checkpoint
+   * may be written that claims the records after it.
+   */
+  private failure: OutputWriteError | undefined;
 
-  /** `resumeFrom` cuts the file back to what the checkpoint recorded; without it the file starts empty. */
+  /**
+   * `resumeFrom` cuts the file back to what the checkpoint recorded; without it the file starts empty. `label`
+   * names the log in error messages ("dead letter", "fix log").
+   */
   constructor(
     readonly file: string | undefined,
     resumeFrom?: LogPosition,
+    private readonly label = 'log',
   ) {
     this.skipUpTo = resumeFrom?.maxOrdinal ?? 0;
     this.maxOrdinal = this.skipUpTo;
     if (file === undefined) return;
-    this.fd = openSync(file, resumeFrom === undefined ? 'w' : 'a+');
+    try {
+      this.fd = openSync(file, resumeFrom === undefined ? 'w' : 'a+');
+    } catch (error) {
+      throw new OutputWriteError(file, label, error);
+    }
     if (resumeFrom !== undefined) {
       const size = fstatSync(this.fd).size;
       if (size < resumeFrom.bytes) {
@@ -63,20 +76,47 @@ export class OrdinalLog {
   /** Writes what is buffered and fsyncs, so a checkpoint written next never points past the file's end. */
   position(): LogPosition {
     this.flush();
-    if (this.fd !== undefined) fsyncSync(this.fd);
+    if (this.fd !== undefined) this.sync(this.fd);
     return { bytes: this.written, maxOrdinal: this.maxOrdinal };
   }
 
+  /** Flushes and closes; throws OutputWriteError if the last entries cannot be written. */
   close(): void {
-    this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 
   private flush(): void {
+    if (this.failure !== undefined) throw this.failure;
     if (this.fd === undefined || this.buffer.length === 0) return;
-    const text = this.buffer.join('');
+    const bytes = Buffer.from(this.buffer.join(''));
     this.buffer = [];
     this.bufferedBytes = 0;
-    this.written += writeSync(this.fd, text, this.written);
+    try {
+      // writeSync may write less than asked (a disk filling up); the rest must follow or the entry is cut.
+      for (let done = 0; done < bytes.length;) {
+        const count = writeSync(this.fd, bytes, done, bytes.length - done, this.written);
+        done += count;
+        this.written += count;
+      }
+    } catch (error) {
+      this.failure = new OutputWriteError(this.file ?? '', this.label, error);
+      throw this.failure;
+    }
+  }
+
+  private sync(fd: number): void {
+    try {
+      fsyncSync(fd);
+    } catch (error) {
+      // EINVAL: a character device or pipe (e.g. /dev/null) has nothing to sync; its writes already succeeded or threw.
+      if ((error as NodeJS.ErrnoException).code === 'EINVAL') return;
+      this.failure = new OutputWriteError(this.file ?? '', this.label, error);
+      throw this.failure;
+    }
   }
 }

@@ -43,11 +43,13 @@ export class RecordPipeline {
 
   /**
    * One record as text (an NDJSON line, or a streamed value re-serialised): the size is checked on the raw text
-   * before anything parses it.
+   * before anything parses it. `rawBytes` is the record's size when `text` holds only its head (an over-long line
+   * the source did not keep whole).
    */
-  processText(text: string, location: RecordLocation): RecordResult {
+  processText(text: string, location: RecordLocation, rawBytes?: number): RecordResult {
     const where = formatLocation(location);
-    const bytes = text.length * 3 > this.options.maxRecordBytes ? Buffer.byteLength(text) : text.length;
+    const bytes =
+      rawBytes ?? (text.length * 3 > this.options.maxRecordBytes ? Buffer.byteLength(text) : text.length);
     if (bytes > this.options.maxRecordBytes) return this.oversize(bytes, where);
     let value: unknown;
     try {

@@ -2,7 +2,7 @@
  * A FHIR Bundle of any size, streamed with stream-json: only one `entry[].resource` is assembled at a time, so a
  * 2 GB Bundle never sits in memory. Each record's location is its index among the Bundle's resources.
  */
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamValues } from 'stream-json/streamers/stream-values.js';
@@ -17,9 +17,18 @@ function isEntryResource(stack: readonly (string | number | null)[]): boolean {
 
 export async function* readBundle(file: string, gzip: boolean): AsyncGenerator<SourceRecord> {
   const values = streamValues.asStream();
+  // Bytes handed to the parser, so an error can say how far into the (decompressed) text the Bundle broke off.
+  let offset = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      offset += chunk.length;
+      done(null, chunk);
+    },
+  });
   // pipeline tears every stage down on error; the iterator below then throws what the failing stage threw.
   pipeline(
     openFile(file, gzip),
+    counter,
     // Packed values only (no streamed string chunks): a third of the tokens, and the streamer needs no more.
     parser.asStream({ streamValues: false }),
     pick.asStream({ filter: isEntryResource }),
@@ -28,16 +37,21 @@ export async function* readBundle(file: string, gzip: boolean): AsyncGenerator<S
       if (error) values.destroy(error);
     },
   );
-  let entry = 0;
+  let entries = 0;
   try {
     for await (const item of values as AsyncIterable<{ key: number; value: unknown }>) {
-      entry = item.key;
-      yield { location: { source: file, entry }, value: item.value };
+      entries += 1;
+      yield { location: { source: file, entry: item.key }, value: item.value };
     }
   } catch (error) {
-    throw new InputReadError(file, `reading Bundle ${file} failed after entry ${entry}: ${String(error)}`, {
-      cause: error,
-    });
+    const why = error instanceof Error ? error.message : String(error);
+    const text = gzip ? 'decompressed text' : 'file';
+    const after = entries === 0 ? 'before its first entry' : `after ${entries} complete entries`;
+    throw new InputReadError(
+      file,
+      `Bundle ${file} breaks off or is malformed within its first ${offset} bytes (of the ${text}), ${after}: ${why}`,
+      { cause: error },
+    );
   } finally {
     values.destroy();
   }

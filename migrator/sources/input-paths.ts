@@ -3,7 +3,7 @@
  * simple globs (`*` and `?` in the last path segment) and FHIR server URLs. The order is stable, because the
  * checkpoint's record ordinals depend on it.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { InputNotFoundError } from '../errors.js';
 
@@ -63,10 +63,36 @@ function expand(input: string): string[] {
   } catch (error) {
     throw new InputNotFoundError(input, `input ${input} does not exist`, { cause: error });
   }
-  if (!stats.isDirectory()) return [input];
-  return listFolder(input, input)
-    .filter((name) => inputKindOf(name) !== undefined)
-    .map((name) => path.join(input, name));
+  if (stats.isDirectory()) {
+    const files = listFolder(input, input).filter((name) => inputKindOf(name) !== undefined);
+    if (files.length === 0) {
+      throw new InputNotFoundError(
+        input,
+        `folder ${input} holds no NDJSON (.ndjson, .jsonl) or Bundle (.json) files, optionally .gz`,
+      );
+    }
+    return files.map((name) => path.join(input, name));
+  }
+  // A FIFO or device cannot be read twice (two passes) or fingerprinted for resume; opening a FIFO would even block.
+  if (!stats.isFile()) {
+    throw new InputNotFoundError(
+      input,
+      `input ${input} is a ${fileKind(stats)}, not a regular file; the migrator reads its inputs more than once, so pass a file or a folder`,
+    );
+  }
+  try {
+    accessSync(input, constants.R_OK);
+  } catch (error) {
+    throw new InputNotFoundError(input, `input ${input} cannot be read: ${String(error)}`, { cause: error });
+  }
+  return [input];
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'FIFO (named pipe)';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'device';
+  return 'special file';
 }
 
 function listFolder(folder: string, input: string): string[] {
