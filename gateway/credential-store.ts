@@ -4,7 +4,8 @@
  * `fhirledger users add|seed`, read once at gateway start. Format: see gateway/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ROLES, type Role } from '../common/ehr-contract.js';
 import { isFhirId, isPlainObject } from '../common/fhir-resource.js';
 import type { FabricIdentityFiles } from './ledger-access.js';
@@ -181,6 +182,8 @@ export async function upsertPrincipal(file: string, principal: Principal): Promi
   if (existing >= 0) principals[existing] = principal;
   else principals.push(principal);
   validatePrincipal(principal, `new principal "${principal.id}"`, file);
+  // The default store lives in .fhirledger/, absent on a fresh checkout; created private like the store itself.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(
     temporary,
