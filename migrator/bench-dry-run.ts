@@ -1,5 +1,6 @@
 /**
- * Benchmark: dry-run migration throughput (records/s, median of 3 runs, each in its own process with its peak RSS),
+ * Benchmark: dry-run migration throughput (records/s, median of 3 runs, each in its own process with its peak RSS)
+ * on the worker pool (one worker per core) against the in-thread pipeline, alternating, in the same run;
  * validator start-up cold (fresh cache: ajv compiles the R4 schema) vs cached (standalone module loaded), and the
  * dedupe index's memory per million records. Input: the generator's NDJSON with 5 % defects.
  * Writes results/<date>-migrator-dry-run/.
@@ -14,13 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { createRunFolder, median, writeRunJson } from '../bench/run-folder.js';
 import { MANIFEST_FILE, writePopulation } from '../generators/index.js';
 import { DedupeIndex } from './dedupe-index.js';
-import { defaultErrorClassifier } from './failure-class.js';
 import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
-import { runMigration } from './migration.js';
-import { OrdinalLog } from './ordinal-log.js';
+import { dryRunNdjson } from './ndjson-dry-run.js';
 import { RecordPipeline } from './record-pipeline.js';
+import { defaultWorkerCount, RecordWorkerPool } from './record-worker-pool.js';
 import { loadSchemaValidators } from './schema-validator.js';
-import { sourceForInputs } from './sources/open-inputs.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -34,46 +33,22 @@ interface DryRunFigures {
   duplicates: number;
 }
 
-async function childDryRun(deadLetter: string, files: string[]): Promise<void> {
+async function childDryRun(workers: number, deadLetter: string, files: string[]): Promise<void> {
   const pipeline = new RecordPipeline(new FhirTypeIndex(loadFhirSchema()), loadSchemaValidators(), {
     maxRecordBytes: 1 << 20,
     assignIds: false,
     dateOrder: undefined,
     defaultZone: 'Z',
   });
+  // Timed like the CLI's run: worker start-up (schema index and validators per worker) is part of it.
   const started = performance.now();
-  const report = await runMigration(
-    {
-      source: sourceForInputs(
-        files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
-        {
-          resourceTypes: [],
-          pageSize: 1,
-          bulkExport: false,
-          requestTimeoutMs: 1,
-          pollIntervalMs: 1,
-          exportTimeoutMs: 1,
-        },
-      ),
-      pipeline,
-      deadLetter: new OrdinalLog(deadLetter),
-      fixLog: new OrdinalLog(undefined),
-      classifier: defaultErrorClassifier,
-      sleep: () => Promise.resolve(),
-      now: () => Date.now(),
-      stop: new AbortController().signal,
-      log: { info: () => undefined, warn: () => undefined },
-    },
-    {
-      inputs: files,
-      batchSize: 200,
-      maxBatchBytes: 1 << 22,
-      concurrency: 4,
-      onConflict: 'reject',
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-      maxRecordBytes: 1 << 20,
-    },
-  );
+  const processor = workers === 0 ? undefined : new RecordWorkerPool(workers, pipeline.options);
+  const report = await dryRunNdjson({
+    files,
+    pipeline,
+    ...(processor === undefined ? {} : { processor }),
+    deadLetterFile: deadLetter,
+  }).finally(() => processor?.close());
   const seconds = (performance.now() - started) / 1000;
   const figures: DryRunFigures = {
     records: report.records.read,
@@ -144,16 +119,32 @@ async function main(): Promise<void> {
     );
     if (cold.cached || cached.some((run) => !run.cached)) throw new Error('cache state not as expected');
 
-    const runs = [1, 2, 3].map(
-      () =>
-        runChild([
-          self,
-          '--child',
-          'dry-run',
-          path.join(temp, 'dead-letter.ndjson'),
-          ...files,
-        ]) as DryRunFigures,
-    );
+    // In-thread and worker-pool runs alternate, so a busy spell on the machine hits both alike.
+    const workers = Math.max(defaultWorkerCount(), 1);
+    const dryRun = (threads: number) =>
+      runChild([
+        self,
+        '--child',
+        'dry-run',
+        String(threads),
+        path.join(temp, 'dead-letter.ndjson'),
+        ...files,
+      ]) as DryRunFigures;
+    const inThread: DryRunFigures[] = [];
+    const pooled: DryRunFigures[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      inThread.push(dryRun(0));
+      pooled.push(dryRun(workers));
+    }
+    const runs = pooled;
+    if (
+      inThread.some((run, i) => {
+        const other = pooled[i];
+        return other === undefined || run.accepted !== other.accepted || run.rejected !== other.rejected;
+      })
+    ) {
+      throw new Error('in-thread and worker-pool runs disagree on outcomes');
+    }
     const dedupe = runChild(['--expose-gc', self, '--child', 'dedupe', '1000000']) as {
       records: number;
       bytes: number;
@@ -162,13 +153,21 @@ async function main(): Promise<void> {
 
     const figures = {
       records: runs[0]?.records,
+      workers,
       recordsPerSecond: {
         median: median(runs.map((run) => run.recordsPerSecond)),
         runs: runs.map((run) => run.recordsPerSecond),
       },
+      inThreadRecordsPerSecond: {
+        median: median(inThread.map((run) => run.recordsPerSecond)),
+        runs: inThread.map((run) => run.recordsPerSecond),
+      },
+      workersOverInThread:
+        median(runs.map((run) => run.recordsPerSecond)) / median(inThread.map((run) => run.recordsPerSecond)),
       peakRssMiB: {
         max: Math.max(...runs.map((run) => run.peakRssMiB)),
         runs: runs.map((run) => run.peakRssMiB),
+        inThreadMax: Math.max(...inThread.map((run) => run.peakRssMiB)),
       },
       outcomes: { accepted: runs[0]?.accepted, rejected: runs[0]?.rejected, duplicates: runs[0]?.duplicates },
       validatorStartupMs: {
@@ -184,11 +183,11 @@ async function main(): Promise<void> {
     writeRunJson(
       folder,
       'migrator-dry-run',
-      { patients, seed: 1, dirtyRate: 0.05, batchSize: 200, runs: 3 },
+      { patients, seed: 1, dirtyRate: 0.05, batchSize: 200, runs: 3, workers },
       figures,
     );
     process.stdout.write(
-      `${figures.records} records: median ${Math.round(figures.recordsPerSecond.median)} records/s (${figures.recordsPerSecond.runs.map(Math.round).join(', ')}), peak RSS ${figures.peakRssMiB.max.toFixed(0)} MiB; validators cold ${cold.ms.toFixed(0)} ms vs cached ${figures.validatorStartupMs.cachedMedian.toFixed(0)} ms; dedupe ${figures.dedupeIndex.mibPerMillionRecords.toFixed(0)} MiB per million records → ${folder}\n`,
+      `${figures.records} records: ${workers} workers median ${Math.round(figures.recordsPerSecond.median)} records/s (${figures.recordsPerSecond.runs.map(Math.round).join(', ')}), in-thread ${Math.round(figures.inThreadRecordsPerSecond.median)} (×${figures.workersOverInThread.toFixed(2)}), peak RSS ${figures.peakRssMiB.max.toFixed(0)} MiB; validators cold ${cold.ms.toFixed(0)} ms vs cached ${figures.validatorStartupMs.cachedMedian.toFixed(0)} ms; dedupe ${figures.dedupeIndex.mibPerMillionRecords.toFixed(0)} MiB per million records → ${folder}\n`,
     );
   } finally {
     rmSync(temp, { recursive: true, force: true });
@@ -196,7 +195,8 @@ async function main(): Promise<void> {
 }
 
 const [flag, mode, ...rest] = process.argv.slice(2);
-if (flag === '--child' && mode === 'dry-run') await childDryRun(rest[0] ?? '', rest.slice(1));
+if (flag === '--child' && mode === 'dry-run')
+  await childDryRun(Number(rest[0]), rest[1] ?? '', rest.slice(2));
 else if (flag === '--child' && mode === 'startup') childStartup();
 else if (flag === '--child' && mode === 'dedupe') childDedupeMemory(Number(rest[0]));
 else await main();

@@ -25,7 +25,9 @@ import { runMigration, type MigrationLedger } from './migration.js';
 import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
 import { OrdinalLog } from './ordinal-log.js';
 import { Progress } from './progress.js';
-import { RecordPipeline } from './record-pipeline.js';
+import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
+import { InThreadProcessor } from './record-processor.js';
+import { RecordWorkerPool } from './record-worker-pool.js';
 import { loadSchemaValidators } from './schema-validator.js';
 import { countRecords } from './sources/count-lines.js';
 import { resolveInputs } from './sources/input-paths.js';
@@ -108,12 +110,11 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     { cached: validators.origin.cached, ms: Math.round(validators.origin.millis) },
     'FHIR R4 validators ready',
   );
-  const pipeline = new RecordPipeline(new FhirTypeIndex(loadFhirSchema()), validators, {
-    maxRecordBytes: config.maxRecordBytes,
-    assignIds: config.assignIds,
-    dateOrder: config.dateOrder,
-    defaultZone: config.defaultZone,
-  });
+  const pipeline = new RecordPipeline(
+    new FhirTypeIndex(loadFhirSchema()),
+    validators,
+    pipelineOptions(config),
+  );
   const isTty = process.stderr.isTTY;
   const counted = isTty ? await countRecords(inputs) : undefined;
   const passes = config.dryRun ? 1 : 2;
@@ -130,6 +131,11 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   };
   process.once('SIGINT', onSigint);
   let seen = 0;
+  // Workers start last: nothing between here and `finally` may leave them running.
+  const processor =
+    config.workers > 0
+      ? new RecordWorkerPool(config.workers, pipelineOptions(config))
+      : new InThreadProcessor(pipeline);
   try {
     return await runMigration(
       {
@@ -146,6 +152,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
           config.maxRecordBytes,
         ),
         pipeline,
+        processor,
         ...(ledger === undefined ? {} : { ledger }),
         deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter, 'dead letter'),
         fixLog: new OrdinalLog(
@@ -187,6 +194,16 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   } finally {
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);
+    await processor.close();
     opened?.close();
   }
+}
+
+function pipelineOptions(config: MigrateConfig): PipelineOptions {
+  return {
+    maxRecordBytes: config.maxRecordBytes,
+    assignIds: config.assignIds,
+    dateOrder: config.dateOrder,
+    defaultZone: config.defaultZone,
+  };
 }

@@ -42,10 +42,16 @@ export function fastContentHash(resource: FhirResource): string {
  * behind): plain JSON.stringify then is the canonical JSON, and native.
  */
 export function sortedContentHash(resource: FhirResource): string {
+  return sortedJsonAndHash(resource).hash;
+}
+
+/** The record's JSON (canonical, given sorted keys) and its content hash, serialising it only once. */
+export function sortedJsonAndHash(resource: FhirResource): { json: string; hash: string } {
+  const json = JSON.stringify(resource);
   const meta = resource.meta;
   // Stripping server meta would reorder keys; such records take the general path.
   if (meta !== undefined && (meta.versionId !== undefined || meta.lastUpdated !== undefined)) {
-    return fastContentHash(resource);
+    return { json, hash: fastContentHash(resource) };
   }
-  return createHash('sha256').update(JSON.stringify(resource)).digest('hex');
+  return { json, hash: createHash('sha256').update(json).digest('hex') };
 }

@@ -11,6 +11,7 @@ export const MIGRATOR_ERROR_CODES = [
   'LEDGER_BATCH_FAILED',
   'FHIR_SERVER_FAILED',
   'OUTPUT_WRITE_FAILED',
+  'PIPELINE_WORKER_FAILED',
 ] as const;
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];
 
@@ -131,4 +132,17 @@ export class OutputWriteError extends MigratorError {
 /** `ENOSPC: no space left on device, write` → that text; anything else → its string form. */
 function systemErrorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A record worker thread crashed or threw: a bug, not bad input (bad input becomes a rejection). */
+export class PipelineWorkerError extends MigratorError {
+  readonly code = 'PIPELINE_WORKER_FAILED';
+  override readonly name = 'PipelineWorkerError';
+  constructor(
+    readonly worker: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

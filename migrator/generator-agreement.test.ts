@@ -13,10 +13,8 @@ import {
   writePopulation,
   type GroundTruthEntry,
 } from '../generators/index.js';
-import { defaultErrorClassifier } from './failure-class.js';
-import { runMigration } from './migration.js';
-import { OrdinalLog } from './ordinal-log.js';
-import { sourceForInputs } from './sources/open-inputs.js';
+import { dryRunNdjson } from './ndjson-dry-run.js';
+import { RecordWorkerPool } from './record-worker-pool.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
 function readNdjsonFile<T>(file: string): T[] {
@@ -42,9 +40,16 @@ describe('agreement with the generator ground truth (dry run)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const dateOrder of [undefined, 'mdy'] as const) {
-    it(`reaches the expected outcome on 100 % of generated lines (date order ${dateOrder ?? 'unset'})`, async () => {
-      const data = path.join(dir, `data-${dateOrder ?? 'none'}`);
+  const cases = [
+    { dateOrder: undefined, workers: 0 },
+    { dateOrder: 'mdy', workers: 0 },
+    // The same run spread over worker threads must agree just as fully.
+    { dateOrder: undefined, workers: 2 },
+  ] as const;
+  for (const { dateOrder, workers } of cases) {
+    const name = `${dateOrder ?? 'none'}-${workers}`;
+    it(`reaches the expected outcome on 100 % of generated lines (date order ${dateOrder ?? 'unset'}, ${workers} workers)`, async () => {
+      const data = path.join(dir, `data-${name}`);
       await writePopulation(data, {
         patients: 40,
         seed: dateOrder === undefined ? 7 : 11,
@@ -56,40 +61,17 @@ describe('agreement with the generator ground truth (dry run)', function () {
       };
       const files = manifest.output.map((file) => path.join(data, file.url));
       assert.ok(files.length > 5, 'the generator wrote its resource files');
-      const deadLetter = path.join(dir, `dead-letter-${dateOrder ?? 'none'}.ndjson`);
-      const fixLog = path.join(dir, `fixes-${dateOrder ?? 'none'}.ndjson`);
-      const report = await runMigration(
-        {
-          source: sourceForInputs(
-            files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
-            {
-              resourceTypes: [],
-              pageSize: 1,
-              bulkExport: false,
-              requestTimeoutMs: 1,
-              pollIntervalMs: 1,
-              exportTimeoutMs: 1,
-            },
-          ),
-          pipeline: testPipeline({ dateOrder }),
-          deadLetter: new OrdinalLog(deadLetter),
-          fixLog: new OrdinalLog(fixLog),
-          classifier: defaultErrorClassifier,
-          sleep: () => Promise.resolve(),
-          now: () => Date.now(),
-          stop: new AbortController().signal,
-          log: { info: () => undefined, warn: () => undefined },
-        },
-        {
-          inputs: files,
-          batchSize: 200,
-          maxBatchBytes: 1 << 22,
-          concurrency: 1,
-          onConflict: 'reject',
-          retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-          maxRecordBytes: 1 << 20,
-        },
-      );
+      const deadLetter = path.join(dir, `dead-letter-${name}.ndjson`);
+      const fixLog = path.join(dir, `fixes-${name}.ndjson`);
+      const pipeline = testPipeline({ dateOrder });
+      const processor = workers === 0 ? undefined : new RecordWorkerPool(workers, { ...pipeline.options });
+      const report = await dryRunNdjson({
+        files,
+        pipeline,
+        ...(processor === undefined ? {} : { processor }),
+        deadLetterFile: deadLetter,
+        fixLogFile: fixLog,
+      }).finally(() => processor?.close());
       const actual = new Map<string, string>();
       for (const entry of readNdjsonFile<{ source: string; line: number; reason: string }>(deadLetter)) {
         actual.set(`${path.basename(entry.source)}:${entry.line}`, `reject ${entry.reason}`);

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { intFlag, stringFlag, UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
 import type { DateOrder } from './fhir-dates.js';
+import { defaultWorkerCount } from './record-worker-pool.js';
 
 export const MIGRATE_SPEC: CommandSpec = {
   usage: 'fhirledger migrate --input PATH... [options]',
@@ -35,6 +36,12 @@ export const MIGRATE_SPEC: CommandSpec = {
       default: '4',
       valueName: 'N',
       description: 'batches in flight (default 4)',
+    },
+    workers: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'threads that parse, clean and validate (default: one per core up to 8; 0 = main thread only)',
     },
     'max-record-bytes': {
       type: 'string',
@@ -122,6 +129,8 @@ export interface MigrateConfig {
   batchSize: number;
   maxBatchBytes: number;
   concurrency: number;
+  /** Worker threads for the record pipeline; 0 runs it on the main thread. */
+  workers: number;
   maxRecordBytes: number;
   onConflict: 'reject' | 'last-wins';
   dateOrder: DateOrder | undefined;
@@ -171,6 +180,7 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
     batchSize: intFlag(v, 'batch-size', 1, 1000),
     maxBatchBytes: intFlag(v, 'max-batch-bytes', 1024, 1 << 30),
     concurrency: intFlag(v, 'concurrency', 1, 64),
+    workers: v.workers === undefined ? defaultWorkerCount() : intFlag(v, 'workers', 0, 64),
     maxRecordBytes: intFlag(v, 'max-record-bytes', 64, 1 << 30),
     onConflict,
     dateOrder,

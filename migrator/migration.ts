@@ -13,12 +13,18 @@
  * to the checkpoint's size and do not get their surviving entries twice.
  */
 import type { BatchItemResult, EhrLedger } from '../common/ehr-contract.js';
-import { isPlainObject } from '../common/fhir-resource.js';
+import { isPlainObject, type FhirResource } from '../common/fhir-resource.js';
 import { FixCode, RejectCode } from '../common/migration-codes.js';
 import { BatchSubmitter, type Batch, type BatchItem, type BatchOutcome } from './batch-submitter.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { DedupeIndex } from './dedupe-index.js';
-import { FhirServerError, InputReadError, OutputWriteError, type MigratorError } from './errors.js';
+import {
+  FhirServerError,
+  InputReadError,
+  OutputWriteError,
+  PipelineWorkerError,
+  type MigratorError,
+} from './errors.js';
 import type { ErrorClassifier, RetryPolicy } from './failure-class.js';
 import { toOperationOutcome, type Fix, type Issue } from './issues.js';
 import { applyLastWins, LastWinsSpool } from './last-wins.js';
@@ -32,7 +38,8 @@ import {
 } from './migration-report.js';
 import type { OrdinalLog } from './ordinal-log.js';
 import { formatLocation, type RecordLocation } from './record-location.js';
-import type { RecordPipeline, RecordResult } from './record-pipeline.js';
+import type { RecordPipeline } from './record-pipeline.js';
+import { InThreadProcessor, type ProcessedRecord, type RecordProcessor } from './record-processor.js';
 import type { RecordSource, SourceRecord } from './sources/source-record.js';
 
 /** What the migrator needs from the ledger; the block height is optional because not every ledger can tell. */
@@ -63,6 +70,8 @@ export interface Logger {
 export interface MigrationDeps {
   source: RecordSource;
   pipeline: RecordPipeline;
+  /** Runs `pipeline`'s work, e.g. on worker threads; the creator closes it. Defaults to this thread. */
+  processor?: RecordProcessor;
   /** Undefined for --dry-run: everything happens except submitting. */
   ledger?: MigrationLedger;
   deadLetter: OrdinalLog;
@@ -87,6 +96,24 @@ export interface MigrationDeps {
 
 type Pass = 'all' | 'referenced' | 'rest';
 
+/** Records go to the processor in chunks this big (or this many characters), a few chunks in flight at once. */
+const CHUNK_RECORDS = 256;
+const CHUNK_BYTES = 1 << 21;
+
+interface ChunkEntry {
+  ordinal: number;
+  location: RecordLocation;
+  text: string;
+  /** Full size of an over-long line whose `text` is only its head (see sources/line-splitter.ts). */
+  bytes?: number;
+}
+
+interface HandledChunk {
+  entries: ChunkEntry[];
+  results?: ProcessedRecord[];
+  error?: unknown;
+}
+
 export async function runMigration(
   deps: MigrationDeps,
   settings: MigrationSettings,
@@ -104,6 +131,9 @@ class Migration {
   private readonly spool: LastWinsSpool | undefined;
   private current: Batch = { items: [], bytes: 0, lastOrdinal: 0 };
   private ordinal = 0;
+  /** Every record up to this ordinal has been handled (or belongs to the other pass): what a batch may checkpoint. */
+  private handledOrdinal = 0;
+  private readonly processor: RecordProcessor;
   private watermark: number;
   private failure: MigratorError | undefined;
   /** The input that failed to read to its end, recorded in the checkpoint for a resume with the completed file. */
@@ -115,6 +145,7 @@ class Migration {
   ) {
     const resumeFrom = deps.checkpoint?.resumeFrom;
     this.replayUpTo = resumeFrom?.watermark ?? 0;
+    this.processor = deps.processor ?? new InThreadProcessor(deps.pipeline);
     this.watermark = this.replayUpTo;
     this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
     const ledger = deps.ledger;
@@ -252,16 +283,83 @@ class Migration {
 
   /** Returns false when the run stopped early (interrupt or failed batch). */
   private async readPass(pass: Pass): Promise<boolean> {
-    for await (const record of this.deps.source()) {
-      if (this.deps.stop.aborted || this.failure !== undefined) return false;
-      this.ordinal += 1;
-      if (pass !== 'all' && this.isReferencedType(record) !== (pass === 'referenced')) continue;
-      this.handle(record);
-      if (this.batchIsFull()) await this.flushBatch();
-      if ((this.ordinal & 1023) === 0) this.deps.onProgress?.(this.ordinal);
+    const inFlight: Promise<HandledChunk>[] = [];
+    const maxInFlight = this.processor.parallelism * 2;
+    let chunk: ChunkEntry[] = [];
+    let chunkBytes = 0;
+    let readFailure: InputReadError | FhirServerError | undefined;
+    try {
+      for await (const record of this.deps.source()) {
+        if (this.stopping()) break;
+        this.ordinal += 1;
+        if (pass !== 'all' && this.isReferencedType(record) !== (pass === 'referenced')) continue;
+        // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
+        const text = record.text ?? JSON.stringify(record.value);
+        chunk.push({
+          ordinal: this.ordinal,
+          location: record.location,
+          text,
+          ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
+        });
+        chunkBytes += text.length;
+        if (chunk.length >= CHUNK_RECORDS || chunkBytes >= CHUNK_BYTES) {
+          inFlight.push(this.dispatch(chunk));
+          chunk = [];
+          chunkBytes = 0;
+          while (inFlight.length >= maxInFlight) await this.handleChunk(inFlight.shift());
+        }
+        if ((this.ordinal & 1023) === 0) this.deps.onProgress?.(this.ordinal);
+      }
+    } catch (error) {
+      // A source that breaks off (truncated gzip, unclosed Bundle): the records read before the break are good and
+      // are handled below like any others, so the checkpoint can cover them; then the failure goes on up.
+      if (!(error instanceof InputReadError || error instanceof FhirServerError)) throw error;
+      readFailure = error;
     }
+    if (chunk.length > 0) inFlight.push(this.dispatch(chunk));
+    while (inFlight.length > 0) await this.handleChunk(inFlight.shift());
+    if (!this.stopping()) this.handledOrdinal = this.ordinal;
     this.deps.onProgress?.(this.ordinal);
-    return !this.deps.stop.aborted && this.failure === undefined;
+    if (readFailure !== undefined) throw readFailure;
+    return !this.stopping();
+  }
+
+  private stopping(): boolean {
+    return this.deps.stop.aborted || this.failure !== undefined;
+  }
+
+  private dispatch(entries: ChunkEntry[]): Promise<HandledChunk> {
+    return this.processor.process(entries).then(
+      (results) => ({ entries, results }),
+      (error: unknown) => ({ entries, error }),
+    );
+  }
+
+  /**
+   * Handles a chunk's results in input order. Once the run is stopping, chunks still in flight are dropped: their
+   * records are past the watermark, so a resume reads them again.
+   */
+  private async handleChunk(pending: Promise<HandledChunk> | undefined): Promise<void> {
+    if (pending === undefined) return;
+    const chunk = await pending;
+    if (this.stopping()) return;
+    if (chunk.results === undefined) {
+      this.failure =
+        chunk.error instanceof PipelineWorkerError
+          ? chunk.error
+          : new PipelineWorkerError(-1, `record processing failed: ${String(chunk.error)}`, {
+              cause: chunk.error,
+            });
+      this.deps.log.warn({ err: this.failure.message }, 'record processing failed; stopping');
+      return;
+    }
+    for (let i = 0; i < chunk.entries.length; i += 1) {
+      const entry = chunk.entries[i] as ChunkEntry;
+      this.handle(entry, chunk.results[i] as ProcessedRecord);
+      this.handledOrdinal = entry.ordinal;
+      if (this.batchIsFull()) await this.flushBatch();
+      if (this.stopping()) return;
+    }
   }
 
   private isReferencedType(record: SourceRecord): boolean {
@@ -285,11 +383,8 @@ class Migration {
     }
   }
 
-  private handle(record: SourceRecord): void {
-    const ordinal = this.ordinal;
-    // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
-    const text = record.text ?? JSON.stringify(record.value);
-    const result: RecordResult = this.deps.pipeline.processText(text, record.location, record.bytes);
+  private handle(record: ChunkEntry, result: ProcessedRecord): void {
+    const { ordinal, text } = record;
     this.counters.read += 1;
     if (result.kind === 'rejected') {
       this.counters.countFixes(result.fixes);
@@ -304,7 +399,7 @@ class Migration {
       );
       return;
     }
-    const verdict = this.dedupe.check(result.resourceType, result.resource.id as string, result.hash);
+    const verdict = this.dedupe.check(result.resourceType, result.id, result.hash);
     if (verdict === 'duplicate') {
       const fixes: Fix[] = [...result.fixes, { code: FixCode.C7_EXACT_DUPLICATE, path: result.resourceType }];
       this.counters.countFixes(fixes);
@@ -333,8 +428,8 @@ class Migration {
         );
         return;
       }
-      this.dedupe.replace(result.resourceType, result.resource.id as string, result.hash);
-      this.spool?.append(result.key, result.resource);
+      this.dedupe.replace(result.resourceType, result.id, result.hash);
+      this.spool?.append(result.key, JSON.parse(result.json) as FhirResource);
     }
     this.counters.countFixes(result.fixes);
     this.counters.countAccepted(result.resourceType);
@@ -342,7 +437,7 @@ class Migration {
     this.logFixes(ordinal, record.location, result.key, result.fixes);
     if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
     const item: BatchItem = {
-      resource: result.resource,
+      resource: JSON.parse(result.json) as FhirResource,
       key: result.key,
       ordinal,
       location: record.location,
@@ -388,7 +483,7 @@ class Migration {
   private async flushBatch(): Promise<void> {
     const submitter = this.submitter;
     if (submitter === undefined || this.current.items.length === 0) return;
-    const batch: Batch = { ...this.current, lastOrdinal: this.ordinal };
+    const batch: Batch = { ...this.current, lastOrdinal: this.handledOrdinal };
     this.current = { items: [], bytes: 0, lastOrdinal: 0 };
     const slot = { batch } as { batch: Batch; outcome?: BatchOutcome };
     this.pending.push(slot);

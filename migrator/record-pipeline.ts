@@ -3,7 +3,7 @@
  * rejected with its issues) depends only on its text and the options. Dedupe, which needs the whole run, is apart.
  */
 import { sha256Hex } from '../common/canonical-json.js';
-import { canonicalText, sortedContentHash } from './content-hash.js';
+import { canonicalText, sortedJsonAndHash } from './content-hash.js';
 import { FHIR_ID_PATTERN, isPlainObject, recordKey, type FhirResource } from '../common/fhir-resource.js';
 import { RejectCode } from '../common/migration-codes.js';
 import type { DateRewriteOptions } from './fhir-dates.js';
@@ -24,7 +24,10 @@ export type RecordResult =
       kind: 'accepted';
       resource: FhirResource;
       resourceType: string;
+      id: string;
       key: string;
+      /** The cleaned record as JSON with every object's keys sorted: what is submitted and what the hash covers. */
+      json: string;
       /** sha256 of the canonical cleaned content (see common/canonical-json contentHash). */
       hash: string;
       fixes: Fix[];
@@ -38,7 +41,7 @@ export class RecordPipeline {
   constructor(
     private readonly index: FhirTypeIndex,
     private readonly validators: SchemaValidators,
-    private readonly options: PipelineOptions,
+    readonly options: PipelineOptions,
   ) {}
 
   /**
@@ -132,12 +135,16 @@ export class RecordPipeline {
       return { kind: 'rejected', reason: primaryReason(issues), issues, fixes, resourceType };
     }
     const resource = cleaned as FhirResource;
+    const id = resource.id as string;
+    const { json, hash } = sortedJsonAndHash(resource);
     return {
       kind: 'accepted',
       resource,
       resourceType,
-      key: recordKey(resourceType, resource.id as string),
-      hash: sortedContentHash(resource),
+      id,
+      key: recordKey(resourceType, id),
+      json,
+      hash,
       fixes,
       assignedId,
     };

@@ -1,0 +1,58 @@
+/**
+ * A dry run over local NDJSON files with the CLI's default settings and no progress or logging: the one wiring of
+ * `runMigration` that the benchmarks and the ground-truth tests share, so they measure and check the same thing.
+ */
+import { defaultErrorClassifier } from './failure-class.js';
+import { runMigration } from './migration.js';
+import type { MigrationReport } from './migration-report.js';
+import { OrdinalLog } from './ordinal-log.js';
+import type { RecordPipeline } from './record-pipeline.js';
+import type { RecordProcessor } from './record-processor.js';
+import { sourceForInputs } from './sources/open-inputs.js';
+
+export interface NdjsonDryRun {
+  files: readonly string[];
+  pipeline: RecordPipeline;
+  /** Defaults to the pipeline in this thread. */
+  processor?: RecordProcessor;
+  deadLetterFile?: string;
+  fixLogFile?: string;
+}
+
+export function dryRunNdjson(run: NdjsonDryRun): Promise<MigrationReport> {
+  const files = [...run.files];
+  return runMigration(
+    {
+      source: sourceForInputs(
+        files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
+        // Server settings are unused: every input is a file.
+        {
+          resourceTypes: [],
+          pageSize: 1,
+          bulkExport: false,
+          requestTimeoutMs: 1,
+          pollIntervalMs: 1,
+          exportTimeoutMs: 1,
+        },
+      ),
+      pipeline: run.pipeline,
+      ...(run.processor === undefined ? {} : { processor: run.processor }),
+      deadLetter: new OrdinalLog(run.deadLetterFile),
+      fixLog: new OrdinalLog(run.fixLogFile),
+      classifier: defaultErrorClassifier,
+      sleep: () => Promise.resolve(),
+      now: () => Date.now(),
+      stop: new AbortController().signal,
+      log: { info: () => undefined, warn: () => undefined },
+    },
+    {
+      inputs: files,
+      batchSize: 200,
+      maxBatchBytes: 1 << 22,
+      concurrency: 4,
+      onConflict: 'reject',
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      maxRecordBytes: 1 << 20,
+    },
+  );
+}
