@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CheckpointStore } from './checkpoint.js';
 import { InMemoryLedger } from './in-memory-ledger.fake.js';
@@ -239,10 +240,28 @@ describe('hostile input: truncated and broken files', function () {
     const input = path.join(dir, 'secret.ndjson');
     writeFileSync(input, `${patientLine('p1')}\n`);
     chmodSync(input, 0o000);
-    // root reads a mode-000 file anyway, so there is nothing to refuse; run as another user to exercise this.
-    if (process.getuid?.() === 0) this.skip();
-    const result = await runCli(cliArgs(input));
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /INPUT_NOT_FOUND: input .*secret\.ndjson cannot be read: .*EACCES/);
+    if (process.getuid?.() !== 0) {
+      const result = await runCli(cliArgs(input));
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /INPUT_NOT_FOUND: input .*secret\.ndjson cannot be read: .*EACCES/);
+      return;
+    }
+    // root reads a mode-000 file anyway, so the CLI runs as the unprivileged user `nobody` instead.
+    chmodSync(dir, 0o777);
+    const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+    const asNobody = { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 15000 } as const;
+    // A checkout under a private folder (e.g. /root) is closed to `nobody`: then this case cannot be run here.
+    const reach = spawnSync(
+      process.execPath,
+      ['-e', `require('fs').accessSync(${JSON.stringify(cli)})`],
+      asNobody,
+    );
+    if (reach.status !== 0) this.skip();
+    const child = spawnSync(process.execPath, [cli, 'migrate', ...cliArgs(input)], {
+      ...asNobody,
+      cwd: dir,
+    });
+    assert.equal(child.status, 2, child.stderr);
+    assert.match(child.stderr, /INPUT_NOT_FOUND: input .*secret\.ndjson cannot be read: .*EACCES/);
   });
 });
