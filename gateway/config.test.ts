@@ -15,6 +15,8 @@ describe('gateway config', () => {
     assert.equal(config.maxQueued, 10);
     assert.equal(config.maxInFlight, 256);
     assert.equal(config.bodyLimitBytes, 1048576);
+    assert.equal(config.headersTimeoutMs, 10000);
+    assert.equal(config.receiveTimeoutMs, 30000);
     assert.equal(config.publicUrl, 'http://127.0.0.1:9000');
     assert.ok(Object.isFrozen(config));
   });
@@ -27,6 +29,10 @@ describe('gateway config', () => {
     assert.throws(() => loadConfig({ 'public-url': 'ftp://x' }, {}), ConfigError);
     assert.throws(() => loadConfig({ 'external-issuer': 'https://idp' }, {}), /must be given together/);
     assert.throws(() => loadConfig({ 'log-level': 'loud' }, {}), /not one of/);
+    assert.throws(
+      () => loadConfig({ 'headers-timeout-ms': '5000', 'receive-timeout-ms': '1000' }, {}),
+      /--headers-timeout-ms 5000 is longer than --receive-timeout-ms 1000/,
+    );
   });
 
   it('masks secrets and credentials in URLs when printed', () => {
