@@ -7,6 +7,8 @@ import { defaultErrorClassifier } from './failure-class.js';
 import { InMemoryLedger } from './in-memory-ledger.fake.js';
 import { runMigration, type MigrationDeps, type MigrationSettings } from './migration.js';
 import { OrdinalLog } from './ordinal-log.js';
+import type { RecordProcessor } from './record-processor.js';
+import { RecordWorkerPool } from './record-worker-pool.js';
 import { readNdjson } from './sources/ndjson-source.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
@@ -67,13 +69,19 @@ describe('runMigration with an in-memory ledger', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function setup(ledger: InMemoryLedger | undefined, resume: boolean, stop = new AbortController()) {
+  function setup(
+    ledger: InMemoryLedger | undefined,
+    resume: boolean,
+    stop = new AbortController(),
+    processor?: RecordProcessor,
+  ) {
     const input = path.join(dir, 'input.ndjson');
     const store = new CheckpointStore(path.join(dir, 'checkpoint.json'));
     const resumeFrom = resume ? store.readForResume('fp') : undefined;
     const deps: MigrationDeps = {
       source: () => readNdjson(input, false),
       pipeline: testPipeline(),
+      ...(processor === undefined ? {} : { processor }),
       ...(ledger === undefined ? {} : { ledger }),
       deadLetter: new OrdinalLog(path.join(dir, 'dead-letter.ndjson'), resumeFrom?.deadLetter),
       fixLog: new OrdinalLog(path.join(dir, 'fixes.ndjson'), resumeFrom?.fixLog),
@@ -92,6 +100,8 @@ describe('runMigration with an in-memory ledger', function () {
       onConflict: 'reject',
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       maxRecordBytes: 1 << 20,
+      // Many small chunks, so a worker pool has several in flight when a batch fails.
+      chunkRecords: 3,
     };
     return { deps, settings, input };
   }
@@ -139,53 +149,69 @@ describe('runMigration with an in-memory ledger', function () {
     assert.equal(checkpoint.watermark, 92);
   });
 
-  it('resumes after a crash and ends with exactly the valid set, no duplicates, every reject dead-lettered once', async () => {
-    const { lines, validKeys, rejectedLines } = inputLines();
-    const ledger = new InMemoryLedger();
-    ledger.failAfterBatches = 4;
-    const first = setup(ledger, false);
-    writeFileSync(first.input, `${lines.join('\n')}\n`);
-    const crashed = await runMigration(first.deps, first.settings);
-    assert.equal(crashed.status, 'failed');
-    assert.equal(crashed.error?.code, 'LEDGER_BATCH_FAILED');
-    assert.match(crashed.error.message, /permanent failure: simulated crash$/);
-    const loadedBefore = ledger.records.size;
-    assert.ok(loadedBefore > 0 && loadedBefore < validKeys.length, `${loadedBefore} loaded before the crash`);
+  for (const workers of [0, 2]) {
+    it(`resumes after a crash and ends with exactly the valid set, no duplicates, every reject dead-lettered once (${workers} workers)`, async () => {
+      const pool = workers === 0 ? undefined : new RecordWorkerPool(workers, testPipeline().options);
+      try {
+        const { lines, validKeys, rejectedLines } = inputLines();
+        const ledger = new InMemoryLedger();
+        ledger.failAfterBatches = 4;
+        const first = setup(ledger, false, undefined, pool);
+        writeFileSync(first.input, `${lines.join('\n')}\n`);
+        const crashed = await runMigration(first.deps, first.settings);
+        assert.equal(crashed.status, 'failed');
+        assert.equal(crashed.error?.code, 'LEDGER_BATCH_FAILED');
+        assert.match(crashed.error.message, /permanent failure: simulated crash$/);
+        const loadedBefore = ledger.records.size;
+        assert.ok(
+          loadedBefore > 0 && loadedBefore < validKeys.length,
+          `${loadedBefore} loaded before the crash`,
+        );
 
-    ledger.failAfterBatches = undefined;
-    const callsBefore = ledger.calls.length;
-    const second = setup(ledger, true);
-    const resumed = await runMigration(second.deps, second.settings);
-    assert.equal(resumed.status, 'finished');
-    assert.ok((resumed.resumedFrom ?? 0) > 0);
-    assert.deepEqual([...ledger.records.keys()].sort(), [...validKeys].sort());
-    const submittedAfterResume = ledger.calls.slice(callsBefore).flat();
-    assert.equal(
-      new Set(submittedAfterResume).size,
-      submittedAfterResume.length,
-      'no record submitted twice on resume',
-    );
-    assert.equal(resumed.ledger.created, validKeys.length);
-    assert.deepEqual(resumed.records, { read: 46, accepted: 40, duplicates: 1, rejected: 5, assignedIds: 0 });
-    assert.deepEqual(
-      deadLetterLines()
-        .map((entry) => entry.line)
-        .sort((a, b) => a - b),
-      rejectedLines,
-    );
+        ledger.failAfterBatches = undefined;
+        const callsBefore = ledger.calls.length;
+        const second = setup(ledger, true, undefined, pool);
+        const resumed = await runMigration(second.deps, second.settings);
+        assert.equal(resumed.status, 'finished');
+        assert.ok((resumed.resumedFrom ?? 0) > 0);
+        assert.deepEqual([...ledger.records.keys()].sort(), [...validKeys].sort());
+        const submittedAfterResume = ledger.calls.slice(callsBefore).flat();
+        assert.equal(
+          new Set(submittedAfterResume).size,
+          submittedAfterResume.length,
+          'no record submitted twice on resume',
+        );
+        assert.equal(resumed.ledger.created, validKeys.length);
+        assert.deepEqual(resumed.records, {
+          read: 46,
+          accepted: 40,
+          duplicates: 1,
+          rejected: 5,
+          assignedIds: 0,
+        });
+        assert.deepEqual(
+          deadLetterLines()
+            .map((entry) => entry.line)
+            .sort((a, b) => a - b),
+          rejectedLines,
+        );
 
-    const callsAtEnd = ledger.calls.length;
-    const third = setup(ledger, true);
-    const again = await runMigration(third.deps, third.settings);
-    assert.equal(again.status, 'finished');
-    assert.equal(ledger.calls.length, callsAtEnd, 'a finished migration resumed loads nothing');
-    assert.deepEqual(
-      deadLetterLines()
-        .map((entry) => entry.line)
-        .sort((a, b) => a - b),
-      rejectedLines,
-    );
-  });
+        const callsAtEnd = ledger.calls.length;
+        const third = setup(ledger, true, undefined, pool);
+        const again = await runMigration(third.deps, third.settings);
+        assert.equal(again.status, 'finished');
+        assert.equal(ledger.calls.length, callsAtEnd, 'a finished migration resumed loads nothing');
+        assert.deepEqual(
+          deadLetterLines()
+            .map((entry) => entry.line)
+            .sort((a, b) => a - b),
+          rejectedLines,
+        );
+      } finally {
+        await pool?.close();
+      }
+    });
+  }
 
   it('retries transient failures and stops on SIGINT with the checkpoint at the committed prefix', async () => {
     const { lines } = inputLines();

@@ -60,6 +60,8 @@ export interface MigrationSettings {
   onConflict: 'reject' | 'last-wins';
   retry: RetryPolicy;
   maxRecordBytes: number;
+  /** Records per chunk handed to the processor (default 256); tests make it small to have many chunks in flight. */
+  chunkRecords?: number;
 }
 
 export interface Logger {
@@ -97,7 +99,7 @@ export interface MigrationDeps {
 type Pass = 'all' | 'referenced' | 'rest';
 
 /** Records go to the processor in chunks this big (or this many characters), a few chunks in flight at once. */
-const CHUNK_RECORDS = 256;
+const DEFAULT_CHUNK_RECORDS = 256;
 const CHUNK_BYTES = 1 << 21;
 
 interface ChunkEntry {
@@ -285,6 +287,7 @@ class Migration {
   private async readPass(pass: Pass): Promise<boolean> {
     const inFlight: Promise<HandledChunk>[] = [];
     const maxInFlight = this.processor.parallelism * 2;
+    const chunkRecords = this.settings.chunkRecords ?? DEFAULT_CHUNK_RECORDS;
     let chunk: ChunkEntry[] = [];
     let chunkBytes = 0;
     let readFailure: InputReadError | FhirServerError | undefined;
@@ -302,7 +305,7 @@ class Migration {
           ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
         });
         chunkBytes += text.length;
-        if (chunk.length >= CHUNK_RECORDS || chunkBytes >= CHUNK_BYTES) {
+        if (chunk.length >= chunkRecords || chunkBytes >= CHUNK_BYTES) {
           inFlight.push(this.dispatch(chunk));
           chunk = [];
           chunkBytes = 0;
