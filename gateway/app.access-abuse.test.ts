@@ -173,7 +173,7 @@ describe('gateway access abuse', () => {
           },
         ],
       });
-      assert.ok(response.statusCode >= 400 || /"status":"403/.test(response.body), response.body);
+      assertRefused(response, 403, 'CC_ERR_FORBIDDEN', 'patient batch');
       assert.doesNotMatch(response.body, CAROL_PHI);
     });
 
