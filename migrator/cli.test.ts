@@ -3,25 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { CheckpointStore } from './checkpoint.js';
-import { run } from './cli.js';
 import { MIGRATOR_ERROR_CODES } from './errors.js';
-
-/** Runs the command with stdout/stderr captured. */
-async function runCaptured(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (chunk: string | Uint8Array) => out.push(String(chunk)) > 0;
-  process.stderr.write = (chunk: string | Uint8Array) => err.push(String(chunk)) > 0;
-  try {
-    const code = await run(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = realOut;
-    process.stderr.write = realErr;
-  }
-}
+import { runCli } from './hostile-input.testkit.js';
 
 describe('fhirledger migrate (cli)', function () {
   this.timeout(20000);
@@ -45,22 +28,22 @@ describe('fhirledger migrate (cli)', function () {
   const common = () => ['--input', input, '--report', path.join(dir, 'report.json'), '--log-level', 'silent'];
 
   it('--help prints usage and exits 0', async () => {
-    const result = await runCaptured(['--help']);
+    const result = await runCli(['--help']);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^Usage: fhirledger migrate --input PATH/);
   });
 
   it('an unknown flag or a bad value exits 2 naming it', async () => {
-    const unknown = await runCaptured(['--input', input, '--frobnicate']);
+    const unknown = await runCli(['--input', input, '--frobnicate']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--frobnicate/);
-    const bad = await runCaptured(['--input', input, '--date-order', 'ymd']);
+    const bad = await runCli(['--input', input, '--date-order', 'ymd']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--date-order "ymd" is not dmy or mdy/);
   });
 
   it('--dry-run finishes with exit 3 when records were rejected, and writes report and dead letter', async () => {
-    const result = await runCaptured([...common(), '--dry-run']);
+    const result = await runCli([...common(), '--dry-run']);
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stdout, /records read 2: accepted 1, exact duplicates 0, rejected 1/);
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
@@ -72,7 +55,7 @@ describe('fhirledger migrate (cli)', function () {
   });
 
   it('a live run stops with LEDGER_UNAVAILABLE (exit 1) before reading input: no Fabric connection here', async () => {
-    const result = await runCaptured(common());
+    const result = await runCli(common());
     assert.equal(result.code, 1);
     assert.match(result.stderr, /LEDGER_UNAVAILABLE: no Fabric connection is configured/);
     assert.equal(existsSync(path.join(dir, 'report.checkpoint.json')), false);
@@ -88,7 +71,7 @@ describe('fhirledger migrate (cli)', function () {
       profile,
       JSON.stringify({ peers: [{ address: '127.0.0.1:7051', tlsRootCertFile: 'tls-ca.pem' }] }),
     );
-    const result = await runCaptured([...common(), '--connection', profile]);
+    const result = await runCli([...common(), '--connection', profile]);
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
@@ -107,13 +90,13 @@ describe('fhirledger migrate (cli)', function () {
       ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 },
       updatedAt: new Date().toISOString(),
     });
-    const resumed = await runCaptured([...common(), '--resume']);
+    const resumed = await runCli([...common(), '--resume']);
     assert.equal(resumed.code, 2);
     assert.match(
       resumed.stderr,
       /CHECKPOINT_MISMATCH: checkpoint .* belongs to a migration of different inputs or options/,
     );
-    const fresh = await runCaptured(common());
+    const fresh = await runCli(common());
     assert.equal(fresh.code, 2);
     assert.match(fresh.stderr, /CHECKPOINT_EXISTS: .*pass --resume/);
   });
