@@ -36,27 +36,13 @@ describe('gateway fuzz run', function () {
   });
 
   it('the generator is reproducible from its seed and varies between seeds', () => {
-    const first = Array.from(
-      { length: 50 },
-      (
-        (random) => () =>
-          generateRequest(random, ['t'])
-      )(mulberry32(7)),
-    );
-    const again = Array.from(
-      { length: 50 },
-      (
-        (random) => () =>
-          generateRequest(random, ['t'])
-      )(mulberry32(7)),
-    );
-    const other = Array.from(
-      { length: 50 },
-      (
-        (random) => () =>
-          generateRequest(random, ['t'])
-      )(mulberry32(8)),
-    );
+    const requestsFrom = (seed: number) => {
+      const random = mulberry32(seed);
+      return Array.from({ length: 50 }, () => generateRequest(random, ['t']));
+    };
+    const first = requestsFrom(7);
+    const again = requestsFrom(7);
+    const other = requestsFrom(8);
     assert.deepEqual(again, first);
     assert.notDeepEqual(other, first);
   });

@@ -1,6 +1,6 @@
 /**
- * TEST ONLY: helpers for the CLI and hostile-input tests — the real CLI with its output captured, and runMigration over real
- * files with the in-memory ledger, resumed the way cli.ts resumes (same fingerprint rules).
+ * TEST ONLY: helpers for the CLI and hostile-input tests — the real CLI with its output captured, and runMigration
+ * over real files with the in-memory ledger, resumed the way cli.ts resumes (same fingerprint rules).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
