@@ -36,5 +36,10 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     summary: 'run a k6 load scenario against the gateway and write a report',
     module: '../loadtests/runner/cli.js',
   },
+  {
+    name: 'bench',
+    summary: 'run a benchmark and write its results/<date>-<experiment>/run.json',
+    module: '../bench/cli.js',
+  },
   { name: 'demo', summary: 'the whole job end to end (what npm start runs)', module: './demo.js' },
 ];

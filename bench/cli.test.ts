@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../common/cli-args.js';
+import { parseBenchArgs } from './cli.js';
+import { EXPERIMENTS } from './experiments.js';
+
+describe('fhirledger bench', () => {
+  it('every experiment names a script that the build produced', () => {
+    for (const experiment of EXPERIMENTS) {
+      const invocation = parseBenchArgs([experiment.name]);
+      assert.notEqual(invocation, 'help');
+      if (invocation === 'help') return;
+      assert.ok(existsSync(invocation.script), `${experiment.name}: ${invocation.script}`);
+      assert.deepEqual(invocation.args, []);
+    }
+  });
+
+  it('passes the size flag the way each script reads it', () => {
+    const generate = parseBenchArgs(['generate', '--patients', '500']);
+    const dryRun = parseBenchArgs(['migrate-dry-run', '--patients', '500']);
+    const bundle = parseBenchArgs(['bundle-stream', '--gib', '0.5']);
+    assert.deepEqual(generate !== 'help' && generate.args, ['500']);
+    assert.deepEqual(dryRun !== 'help' && dryRun.args, ['--patients', '500']);
+    assert.deepEqual(bundle !== 'help' && bundle.args, ['--gib', '0.5']);
+  });
+
+  it('refuses a missing or unknown experiment, a flag that does not apply, and bad sizes', () => {
+    assert.throws(() => parseBenchArgs([]), /missing experiment; expected one of generate, migrate-dry-run/);
+    assert.throws(() => parseBenchArgs(['paper-000']), /unknown experiment "paper-000"/);
+    assert.throws(() => parseBenchArgs(['generate', '--gib', '1']), /--gib does not apply to generate/);
+    assert.throws(() => parseBenchArgs(['generate', '--patients', '1.5']), /not a whole number/);
+    assert.throws(() => parseBenchArgs(['bundle-stream', '--gib', '-1']), UsageError);
+    assert.throws(() => parseBenchArgs(['generate', 'extra']), /unexpected argument "extra"/);
+    assert.equal(parseBenchArgs(['--help']), 'help');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * `fhirledger bench <experiment>`: runs one benchmark script in its own process (so its timings and peak RSS are its
+ * own) with the output streamed through, and exits with the script's code.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CommandRunner } from '../cli/command.js';
+import {
+  ExitCode,
+  helpText,
+  numberFlag,
+  parseCommandArgs,
+  UsageError,
+  type CommandSpec,
+} from '../common/cli-args.js';
+import { EXPERIMENTS, findExperiment } from './experiments.js';
+
+const SPEC: CommandSpec = {
+  usage: 'fhirledger bench <experiment> [--patients N | --gib G]',
+  summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
+    (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
+  ).join('\n')}`,
+  positionals: true,
+  flags: {
+    patients: { type: 'string', valueName: 'N', description: 'population size (generate, migrate-dry-run)' },
+    gib: { type: 'string', valueName: 'G', description: 'Bundle size in GiB (bundle-stream)' },
+  },
+};
+
+export interface BenchInvocation {
+  script: string;
+  args: string[];
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help' {
+  const args = parseCommandArgs(SPEC, argv);
+  if (args.help) return 'help';
+  const names = EXPERIMENTS.map((experiment) => experiment.name).join(', ');
+  const [name, ...rest] = args.positionals;
+  if (name === undefined) throw new UsageError(`missing experiment; expected one of ${names}`);
+  const experiment = findExperiment(name);
+  if (experiment === undefined)
+    throw new UsageError(`unknown experiment "${name}"; expected one of ${names}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the experiment`);
+  for (const flag of ['patients', 'gib'] as const) {
+    if (args.values[flag] !== undefined && flag !== experiment.size.flag) {
+      throw new UsageError(`--${flag} does not apply to ${name}; it takes --${experiment.size.flag}`);
+    }
+  }
+  const size = args.values[experiment.size.flag];
+  const script = fileURLToPath(new URL(experiment.script, import.meta.url));
+  if (size === undefined) return { script, args: [] };
+  const value =
+    experiment.size.flag === 'gib'
+      ? numberFlag(args.values, 'gib', 0.01, 64)
+      : numberFlag(args.values, 'patients', 1, 10_000_000);
+  if (experiment.size.flag === 'patients' && !Number.isInteger(value)) {
+    throw new UsageError(`--patients "${String(size)}" is not a whole number`);
+  }
+  return { script, args: experiment.size.toArgs(String(value)) };
+}
+
+export const run: CommandRunner = async (argv) => {
+  let invocation: BenchInvocation | 'help';
+  try {
+    invocation = parseBenchArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+  if (invocation === 'help') {
+    process.stdout.write(helpText(SPEC));
+    return ExitCode.OK;
+  }
+  const { script, args } = invocation;
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      resolve(code ?? (signal === null ? ExitCode.FAILURE : 128));
+    });
+  });
+};
