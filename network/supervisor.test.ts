@@ -22,7 +22,8 @@ const server = http.createServer((req, res) => {
   res.end(req.url === '/healthz' ? '{"status":"OK"}' : '{}');
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
-process.on('SIGTERM', () => { console.log('stopping'); server.close(() => process.exit(0)); });
+// Ends by running out of work (no explicit exit), like a node that shuts down cleanly.
+process.on('SIGTERM', () => { console.log('stopping'); server.close(); server.closeAllConnections(); });
 `;
 
 async function freePort(): Promise<number> {
@@ -108,7 +109,7 @@ describe('supervisor (real processes)', function () {
   it('a node that exits at once fails with its name, exit code and the tail of its log', async () => {
     const port = await freePort();
     const script =
-      "console.error('reading core.yaml'); console.error('FATAL: no MSP at /nowhere'); process.exit(3)";
+      "console.error('reading core.yaml'); console.error('FATAL: no MSP at /nowhere'); process.exitCode = 3";
     await assert.rejects(supervisor.start(spec('crash', script, port)), (error: unknown) => {
       assert.ok(error instanceof SupervisorError);
       assert.equal(error.code, 'SUPERVISOR_EXITED');
