@@ -30,16 +30,8 @@ export interface RecordProcessor {
 
 export function withoutResource(result: RecordResult): ProcessedRecord {
   if (result.kind === 'rejected') return result;
-  return {
-    kind: 'accepted',
-    resourceType: result.resourceType,
-    id: result.id,
-    key: result.key,
-    json: result.json,
-    hash: result.hash,
-    fixes: result.fixes,
-    assignedId: result.assignedId,
-  };
+  const { resource, ...rest } = result;
+  return rest;
 }
 
 /** The pipeline in the calling thread: for one core, for tests, and as the baseline the worker pool is measured against. */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
 import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
-import { withoutResource, type RecordInput } from './record-processor.js';
+import { withoutResource, type ProcessedRecord, type RecordInput } from './record-processor.js';
 import { loadSchemaValidators } from './schema-validator.js';
 
 export interface ChunkRequest {
@@ -13,8 +13,7 @@ export interface ChunkRequest {
   records: RecordInput[];
 }
 
-export type ChunkResponse =
-  { id: number; results: ReturnType<typeof withoutResource>[] } | { id: number; error: string };
+export type ChunkResponse = { id: number; results: ProcessedRecord[] } | { id: number; error: string };
 
 export interface RecordWorkerData {
   options: PipelineOptions;
