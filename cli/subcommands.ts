@@ -12,7 +12,7 @@ export interface Subcommand {
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'network',
-    summary: 'install Fabric binaries; bring a local Fabric network up or down',
+    summary: 'fabric-devnet: bring a local Fabric-wire-compatible network up or down, status, logs, chaincode deploy',
     module: '../network/cli.js',
   },
   {

@@ -1,80 +1,199 @@
 /**
- * `fhirledger network install | status`. Install builds the pinned Fabric and Fabric CA binaries into the cache (or
- * checks FABRIC_BIN); status tells what is installed. Bringing nodes up needs those binaries first.
+ * `fhirledger network up | down | status | logs | chaincode deploy | kill | start`: fabric-devnet, a Fabric network
+ * written in TypeScript that speaks Fabric's wire protocol, run as one OS process per node under a home folder.
  */
-import { ExitCode, helpText, parseCommandArgs, UsageError, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, helpText, intFlag, parseCommandArgs, stringFlag, UsageError, type CommandSpec } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
-import { ensureFabric, FABRIC_CA_TOOL_SET, FABRIC_TOOL_SET, FABRIC_VERSION } from '../toolchain/fabric.js';
-import { isInstalled, toolSetDir } from '../toolchain/go-binaries.js';
-import { ensureK6, K6_TOOL_SET } from '../toolchain/k6.js';
-import { ToolchainError } from '../toolchain/toolchain-error.js';
+import { defaultHome } from './node/devnet-home.js';
+import { NetworkError } from './node/network-error.js';
 
-const INSTALL: CommandSpec = {
-  usage: 'fhirledger network install [--k6]',
-  summary: `Builds Hyperledger Fabric ${FABRIC_VERSION} (peer, orderer, osnadmin, configtxgen) and Fabric CA with go install into the cache (FHIRLEDGER_HOME), or checks the binaries in FABRIC_BIN. Idempotent.`,
-  flags: { k6: { type: 'boolean', description: 'also build the pinned k6 used by the load tests' } },
+const HOME_FLAG = {
+  type: 'string',
+  valueName: 'DIR',
+  description: 'the network home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
+} as const;
+
+const UP: CommandSpec = {
+  usage: 'fhirledger network up [--profile dev] [--home DIR] [--port-offset N]',
+  summary:
+    'Starts fabric-devnet (orderer, peer0.org1, CA, EHR chaincode server), creating its crypto and channel on first use, and waits until every node is healthy. Idempotent: a running network is left as it is.',
+  flags: {
+    profile: { type: 'string', valueName: 'NAME', default: 'dev', description: 'network profile (dev)' },
+    home: HOME_FLAG,
+    'port-offset': {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'added to every default port (orderer 7050, peer 7051, CA 7054, …) to run a second network (default 0, or what the network was created with)',
+    },
+  },
+};
+
+const DOWN: CommandSpec = {
+  usage: 'fhirledger network down [--home DIR] [--purge]',
+  summary: 'Stops every node of the network. Blocks, state and crypto stay unless --purge removes the whole home.',
+  flags: { home: HOME_FLAG, purge: { type: 'boolean', description: 'also delete the home folder (ledger, crypto)' } },
 };
 
 const STATUS: CommandSpec = {
-  usage: 'fhirledger network status [--json]',
-  summary: 'Shows which pinned binaries (Fabric, Fabric CA, k6) are installed and where.',
-  flags: { json: { type: 'boolean', description: 'print JSON on stdout' } },
+  usage: 'fhirledger network status [--home DIR] [--json]',
+  summary: 'Shows every node (role, pid, endpoints, health, ledger height), the channel, chaincodes and profile paths.',
+  flags: { home: HOME_FLAG, json: { type: 'boolean', description: 'print JSON on stdout' } },
 };
 
-const USAGE = `Usage: fhirledger network <install|status> [options]\n\n  install   build or check the pinned Fabric binaries\n  status    show what is installed\n`;
+const LOGS: CommandSpec = {
+  usage: 'fhirledger network logs [NODE] [--home DIR] [--lines N]',
+  summary: 'Prints the last lines of one node log, or of every node log.',
+  flags: {
+    home: HOME_FLAG,
+    lines: { type: 'string', valueName: 'N', default: '50', description: 'lines per log (default 50)' },
+  },
+  positionals: true,
+};
+
+const DEPLOY: CommandSpec = {
+  usage: 'fhirledger network chaincode deploy --name N --address HOST:PORT [--version V] [--policy P] [--home DIR]',
+  summary:
+    "Defines a chaincode-as-a-service on the channel and prints JSON with its package id (give it to the chaincode server's --chaincode-id).",
+  flags: {
+    name: { type: 'string', valueName: 'N', description: 'chaincode name' },
+    address: { type: 'string', valueName: 'HOST:PORT', description: 'where the chaincode server listens' },
+    version: { type: 'string', valueName: 'V', default: '1.0', description: 'chaincode version (default 1.0)' },
+    policy: {
+      type: 'string',
+      valueName: 'P',
+      description: "endorsement policy, e.g. \"OR('Org1MSP.peer')\" (default: the channel's MAJORITY Endorsement)",
+    },
+    home: HOME_FLAG,
+  },
+};
+
+const NODE_CONTROL: CommandSpec = {
+  usage: 'fhirledger network kill|start NODE [--home DIR]',
+  summary: 'Stops one node with SIGKILL, or starts one stopped node again (for fault tests).',
+  flags: { home: HOME_FLAG },
+  positionals: true,
+};
+
+const USAGE = `Usage: fhirledger network <command> [options]
+
+  up                  start the devnet (creates crypto and channel on first use)
+  down [--purge]      stop every node (--purge also deletes ledger and crypto)
+  status [--json]     nodes, health, heights, channel, chaincodes, connection profiles
+  logs [NODE]         the last lines of the node logs
+  chaincode deploy    define a chaincode-as-a-service and print its package id
+  kill NODE | start NODE   stop one node with SIGKILL / start it again
+`;
 
 export const run: CommandRunner = async (argv) => {
   const [sub, ...rest] = argv;
-  if (sub === 'install') return install(rest);
-  if (sub === 'status') return status(rest);
-  if (sub === undefined || sub === '--help') {
-    process.stdout.write(USAGE);
-    return sub === undefined ? ExitCode.USAGE : ExitCode.OK;
-  }
-  throw new UsageError(`unknown network command "${sub}"\n${USAGE}`);
-};
-
-async function install(argv: readonly string[]): Promise<number> {
-  const args = parseCommandArgs(INSTALL, argv);
-  if (args.help) {
-    process.stdout.write(helpText(INSTALL));
-    return ExitCode.OK;
-  }
-  const log = (line: string) => process.stderr.write(`network install: ${line}\n`);
   try {
-    const fabric = await ensureFabric({ log });
-    log(`Fabric ${fabric.peerVersion} in ${fabric.fabricDir}; Fabric CA in ${fabric.caDir}`);
-    if (args.values.k6 === true) log(`k6 at ${await ensureK6({ log })}`);
-    return ExitCode.OK;
+    switch (sub) {
+      case 'up':
+        return await up(rest);
+      case 'down':
+        return await down(rest);
+      case 'status':
+        return await status(rest);
+      case 'logs':
+        return await logs(rest);
+      case 'chaincode':
+        if (rest[0] !== 'deploy') throw new UsageError(`unknown network chaincode command "${rest[0] ?? ''}"\n${helpText(DEPLOY)}`);
+        return await deploy(rest.slice(1));
+      case 'kill':
+      case 'start':
+        return await nodeControl(sub, rest);
+      case undefined:
+        process.stdout.write(USAGE);
+        return ExitCode.USAGE;
+      case '--help':
+        process.stdout.write(USAGE);
+        return ExitCode.OK;
+      default:
+        throw new UsageError(`unknown network command "${sub}"\n${USAGE}`);
+    }
   } catch (error) {
-    if (error instanceof ToolchainError) {
-      process.stderr.write(`fhirledger network install: ${error.code}: ${error.message}\n`);
-      return ExitCode.FAILURE;
+    if (error instanceof NetworkError) {
+      process.stderr.write(`fhirledger network ${sub ?? ''}: ${error.code}: ${error.message}\n`);
+      return error.exitCode;
     }
     throw error;
   }
+};
+
+function parsed(spec: CommandSpec, argv: readonly string[]) {
+  const args = parseCommandArgs(spec, argv);
+  if (args.help) process.stdout.write(helpText(spec));
+  return { ...args, home: stringFlag(args.values, 'home') ?? defaultHome() };
 }
 
-function status(argv: readonly string[]): number {
-  const args = parseCommandArgs(STATUS, argv);
-  if (args.help) {
-    process.stdout.write(helpText(STATUS));
-    return ExitCode.OK;
+async function up(argv: readonly string[]): Promise<number> {
+  const args = parsed(UP, argv);
+  if (args.help) return ExitCode.OK;
+  const profile = stringFlag(args.values, 'profile');
+  if (profile !== 'dev') {
+    throw new UsageError(`--profile "${profile ?? ''}": only the dev profile is available (paper is not built yet)`);
   }
-  const report = [FABRIC_TOOL_SET, FABRIC_CA_TOOL_SET, K6_TOOL_SET].map((toolSet) => ({
-    name: toolSet.name,
-    installed: isInstalled(toolSet),
-    dir: toolSetDir(toolSet),
-  }));
-  const fabricBin = process.env.FABRIC_BIN;
-  const body = { binaries: report, fabricBinOverride: fabricBin ?? null };
-  if (args.values.json === true) {
-    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  } else {
-    for (const row of report)
-      process.stdout.write(
-        `${row.name.padEnd(22)} ${row.installed ? 'installed' : 'missing  '} ${row.dir}\n`,
-      );
-  }
+  const { networkUp } = await import('./node/network-up.js');
+  const portOffset =
+    args.values['port-offset'] === undefined ? undefined : intFlag(args.values, 'port-offset', -6000, 50000);
+  const report = await networkUp({ home: args.home, portOffset });
+  process.stdout.write(report.text);
+  return ExitCode.OK;
+}
+
+async function down(argv: readonly string[]): Promise<number> {
+  const args = parsed(DOWN, argv);
+  if (args.help) return ExitCode.OK;
+  const { networkDown } = await import('./node/network-down.js');
+  const stopped = await networkDown(args.home, args.values.purge === true);
+  process.stdout.write(`stopped ${stopped.length === 0 ? 'nothing (no node was running)' : stopped.join(', ')}\n`);
+  return ExitCode.OK;
+}
+
+async function status(argv: readonly string[]): Promise<number> {
+  const args = parsed(STATUS, argv);
+  if (args.help) return ExitCode.OK;
+  const { networkStatus, formatStatus } = await import('./node/network-status.js');
+  const report = await networkStatus(args.home);
+  process.stdout.write(args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+  return report.nodes.length > 0 && report.nodes.every((node) => node.healthy) ? ExitCode.OK : ExitCode.FAILURE;
+}
+
+async function logs(argv: readonly string[]): Promise<number> {
+  const args = parsed(LOGS, argv);
+  if (args.help) return ExitCode.OK;
+  const { printLogs } = await import('./node/network-logs.js');
+  await printLogs(args.home, args.positionals[0], intFlag(args.values, 'lines', 1, 100000));
+  return ExitCode.OK;
+}
+
+async function deploy(argv: readonly string[]): Promise<number> {
+  const args = parsed(DEPLOY, argv);
+  if (args.help) return ExitCode.OK;
+  const name = stringFlag(args.values, 'name');
+  const address = stringFlag(args.values, 'address');
+  if (name === undefined || !/^[A-Za-z0-9_.+-]+$/.test(name)) throw new UsageError('--name is required: a chaincode name');
+  if (address === undefined || !/^[\w.-]+:\d{1,5}$/.test(address)) throw new UsageError('--address is required: HOST:PORT');
+  const { deployChaincode } = await import('./node/chaincode-deploy.js');
+  const deployed = await deployChaincode(args.home, {
+    name,
+    address,
+    version: stringFlag(args.values, 'version') ?? '1.0',
+    policy: stringFlag(args.values, 'policy'),
+  });
+  process.stdout.write(`${JSON.stringify(deployed, null, 2)}\n`);
+  return ExitCode.OK;
+}
+
+async function nodeControl(verb: 'kill' | 'start', argv: readonly string[]): Promise<number> {
+  const args = parsed(NODE_CONTROL, argv);
+  if (args.help) return ExitCode.OK;
+  const node = args.positionals[0];
+  if (node === undefined) throw new UsageError(`network ${verb} needs a node name (see "network status")`);
+  const { killNode, startNode } = await import('./node/node-control.js');
+  if (verb === 'kill') await killNode(args.home, node);
+  else await startNode(args.home, node);
+  process.stdout.write(`${verb === 'kill' ? 'killed' : 'started'} ${node}\n`);
   return ExitCode.OK;
 }

@@ -12,6 +12,7 @@ import {
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DevnetHome } from './node/devnet-home.js';
 import { Supervisor, SupervisorError, type StartSpec } from './supervisor.js';
 
 /** A generic loopback HTTP server with a /healthz route — it exercises the supervisor, it is not Fabric. */
@@ -70,7 +71,7 @@ describe('supervisor (real processes)', function () {
 
   beforeEach(() => {
     run = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-supervisor-'));
-    supervisor = new Supervisor(run);
+    supervisor = new Supervisor(new DevnetHome(run));
   });
 
   afterEach(async () => {

@@ -9,7 +9,6 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { open } from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunLayout } from './run-layout.js';
 
 export type SupervisorErrorCode =
   | 'SUPERVISOR_PORT_IN_USE'
@@ -32,8 +31,19 @@ export class SupervisorError extends Error {
   }
 }
 
+/** Where the supervisor keeps each node's log and pid file. */
+export interface ProcessLayout {
+  readonly logsDir: string;
+  readonly pidsDir: string;
+  logFile(name: string): string;
+  pidFile(name: string): string;
+}
+
 export interface Readiness {
-  /** Polled with GET until it answers 2xx, e.g. http://127.0.0.1:9443/healthz. */
+  /**
+   * Polled with GET until it answers 2xx, e.g. http://127.0.0.1:9443/healthz; or `tcp://127.0.0.1:9999` for a
+   * server with no health endpoint (a chaincode server), ready once it accepts a connection.
+   */
   url: string;
   /** How long the node gets to become ready, from spawn. */
   deadlineMs: number;
@@ -62,11 +72,7 @@ const LOG_TAIL_LINES = 20;
 const LOG_TAIL_BYTES = 8192;
 
 export class Supervisor {
-  readonly layout: RunLayout;
-
-  constructor(runDir: string) {
-    this.layout = new RunLayout(runDir);
-  }
+  constructor(readonly layout: ProcessLayout) {}
 
   async start(spec: StartSpec): Promise<RunningNode> {
     if (this.isRunning(spec.name)) {
@@ -156,6 +162,15 @@ export class Supervisor {
    * every case: a stale one (process gone or pid reused by another program) describes nothing worth keeping.
    */
   async stop(name: string, graceMs = 5000): Promise<boolean> {
+    return this.terminate(name, graceMs, 'SIGTERM');
+  }
+
+  /** SIGKILL at once, as a crash would end the node: no shutdown code runs. */
+  async kill(name: string): Promise<boolean> {
+    return this.terminate(name, 0, 'SIGKILL');
+  }
+
+  private async terminate(name: string, graceMs: number, first: NodeJS.Signals): Promise<boolean> {
     const pidFile = this.layout.pidFile(name);
     const pid = this.runningPid(name);
     if (pid === undefined) {
@@ -164,7 +179,7 @@ export class Supervisor {
     }
     const record = readPidFile(pidFile);
     const argv = record?.argv ?? [];
-    signal(pid, 'SIGTERM');
+    signal(pid, first);
     const deadline = Date.now() + graceMs;
     while (sameCommandLine(pid, argv) && Date.now() < deadline) await sleep(50);
     if (sameCommandLine(pid, argv)) {
@@ -248,6 +263,11 @@ async function waitReady(readiness: Readiness): Promise<boolean> {
   const interval = readiness.intervalMs ?? 100;
   while (Date.now() < deadline) {
     const remaining = deadline - Date.now();
+    if (readiness.url.startsWith('tcp://')) {
+      if (await acceptsConnection(new URL(readiness.url), Math.min(1000, remaining))) return true;
+      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
+      continue;
+    }
     try {
       const response = await fetch(readiness.url, { signal: AbortSignal.timeout(Math.min(1000, remaining)) });
       await response.body?.cancel();
@@ -259,6 +279,25 @@ async function waitReady(readiness: Readiness): Promise<boolean> {
     await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
   }
   return false;
+}
+
+export function acceptsConnection(url: URL, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: url.hostname, port: Number(url.port), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.once('timeout', () => {
+      done(false);
+    });
+  });
 }
 
 async function readLogTail(file: string): Promise<string> {

@@ -1,0 +1,66 @@
+/**
+ * `network chaincode deploy`: packages a chaincode-as-a-service the way Fabric's CCaaS packages are built
+ * (metadata.json + code.tar.gz with connection.json; package id = label:sha256), and defines it on the peer's
+ * channel. The devnet has no `_lifecycle` transactions, so the definition goes to the peer's admin endpoint, which
+ * keeps it in its data folder. Redeploying with other settings raises the sequence, as a lifecycle upgrade does.
+ */
+import path from 'node:path';
+import { writeChaincodePackage } from '../ccaas-builder.js';
+import type { ChaincodeDefinition } from '../peer/chaincode-registry.js';
+import { DevnetHome } from './devnet-home.js';
+import { endpoint } from './dev-profile.js';
+import { readDescription } from './network-description.js';
+import { NetworkError } from './network-error.js';
+
+export interface DeployRequest {
+  readonly name: string;
+  readonly address: string;
+  readonly version: string;
+  /** Signature policy text; the channel's MAJORITY Endorsement when absent. */
+  readonly policy: string | undefined;
+}
+
+export interface DeployedChaincode extends ChaincodeDefinition {
+  readonly packageFile: string;
+}
+
+export async function deployChaincode(homeDir: string, request: DeployRequest): Promise<DeployedChaincode> {
+  const home = new DevnetHome(homeDir);
+  const description = readDescription(home);
+  const label = `${request.name}_${request.version}`;
+  const packaged = await writeChaincodePackage(path.join(home.chaincodePackages, `${label}.tgz`), label, {
+    address: request.address,
+  });
+  const definition = {
+    name: request.name,
+    version: request.version,
+    packageId: packaged.packageId,
+    address: request.address,
+    policy:
+      request.policy === undefined
+        ? ({ kind: 'majority-of-orgs' } as const)
+        : ({ kind: 'signature', text: request.policy } as const),
+  };
+  const url = `http://${endpoint(description.ports.peerOperations)}/devnet/chaincodes`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(definition),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw new NetworkError('NETWORK_NOT_RUNNING', `the peer's admin endpoint ${url} is not answering: is the network up?`, {
+      cause: error,
+    });
+  }
+  const body = (await response.json()) as ChaincodeDefinition | { error: string };
+  if (!response.ok || 'error' in body) {
+    throw new NetworkError(
+      'NETWORK_DEPLOY_FAILED',
+      `the peer refused the definition of ${request.name}: ${'error' in body ? body.error : response.statusText}`,
+    );
+  }
+  return { ...body, packageFile: packaged.file };
+}

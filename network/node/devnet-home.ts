@@ -1,0 +1,81 @@
+/**
+ * Where one devnet keeps everything under its home folder: crypto in Fabric's test-network layout
+ * (`organizations/…`), the channel's genesis block, each node's config, data, log and pid, and the connection
+ * profiles. Pure path arithmetic, so the CLI, the node processes and the tests can never disagree about a path.
+ */
+import path from 'node:path';
+
+export const NODE_NAMES = ['orderer.example.com', 'peer0.org1.example.com', 'ca.org1.example.com', 'chaincode-ehr'] as const;
+export type NodeName = (typeof NODE_NAMES)[number];
+
+export class DevnetHome {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  get organizations(): string {
+    return path.join(this.root, 'organizations');
+  }
+
+  get peerOrgDir(): string {
+    return path.join(this.organizations, 'peerOrganizations', 'org1.example.com');
+  }
+
+  get ordererOrgDir(): string {
+    return path.join(this.organizations, 'ordererOrganizations', 'example.com');
+  }
+
+  channelBlock(channelId: string): string {
+    return path.join(this.root, 'channel-artifacts', `${channelId}.block`);
+  }
+
+  /** The network's own description (profile, ports, channel): what `status` and `down` read. */
+  get networkFile(): string {
+    return path.join(this.root, 'network.json');
+  }
+
+  nodeConfig(node: NodeName): string {
+    return path.join(this.root, 'config', `${node}.json`);
+  }
+
+  nodeData(node: NodeName): string {
+    return path.join(this.root, 'data', node);
+  }
+
+  get logsDir(): string {
+    return path.join(this.root, 'logs');
+  }
+
+  get pidsDir(): string {
+    return path.join(this.root, 'pids');
+  }
+
+  logFile(node: string): string {
+    return path.join(this.logsDir, `${node}.log`);
+  }
+
+  pidFile(node: string): string {
+    return path.join(this.pidsDir, `${node}.pid`);
+  }
+
+  /** Fabric's common connection profile, where the test network writes it. */
+  get commonConnectionProfile(): string {
+    return path.join(this.peerOrgDir, 'connection-org1.json');
+  }
+
+  /** fhirledger's own profile (ledger-client/connection-profile.ts): channel, chaincode, peers, identities. */
+  get fhirledgerProfile(): string {
+    return path.join(this.root, 'fhirledger-connection.json');
+  }
+
+  get chaincodePackages(): string {
+    return path.join(this.root, 'chaincode-packages');
+  }
+}
+
+/** The default home: `.fhirledger/devnet` in the working folder (gitignored), or FHIRLEDGER_NETWORK_HOME. */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FHIRLEDGER_NETWORK_HOME ?? path.join(process.cwd(), '.fhirledger', 'devnet');
+}

@@ -1,0 +1,189 @@
+/**
+ * The peer process's composition root: its MSP identity, the channel's MSPs and policies read from the genesis
+ * block, the ledger (block store + LevelDB state), the chaincode-as-a-service runtime, the gRPC services (Gateway,
+ * Endorser, Deliver) behind TLS, the block puller from the orderer and the operations endpoint.
+ */
+import { readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { gateway, peer } from '@hyperledger/fabric-protos';
+import { openBlockStore } from '../ledger/block-store.js';
+import { openChannelLedger } from '../ledger/channel-ledger.js';
+import type { ChannelLedger, CommitPolicies } from '../ledger/types.js';
+import { MspRegistry } from '../msp/msp-registry.js';
+import { loadSigningIdentity } from '../msp/signing-identity.js';
+import type { PolicySigner } from '../msp/types.js';
+import { decodeConfigBlock, type DecodedChannelConfig } from '../protocol/channel-config-decode.js';
+import { evaluatePolicy, type PolicyGroup } from '../protocol/channel-config-policy.js';
+import { ChaincodeRegistry, type ChaincodeDefinition } from '../peer/chaincode-registry.js';
+import { CcaasRuntime } from '../peer/chaincode/index.js';
+import { CommitWaiters } from '../peer/commit-waiters.js';
+import { deliverService } from '../peer/deliver-service.js';
+import { Endorser } from '../peer/endorser.js';
+import { endorserService } from '../peer/endorser-service.js';
+import { gatewayService } from '../peer/gateway-service.js';
+import { concurrencyLimited } from '../peer/concurrency-limit.js';
+import { BlockPuller, Broadcaster, ordererClient } from '../peer/orderer-client.js';
+import { signaturePolicyFromText } from '../msp/policy.js';
+import type { PeerNodeConfig } from './node-config.js';
+import { startOperationsServer, type OperationsServer } from './operations-server.js';
+
+const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+export interface RunningPeer {
+  readonly ledger: ChannelLedger;
+  close(): Promise<void>;
+}
+
+export async function startPeer(config: PeerNodeConfig, log: (line: string) => void): Promise<RunningPeer> {
+  const signer = await loadSigningIdentity(config.mspDir, config.mspId);
+  const genesis = readFileSync(config.genesisBlockFile);
+  const channel = decodeConfigBlock(genesis);
+  const identities = new MspRegistry(
+    [...channel.orgs, ...channel.ordererOrgs].map((org) => ({
+      mspId: org.mspId,
+      rootCertsPem: org.rootCertsPem,
+      intermediateCertsPem: org.intermediateCertsPem,
+      nodeOUs: org.nodeOUsEnabled,
+    })),
+  );
+  const application = applicationGroup(channel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const chaincodes = new ChaincodeRegistry(path.join(config.dataDir, 'chaincodes.json'));
+
+  const policies: CommitPolicies = {
+    identities,
+    endorsementSatisfied: (namespace, endorsers) =>
+      endorsementSatisfied(chaincodes.get(namespace), application, endorsers),
+  };
+  const blockStore = await openBlockStore(path.join(config.dataDir, 'blocks'));
+  const ledger = await openChannelLedger(path.join(config.dataDir, 'state'), config.channelId, blockStore, policies);
+  if (ledger.height() === 0) {
+    await ledger.commitBlock(genesis);
+    log(`joined channel ${config.channelId} with its genesis block`);
+  }
+
+  const runtime = new CcaasRuntime();
+  const writers = (signers: readonly PolicySigner[]) => evaluatePolicy(application, 'Writers', signers).ok;
+  const readers = (signers: readonly PolicySigner[]) => evaluatePolicy(application, 'Readers', signers).ok;
+  const endorser = new Endorser({
+    channelId: config.channelId,
+    ledger,
+    chaincodes,
+    runtime,
+    signer,
+    checks: {
+      identities,
+      isTxIdCommitted: async (txId) => (await ledger.getTxStatus(txId)) !== undefined,
+      writers,
+    },
+  });
+  const ordererTlsRoot = readFileSync(config.orderer.tlsRootCertFile, 'utf8');
+  const ordererEndpoint = { ...config.orderer, tlsRootCertPem: ordererTlsRoot };
+  const broadcastClient = ordererClient(ordererEndpoint);
+  const broadcaster = new Broadcaster(broadcastClient);
+  const commits = new CommitWaiters(ledger);
+  const self = { address: `${config.listen.host}:${config.listen.port}`, mspId: config.mspId };
+  const access = { identities, readers };
+
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  server.addService(
+    gateway.GatewayService,
+    concurrencyLimited(
+      '/gateway.Gateway',
+      config.gatewayConcurrency,
+      gatewayService({
+        channelId: config.channelId,
+        endorser,
+        self,
+        orderer: ordererEndpoint,
+        broadcaster,
+        ledger,
+        commits,
+        ...access,
+      }),
+    ),
+  );
+  server.addService(peer.EndorserService, endorserService(endorser));
+  server.addService(peer.DeliverService, deliverService({ channelId: config.channelId, ledger, ...access }));
+  const credentials = grpc.ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: readFileSync(config.tls.certFile), private_key: readFileSync(config.tls.keyFile) }],
+    false,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.bindAsync(`${config.listen.host}:${config.listen.port}`, credentials, (error) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+
+  const puller = new BlockPuller(ordererClient(ordererEndpoint), {
+    channelId: config.channelId,
+    signer,
+    height: () => ledger.height(),
+    commit: async (blockBytes) => {
+      await ledger.commitBlock(blockBytes);
+    },
+    onError: (error) => {
+      log(`block delivery from ${config.orderer.address} interrupted: ${error.message}; retrying`);
+    },
+  });
+  puller.start();
+
+  const operations: OperationsServer = await startOperationsServer(config.operations, {
+    metrics: () => [
+      '# HELP ledger_blockchain_height Height of the chain in blocks.',
+      '# TYPE ledger_blockchain_height gauge',
+      `ledger_blockchain_height{channel="${config.channelId}"} ${ledger.height()}`,
+    ],
+    routes: {
+      'GET /devnet/chaincodes': () => ({ status: 200, body: chaincodes.list() }),
+      'POST /devnet/chaincodes': (body: unknown) => {
+        const definition = chaincodes.define(body as Omit<ChaincodeDefinition, 'sequence'>);
+        log(`chaincode ${definition.name} ${definition.version} defined at ${definition.address} (sequence ${definition.sequence})`);
+        return { status: 200, body: definition };
+      },
+    },
+  });
+  log(`peer ${config.name} serving on ${self.address}, height ${ledger.height()}`);
+
+  return {
+    ledger,
+    close: async () => {
+      puller.stop();
+      broadcaster.close();
+      commits.close();
+      await operations.close();
+      await new Promise<void>((resolve) => {
+        server.tryShutdown(() => {
+          resolve();
+        });
+      });
+      await runtime.close();
+      await ledger.close();
+    },
+  };
+}
+
+function applicationGroup(channel: DecodedChannelConfig): PolicyGroup {
+  const group = channel.policies.groups.Application;
+  if (group === undefined) throw new Error(`channel ${channel.channelId} has no Application group`);
+  return group;
+}
+
+/** A chaincode's own signature policy, or the channel's /Channel/Application/Endorsement (MAJORITY by default). */
+function endorsementSatisfied(
+  definition: ChaincodeDefinition | undefined,
+  application: PolicyGroup,
+  endorsers: readonly PolicySigner[],
+): boolean {
+  if (definition === undefined) return false;
+  if (definition.policy.kind === 'signature') {
+    return signaturePolicyFromText(definition.policy.text).satisfiedBy(endorsers);
+  }
+  return evaluatePolicy(application, 'Endorsement', endorsers).ok;
+}

@@ -1,0 +1,160 @@
+/**
+ * protos.Deliver on the peer (Fabric common/deliver/deliver.go with the peer's block, filtered-block and
+ * block-and-private-data responses): each request is a signed SeekInfo envelope; blocks in [start, stop] are sent,
+ * then a SUCCESS status, and the stream then takes the next request. Failures are a status response: BAD_REQUEST
+ * for a malformed request, NOT_FOUND for an unknown channel or a block not there with FAIL_IF_NOT_READY, FORBIDDEN
+ * when the creator does not satisfy the channel's Readers.
+ */
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { common, orderer, peer } from '@hyperledger/fabric-protos';
+import type { ChannelLedger } from '../ledger/types.js';
+import { blockTransactions } from '../protocol/block-transactions.js';
+import { BlockFeed } from './block-feed.js';
+import { checkSignedRequest, type ReadAccess } from './signed-request.js';
+
+type DeliverKind = 'block' | 'filtered' | 'private';
+type Stream = ServerDuplexStream<common.Envelope, peer.DeliverResponse>;
+type DeliverStatus = common.StatusMap[keyof common.StatusMap];
+
+export interface DeliverDeps extends ReadAccess {
+  readonly channelId: string;
+  readonly ledger: ChannelLedger;
+}
+
+export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
+  const serve = (kind: DeliverKind) => (stream: Stream) => {
+    void serveStream(deps, kind, stream);
+  };
+  return { deliver: serve('block'), deliverFiltered: serve('filtered'), deliverWithPrivateData: serve('private') };
+}
+
+async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream): Promise<void> {
+  let cancelled = false;
+  const feeds = new Set<BlockFeed>();
+  stream.on('cancelled', () => {
+    cancelled = true;
+    for (const feed of feeds) feed.close();
+  });
+  try {
+    for await (const envelope of stream as AsyncIterable<common.Envelope>) {
+      const status = await serveRequest(deps, kind, stream, envelope, feeds);
+      if (cancelled) return;
+      const response = new peer.DeliverResponse();
+      response.setStatus(status);
+      stream.write(response);
+    }
+    stream.end();
+  } catch {
+    // The client went away mid-stream; nothing is left to tell it.
+    stream.end();
+  }
+}
+
+async function serveRequest(
+  deps: DeliverDeps,
+  kind: DeliverKind,
+  stream: Stream,
+  envelope: common.Envelope,
+  feeds: Set<BlockFeed>,
+): Promise<DeliverStatus> {
+  let channelHeader: common.ChannelHeader;
+  let signatureHeader: common.SignatureHeader;
+  let seek: orderer.SeekInfo;
+  try {
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    const header = payload.getHeader();
+    if (header === undefined) return common.Status.BAD_REQUEST;
+    channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+    seek = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
+  } catch {
+    return common.Status.BAD_REQUEST;
+  }
+  if (channelHeader.getChannelId() !== deps.channelId) return common.Status.NOT_FOUND;
+  const denied = checkSignedRequest(
+    deps,
+    deps.channelId,
+    envelope.getPayload_asU8(),
+    signatureHeader.getCreator_asU8(),
+    envelope.getSignature_asU8(),
+  );
+  if (denied !== undefined) return common.Status.FORBIDDEN;
+
+  const height = deps.ledger.height();
+  const start = position(seek.getStart(), height, 'start');
+  const stop = position(seek.getStop(), height, 'stop');
+  if (start === undefined || stop === undefined || stop < start) return common.Status.BAD_REQUEST;
+  const failIfNotReady = seek.getBehavior() === orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY;
+  if (failIfNotReady && start >= height) return common.Status.NOT_FOUND;
+
+  const feed = new BlockFeed(deps.ledger, start);
+  feeds.add(feed);
+  try {
+    for (let number = start; number <= stop; number++) {
+      if (number >= deps.ledger.height()) {
+        if (failIfNotReady) return common.Status.NOT_FOUND;
+        if (!(await feed.waitFor(number))) return common.Status.SERVICE_UNAVAILABLE;
+      }
+      const bytes = await deps.ledger.getBlockBytes(number);
+      if (bytes === undefined) return common.Status.NOT_FOUND;
+      if (!stream.write(responseFor(kind, bytes, deps.channelId))) {
+        await new Promise((resolve) => stream.once('drain', resolve));
+      }
+    }
+    return common.Status.SUCCESS;
+  } finally {
+    feed.close();
+    feeds.delete(feed);
+  }
+}
+
+/** Block number a seek position names; undefined for a position this request cannot use. */
+function position(seek: orderer.SeekPosition | undefined, height: number, which: 'start' | 'stop'): number | undefined {
+  if (seek === undefined) return undefined;
+  if (seek.hasOldest()) return 0;
+  if (seek.hasNewest()) return Math.max(0, height - 1);
+  if (seek.hasSpecified()) return seek.getSpecified()?.getNumber() ?? 0;
+  if (seek.hasNextCommit()) return which === 'start' ? height : Number.MAX_SAFE_INTEGER;
+  return undefined;
+}
+
+function responseFor(kind: DeliverKind, blockBytes: Uint8Array, channelId: string): peer.DeliverResponse {
+  const block = common.Block.deserializeBinary(blockBytes);
+  const response = new peer.DeliverResponse();
+  if (kind === 'block') {
+    response.setBlock(block);
+  } else if (kind === 'private') {
+    const withPrivateData = new peer.BlockAndPrivateData();
+    withPrivateData.setBlock(block);
+    response.setBlockAndPrivateData(withPrivateData);
+  } else {
+    response.setFilteredBlock(filtered(block, channelId));
+  }
+  return response;
+}
+
+/** Fabric's filtered block: tx ids, types, validation codes and chaincode events without their payloads. */
+function filtered(block: common.Block, channelId: string): peer.FilteredBlock {
+  const result = new peer.FilteredBlock();
+  result.setChannelId(channelId);
+  result.setNumber(block.getHeader()?.getNumber() ?? 0);
+  result.setFilteredTransactionsList(
+    blockTransactions(block).map((tx) => {
+      const filteredTx = new peer.FilteredTransaction();
+      filteredTx.setTxid(tx.txId);
+      filteredTx.setType(tx.headerType as common.HeaderTypeMap[keyof common.HeaderTypeMap]);
+      filteredTx.setTxValidationCode(tx.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+      if (tx.chaincodeEvent !== undefined) {
+        const event = peer.ChaincodeEvent.deserializeBinary(tx.chaincodeEvent);
+        event.setPayload(new Uint8Array());
+        const action = new peer.FilteredChaincodeAction();
+        action.setChaincodeEvent(event);
+        const actions = new peer.FilteredTransactionActions();
+        actions.setChaincodeActionsList([action]);
+        filteredTx.setTransactionActions(actions);
+      }
+      return filteredTx;
+    }),
+  );
+  return result;
+}

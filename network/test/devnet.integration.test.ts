@@ -1,0 +1,259 @@
+/**
+ * fabric-devnet driven only by unmodified clients from the registries: @hyperledger/fabric-gateway for transactions
+ * and events, fabric-chaincode-node (fabric-shim 2.5.8) for the chaincode, fabric-ca-client for enrolment. Started
+ * and stopped through the fhirledger CLI, as a user would.
+ */
+import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
+import path from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { common } from '@hyperledger/fabric-protos';
+import {
+  CommitError,
+  EndorseError,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { REPO, TestDevnet } from './devnet.testkit.js';
+
+const TEST_CHAINCODE = path.join(REPO, 'network/peer/chaincode/fixtures/test-contract');
+const utf8 = new TextDecoder();
+
+describe('fabric-devnet with unmodified Fabric clients', function () {
+  this.timeout(180_000);
+  const devnet = new TestDevnet(21000);
+  let client: grpc.Client;
+  let gateway: Gateway;
+  let network: Network;
+  let contract: Contract;
+
+  before(async () => {
+    const started = Date.now();
+    const up = devnet.up();
+    assert.equal(up.status, 0, `network up failed:\n${up.stderr}`);
+    process.stderr.write(`      network up ready in ${Date.now() - started} ms\n`);
+    await devnet.deployChaincode('basic', TEST_CHAINCODE, devnet.port(9998));
+    client = devnet.grpcClient();
+    const user = devnet.user();
+    gateway = devnet.gateway(client, user.identity, user.signer);
+    network = gateway.getNetwork('mychannel');
+    contract = network.getContract('basic', 'shimtest');
+  });
+
+  after(() => {
+    gateway?.close();
+    client?.close();
+    devnet.destroy();
+  });
+
+  it('status --json shows every node healthy with a pid', () => {
+    const status = devnet.status();
+    assert.deepEqual(
+      status.nodes.map((node) => [node.name, node.healthy, typeof node.pid]),
+      status.nodes.map((node) => [node.name, true, 'number']),
+    );
+    assert.ok(status.nodes.length >= 4);
+  });
+
+  it('network up a second time leaves the running network as it is', () => {
+    const before = devnet.status().nodes.map((node) => node.pid);
+    const again = devnet.up();
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(devnet.status().nodes.map((node) => node.pid), before);
+  });
+
+  it('submits and evaluates', async () => {
+    await contract.submitTransaction('put', 'k1', 'v1');
+    assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'k1')), 'v1');
+  });
+
+  it('submits asynchronously and reads the commit status', async () => {
+    const submitted = await contract.submitAsync('put', { arguments: ['k2', 'v2'] });
+    const status = await submitted.getStatus();
+    assert.equal(status.successful, true);
+    assert.equal(status.code, 0);
+    assert.ok(status.blockNumber > 0n);
+    assert.equal(status.transactionId, submitted.getTransactionId());
+  });
+
+  it('an MVCC conflict between two read-modify-writes is CommitError code 11 and keeps the first write', async () => {
+    await contract.submitTransaction('put', 'mvcc', 'start');
+    // Both read 'mvcc' at the same version before either commits, as two concurrent clients would.
+    const first = await contract.newProposal('putThenGet', { arguments: ['mvcc', 'first'] }).endorse();
+    const second = await contract.newProposal('putThenGet', { arguments: ['mvcc', 'second'] }).endorse();
+    assert.equal((await (await first.submit()).getStatus()).code, 0);
+    const conflict = await (await second.submit()).getStatus();
+    assert.deepEqual([conflict.code, conflict.successful], [11, false]);
+    assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'mvcc')), 'first');
+
+    // Two clients racing through submit(): both endorse against the same version, one commit wins, the other is
+    // raised as the CommitError applications catch.
+    const raced = await Promise.allSettled([
+      contract.submit('putThenGet', { arguments: ['mvcc', 'a'] }),
+      contract.submit('putThenGet', { arguments: ['mvcc', 'b'] }),
+    ]);
+    const rejected = raced.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(rejected.length, 1);
+    const reason: unknown = rejected[0]?.reason;
+    assert.ok(reason instanceof CommitError, String(reason));
+    assert.equal(reason.code, 11);
+    assert.match(reason.message, /failed to commit with status code 11 \(MVCC_READ_CONFLICT\)/);
+    const winner = raced.findIndex((outcome) => outcome.status === 'fulfilled') === 0 ? 'a' : 'b';
+    assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'mvcc')), winner);
+  });
+
+  it('pages through a range and a partial composite key with bookmarks', async () => {
+    await contract.submitTransaction('putMany', 'page', '250');
+    const pages: string[][] = [];
+    let bookmark = '';
+    do {
+      const page = JSON.parse(
+        utf8.decode(await contract.evaluateTransaction('rangePage', 'page', 'page~', '100', bookmark)),
+      ) as { keys: string[]; bookmark: string };
+      pages.push(page.keys);
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    assert.deepEqual(
+      pages.map((keys) => keys.length),
+      [100, 100, 50],
+    );
+    assert.equal(pages[0]?.[0], 'page0000');
+    assert.equal(pages[2]?.at(-1), 'page0249');
+
+    for (const [a, b] of [['x', '1'], ['x', '2'], ['x', '3'], ['y', '1']]) {
+      await contract.submitTransaction('putComposite', 'pair', a ?? '', b ?? '', `${a}${b}`);
+    }
+    const first = JSON.parse(utf8.decode(await contract.evaluateTransaction('partialPage', 'pair', 'x', '2', ''))) as {
+      keys: string[];
+      bookmark: string;
+    };
+    assert.equal(first.keys.length, 2);
+    const rest = JSON.parse(
+      utf8.decode(await contract.evaluateTransaction('partialPage', 'pair', 'x', '2', first.bookmark)),
+    ) as { keys: string[] };
+    assert.equal(rest.keys.length, 1);
+  });
+
+  it('returns key history newest first, deletes included', async () => {
+    await contract.submitTransaction('put', 'hist', 'one');
+    await contract.submitTransaction('put', 'hist', 'two');
+    await contract.submitTransaction('del', 'hist');
+    const history = JSON.parse(utf8.decode(await contract.evaluateTransaction('history', 'hist'))) as {
+      value: string;
+      isDelete: boolean;
+    }[];
+    assert.deepEqual(
+      history.map((entry) => [entry.isDelete, entry.value]),
+      [
+        [true, ''],
+        [false, 'two'],
+        [false, 'one'],
+      ],
+    );
+  });
+
+  it('streams chaincode events and block events from a start block', async () => {
+    const start = (await contract.submitAsync('put', { arguments: ['before-event', 'x'] })).getStatus();
+    const startBlock = (await start).blockNumber + 1n;
+    const events = await network.getChaincodeEvents('basic', { startBlock });
+    const blocks = await network.getBlockEvents({ startBlock: 0n });
+    try {
+      await contract.submitTransaction('emit', 'record-created', 'payload-1');
+      const event = (await events[Symbol.asyncIterator]().next()).value;
+      assert.equal(event?.eventName, 'record-created');
+      assert.equal(utf8.decode(event?.payload), 'payload-1');
+      assert.equal(event?.chaincodeName, 'basic');
+      const genesis = (await blocks[Symbol.asyncIterator]().next()).value;
+      assert.equal(genesis?.getHeader()?.getNumber(), 0);
+      const envelope = common.Envelope.deserializeBinary(genesis?.getData()?.getDataList_asU8()[0] ?? new Uint8Array());
+      const header = common.ChannelHeader.deserializeBinary(
+        common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+      );
+      assert.equal(header.getType(), common.HeaderType.CONFIG);
+      assert.equal(header.getChannelId(), 'mychannel');
+    } finally {
+      events.close();
+      blocks.close();
+    }
+  });
+
+  it('refuses a bad signature, a forged certificate, an unknown MSP and a replayed transaction', async () => {
+    const user = devnet.user();
+    const badSigner = devnet.gateway(client, user.identity, async () => Promise.resolve(new Uint8Array(70).fill(1)));
+    await assert.rejects(
+      badSigner.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
+      (error: unknown) => error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
+    );
+    badSigner.close();
+
+    const unknownMsp = devnet.gateway(client, { mspId: 'Org9MSP', credentials: user.identity.credentials }, user.signer);
+    await assert.rejects(
+      unknownMsp.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
+      (error: unknown) =>
+        error instanceof EndorseError && /creator org \[Org9MSP\]/.test(error.details[0]?.message ?? ''),
+    );
+    unknownMsp.close();
+
+    const forged = await forgedIdentity();
+    const forger = devnet.gateway(client, forged.identity, forged.signer);
+    await assert.rejects(
+      forger.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
+      (error: unknown) => error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
+    );
+    forger.close();
+
+    const proposal = contract.newProposal('put', { arguments: ['replay', '1'] });
+    await (await (await proposal.endorse()).submit()).getStatus();
+    await assert.rejects(
+      proposal.endorse(),
+      (error: unknown) => error instanceof EndorseError && /duplicate transaction found/.test(error.details[0]?.message ?? ''),
+    );
+  });
+
+  it('keeps blocks and state across down/up and a SIGKILL of the peer', async () => {
+    await contract.submitTransaction('put', 'durable', 'yes');
+    const height = peerHeight();
+    assert.equal(devnet.network('kill', 'peer0.org1.example.com').status, 0);
+    assert.equal(devnet.network('start', 'peer0.org1.example.com').status, 0);
+    assert.equal(peerHeight(), height);
+    assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'durable')), 'yes');
+
+    assert.equal(devnet.network('down').status, 0);
+    const up = devnet.up();
+    assert.equal(up.status, 0, up.stderr);
+    assert.equal(peerHeight(), height);
+    assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'durable')), 'yes');
+    await contract.submitTransaction('put', 'after-restart', 'ok');
+    assert.equal(peerHeight(), height + 1);
+  });
+
+  function peerHeight(): number {
+    const peer = devnet.status().nodes.find((node) => node.name === 'peer0.org1.example.com');
+    assert.ok(peer?.ledgerHeight !== null && peer?.ledgerHeight !== undefined);
+    return peer.ledgerHeight;
+  }
+});
+
+/** A certificate that claims Org1MSP and OU=client but is signed by a CA of its own, not Org1's. */
+async function forgedIdentity() {
+  const x509 = await import('@peculiar/x509');
+  const { webcrypto } = await import('node:crypto');
+  x509.cryptoProvider.set(webcrypto as never);
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=User1@org1.example.com, OU=client, O=Org1, C=US',
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 3_600_000),
+    keys,
+    signingAlgorithm: algorithm,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return {
+    identity: { mspId: 'Org1MSP', credentials: Buffer.from(certificate.toString('pem')) },
+    signer: signers.newPrivateKeySigner(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })),
+  };
+}
