@@ -55,8 +55,11 @@ export async function validateBlock(
     state,
   );
 
-  const work: TxWork[] = checked.map((result) => {
-    const tx: TxWork = { header: result.header, code: genesis ? TxValidationCode.VALID : result.code };
+  const work: TxWork[] = checked.map((result, index) => {
+    // A transaction refused before its header passed the checks is still indexed and reported under whatever
+    // txid and type its channel header holds, as Fabric's block index does.
+    const header = result.header ?? decodeCommittedHeader(block.envelopes[index] ?? new Uint8Array(0));
+    const tx: TxWork = { header, code: genesis ? TxValidationCode.VALID : result.code };
     if (tx.code !== TxValidationCode.VALID || result.header === undefined || result.action === undefined)
       return tx;
     if (committedTxIds.has(result.header.txId)) {
