@@ -16,6 +16,7 @@ export interface ChaincodeServer {
   readonly address: string;
   readonly port: number;
   readonly packageId: string;
+  readonly pid: number | undefined;
   /** stdout+stderr so far, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -65,6 +66,7 @@ export async function startChaincodeServer(options: {
     address,
     port,
     packageId: options.packageId,
+    pid: child.pid,
     output: () => output,
     stop: () => stopChild(child),
   };
