@@ -93,11 +93,13 @@ describe('msp/policy', () => {
     ] as const) {
       assert.throws(
         () => parseSignaturePolicy(text),
-        (err: unknown) =>
-          err instanceof PolicySyntaxError &&
-          message.test(err.message) &&
-          String(err.code) === 'POLICY_SYNTAX',
-        text,
+        (err: unknown) => {
+          assert.ok(err instanceof PolicySyntaxError, text);
+          const code: string = err.code;
+          assert.equal(code, 'POLICY_SYNTAX');
+          assert.match(err.message, message);
+          return true;
+        },
       );
     }
   });
