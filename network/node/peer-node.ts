@@ -7,7 +7,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { gateway, peer } from '@hyperledger/fabric-protos';
-import { openBlockStore } from '../ledger/block-store.js';
+import { FileBlockStore } from '../ledger/block-store.js';
 import { openChannelLedger } from '../ledger/channel-ledger.js';
 import type { ChannelLedger, CommitPolicies } from '../ledger/types.js';
 import { MspRegistry } from '../msp/msp-registry.js';
@@ -24,7 +24,7 @@ import { endorserService } from '../peer/endorser-service.js';
 import { gatewayService } from '../peer/gateway-service.js';
 import { concurrencyLimited } from '../peer/concurrency-limit.js';
 import { BlockPuller, Broadcaster, ordererClient } from '../peer/orderer-client.js';
-import { signaturePolicyFromText } from '../msp/policy.js';
+import { endorsementSatisfied as signaturePolicySatisfied, parseSignaturePolicy } from '../msp/policy.js';
 import type { PeerNodeConfig } from './node-config.js';
 import { startOperationsServer, type OperationsServer } from './operations-server.js';
 
@@ -36,7 +36,7 @@ export interface RunningPeer {
 }
 
 export async function startPeer(config: PeerNodeConfig, log: (line: string) => void): Promise<RunningPeer> {
-  const signer = await loadSigningIdentity(config.mspDir, config.mspId);
+  const signer = await loadSigningIdentity(config.mspId, config.mspDir);
   const genesis = readFileSync(config.genesisBlockFile);
   const channel = decodeConfigBlock(genesis);
   const identities = new MspRegistry(
@@ -56,7 +56,8 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     endorsementSatisfied: (namespace, endorsers) =>
       endorsementSatisfied(chaincodes.get(namespace), application, endorsers),
   };
-  const blockStore = await openBlockStore(path.join(config.dataDir, 'blocks'));
+  const { store: blockStore, truncatedBytes } = await FileBlockStore.open(path.join(config.dataDir, 'blocks'));
+  if (truncatedBytes > 0) log(`cut ${truncatedBytes} bytes of a torn block write from the block file`);
   const ledger = await openChannelLedger(path.join(config.dataDir, 'state'), config.channelId, blockStore, policies);
   if (ledger.height() === 0) {
     await ledger.commitBlock(genesis);
@@ -143,7 +144,10 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     routes: {
       'GET /devnet/chaincodes': () => ({ status: 200, body: chaincodes.list() }),
       'POST /devnet/chaincodes': (body: unknown) => {
-        const definition = chaincodes.define(body as Omit<ChaincodeDefinition, 'sequence'>);
+        const requested = body as Omit<ChaincodeDefinition, 'sequence'>;
+        // A policy that does not parse is refused here (400), not discovered at the first commit.
+        if (requested.policy.kind === 'signature') parseSignaturePolicy(requested.policy.text);
+        const definition = chaincodes.define(requested);
         log(`chaincode ${definition.name} ${definition.version} defined at ${definition.address} (sequence ${definition.sequence})`);
         return { status: 200, body: definition };
       },
@@ -182,8 +186,6 @@ function endorsementSatisfied(
   endorsers: readonly PolicySigner[],
 ): boolean {
   if (definition === undefined) return false;
-  if (definition.policy.kind === 'signature') {
-    return signaturePolicyFromText(definition.policy.text).satisfiedBy(endorsers);
-  }
+  if (definition.policy.kind === 'signature') return signaturePolicySatisfied(definition.policy, [], endorsers);
   return evaluatePolicy(application, 'Endorsement', endorsers).ok;
 }

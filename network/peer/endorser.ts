@@ -36,6 +36,9 @@ export interface EndorserDeps {
 }
 
 export class Endorser {
+  /** name → `packageId@address` the runtime was connected with, so a redefinition re-dials and nothing else does. */
+  private readonly connected = new Map<string, string>();
+
   constructor(private readonly deps: EndorserDeps) {}
 
   async processProposal(signed: peer.SignedProposal, readOnly: boolean): Promise<EndorserOutcome> {
@@ -68,7 +71,11 @@ export class Endorser {
     }
     let result;
     try {
-      await this.deps.runtime.connect(definition.name, definition.packageId, definition.address);
+      const target = `${definition.packageId}@${definition.address}`;
+      if (this.connected.get(definition.name) !== target) {
+        await this.deps.runtime.connect(definition.name, definition.packageId, definition.address);
+        this.connected.set(definition.name, target);
+      }
       result = await this.deps.runtime.execute({
         channelId: proposal.channelId,
         txId: proposal.txId,
