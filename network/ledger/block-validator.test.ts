@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { peer } from '@hyperledger/fabric-protos';
 import { buildConfigTx, buildEndorserTx, type TxSpec } from './test-envelopes.fake.js';
 import { TestLedger } from './test-ledger.fake.js';
 import { TxValidationCode } from './types.js';
@@ -336,26 +337,39 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     assert.deepEqual(keys, []);
   });
 
-  it('reports header type and chaincode event per transaction to onCommit listeners, in order', async () => {
+  it('reports header type and chaincode event per transaction to onCommit listeners, invalid ones included, in order', async () => {
     const seen: { number: number; codes: number[]; events: (string | undefined)[] }[] = [];
     const unsubscribe = t.ledger.onCommit((block) => {
       seen.push({
         number: block.number,
         codes: block.transactions.map((x) => x.code),
-        events: block.transactions.map((x) => (x.chaincodeEvent === undefined ? undefined : 'event')),
+        events: block.transactions.map((x) =>
+          x.chaincodeEvent === undefined
+            ? undefined
+            : peer.ChaincodeEvent.deserializeBinary(x.chaincodeEvent).getEventName(),
+        ),
       });
     });
+    const event = (name: string): { name: string; payload: string } => ({ name, payload: '{"id":1}' });
     const withEvent = tx({
-      event: { name: 'Created', payload: '{"id":1}' },
+      event: event('Created'),
       rwset: [{ namespace: 'basic', writes: [{ key: 'ev', value: '1' }] }],
     });
-    const bad = tx({
+    const badTxId = tx({
+      event: event('BadTxId'),
       txIdOverride: 'b'.repeat(64),
       rwset: [{ namespace: 'basic', writes: [{ key: 'ev2', value: '1' }] }],
     });
-    await t.commit([withEvent.envelope, bad.envelope]);
+    const conflicting = tx({
+      event: event('Conflict'),
+      rwset: [{ namespace: 'basic', reads: [{ key: 'ev' }], writes: [{ key: 'ev3', value: '1' }] }],
+    });
+    const silent = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'ev4', value: '1' }] }] });
+    await t.commit([withEvent.envelope, badTxId.envelope, conflicting.envelope, silent.envelope]);
     unsubscribe();
     await t.commit([]);
-    assert.deepEqual(seen, [{ number: 1, codes: [0, 8], events: ['event', undefined] }]);
+    assert.deepEqual(seen, [
+      { number: 1, codes: [0, 8, 11, 0], events: ['Created', 'BadTxId', 'Conflict', undefined] },
+    ]);
   });
 });
