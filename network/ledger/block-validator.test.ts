@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { peer } from '@hyperledger/fabric-protos';
-import { buildConfigTx, buildEndorserTx, type TxSpec } from './test-envelopes.fake.js';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { buildConfigTx, buildEndorserTx, buildRawEnvelope, type TxSpec } from './test-envelopes.fake.js';
 import { TestLedger } from './test-ledger.fake.js';
 import { TxValidationCode } from './types.js';
 
@@ -314,6 +314,56 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
         TxValidationCode.VALID,
       ],
     );
+  });
+
+  it('structural codes: INVALID_OTHER_REASON, BAD_PAYLOAD, BAD_COMMON_HEADER, UNSUPPORTED_TX_PAYLOAD, INVALID_CHAINCODE, BAD_RWSET, ILLEGAL_WRITESET', async () => {
+    const write = [{ namespace: 'basic', writes: [{ key: 's', value: '1' }] }];
+    const missingNonce = (() => {
+      const header = new common.Header();
+      const channelHeader = new common.ChannelHeader();
+      channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+      header.setChannelHeader(channelHeader.serializeBinary());
+      const signatureHeader = new common.SignatureHeader();
+      signatureHeader.setCreator(t.ids.client.serialized);
+      header.setSignatureHeader(signatureHeader.serializeBinary());
+      const payload = new common.Payload();
+      payload.setHeader(header);
+      return buildRawEnvelope(payload.serializeBinary(), t.ids.client);
+    })();
+    const cases: [Uint8Array, number][] = [
+      [Buffer.from([0x0a, 0xff, 0xff, 0xff]), TxValidationCode.INVALID_OTHER_REASON],
+      [buildRawEnvelope(Buffer.from([0x0a, 0x05, 0x01]), t.ids.client), TxValidationCode.BAD_PAYLOAD],
+      [
+        buildRawEnvelope(new common.Payload().serializeBinary(), t.ids.client),
+        TxValidationCode.BAD_COMMON_HEADER,
+      ],
+      [missingNonce, TxValidationCode.BAD_COMMON_HEADER],
+      [tx({ epoch: 1, rwset: write }).envelope, TxValidationCode.BAD_COMMON_HEADER],
+      [
+        tx({ headerType: common.HeaderType.MESSAGE, rwset: write }).envelope,
+        TxValidationCode.BAD_COMMON_HEADER,
+      ],
+      [
+        tx({ headerType: common.HeaderType.CONFIG_UPDATE, rwset: write }).envelope,
+        TxValidationCode.UNSUPPORTED_TX_PAYLOAD,
+      ],
+      [
+        tx({ actionChaincode: { name: 'other', version: '1.0' }, rwset: write }).envelope,
+        TxValidationCode.INVALID_CHAINCODE,
+      ],
+      [
+        tx({ actionChaincode: { name: 'basic', version: '' }, rwset: write }).envelope,
+        TxValidationCode.INVALID_CHAINCODE,
+      ],
+      [tx({ results: Buffer.from([0x12, 0x05, 0x01]), rwset: [] }).envelope, TxValidationCode.BAD_RWSET],
+      [tx({ rwset: [...write, ...write] }).envelope, TxValidationCode.ILLEGAL_WRITESET],
+    ];
+    const block = await t.commit(cases.map(([envelope]) => envelope));
+    assert.deepEqual(
+      block.transactions.map((x) => x.code),
+      cases.map(([, code]) => code),
+    );
+    assert.equal(await t.ledger.getState('basic', 's'), undefined);
   });
 
   it('genesis is committed unvalidated; later config transactions need a creator signature and change no state', async () => {

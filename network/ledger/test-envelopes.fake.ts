@@ -46,6 +46,12 @@ export interface TxSpec {
   txIdOverride?: string;
   corruptProposalHash?: boolean;
   corruptEndorsementSignature?: boolean;
+  epoch?: number;
+  headerType?: number;
+  /** The ChaincodeAction's chaincode id, when it should differ from the invoked chaincode's. */
+  actionChaincode?: { name: string; version: string };
+  /** ChaincodeAction.results bytes instead of the encoded rwset. */
+  results?: Uint8Array;
 }
 
 export interface BuiltTx {
@@ -64,10 +70,10 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   const extension = new peer.ChaincodeHeaderExtension();
   extension.setChaincodeId(chaincodeId);
   const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  channelHeader.setType(spec.headerType ?? common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setChannelId(channelId);
   channelHeader.setTxId(spec.txIdOverride ?? txId);
-  channelHeader.setEpoch(0);
+  channelHeader.setEpoch(spec.epoch ?? 0);
   channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(spec.timestamp ?? new Date()));
   channelHeader.setExtension$(extension.serializeBinary());
   const channelHeaderBytes = channelHeader.serializeBinary();
@@ -98,10 +104,10 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   response.setStatus(200);
   response.setPayload(Buffer.from('ok'));
   const actionChaincodeId = new peer.ChaincodeID();
-  actionChaincodeId.setName(chaincode);
-  actionChaincodeId.setVersion('1.0');
+  actionChaincodeId.setName(spec.actionChaincode?.name ?? chaincode);
+  actionChaincodeId.setVersion(spec.actionChaincode?.version ?? '1.0');
   const action = new peer.ChaincodeAction();
-  action.setResults(buildRwSet(spec.rwset));
+  action.setResults(spec.results ?? buildRwSet(spec.rwset));
   action.setResponse(response);
   action.setChaincodeId(actionChaincodeId);
   if (spec.event !== undefined) {
@@ -149,6 +155,14 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   envelope.setPayload(payloadBytes);
   envelope.setSignature((spec.envelopeSigner ?? spec.creator).sign(payloadBytes));
   return { txId, envelope: envelope.serializeBinary() };
+}
+
+/** An envelope whose payload is `payload`, signed by `signer`: for payloads that are not what they should be. */
+export function buildRawEnvelope(payload: Uint8Array, signer: TestIdentity): Uint8Array {
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload);
+  envelope.setSignature(signer.sign(payload));
+  return envelope.serializeBinary();
 }
 
 /**
