@@ -316,7 +316,7 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     );
   });
 
-  it('structural codes: INVALID_OTHER_REASON, BAD_PAYLOAD, BAD_COMMON_HEADER, UNSUPPORTED_TX_PAYLOAD, INVALID_CHAINCODE, BAD_RWSET, ILLEGAL_WRITESET', async () => {
+  it('structural codes: INVALID_OTHER_REASON, BAD_PAYLOAD, BAD_COMMON_HEADER, UNSUPPORTED_TX_PAYLOAD, INVALID_CHAINCODE, BAD_RWSET, ILLEGAL_WRITESET, BAD_HEADER_EXTENSION, BAD_RESPONSE_PAYLOAD', async () => {
     const write = [{ namespace: 'basic', writes: [{ key: 's', value: '1' }] }];
     const missingNonce = (() => {
       const header = new common.Header();
@@ -357,6 +357,18 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
       ],
       [tx({ results: Buffer.from([0x12, 0x05, 0x01]), rwset: [] }).envelope, TxValidationCode.BAD_RWSET],
       [tx({ rwset: [...write, ...write] }).envelope, TxValidationCode.ILLEGAL_WRITESET],
+      [
+        tx({ headerExtension: Buffer.from([0x0a, 0x09]), rwset: write }).envelope,
+        TxValidationCode.BAD_HEADER_EXTENSION,
+      ],
+      [
+        tx({ chaincodeActionBytes: Buffer.from([0x0a, 0x09]), rwset: write }).envelope,
+        TxValidationCode.BAD_RESPONSE_PAYLOAD,
+      ],
+      [
+        tx({ event: { name: 'E', payload: '' }, eventChaincode: 'other', rwset: write }).envelope,
+        TxValidationCode.INVALID_OTHER_REASON,
+      ],
     ];
     const block = await t.commit(cases.map(([envelope]) => envelope));
     assert.deepEqual(
@@ -372,13 +384,15 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     const signed = buildConfigTx(t.ids.orderer);
     const unsigned = buildConfigTx();
     const forged = buildConfigTx(t.ids.outsider);
-    const block = await t.commit([signed.envelope, unsigned.envelope, forged.envelope]);
+    const empty = buildConfigTx(t.ids.orderer, { emptyData: true });
+    const block = await t.commit([signed.envelope, unsigned.envelope, forged.envelope, empty.envelope]);
     assert.deepEqual(
       block.transactions.map((x) => [x.headerType, x.code]),
       [
         [1, TxValidationCode.VALID],
         [1, TxValidationCode.BAD_COMMON_HEADER],
         [1, TxValidationCode.BAD_CREATOR_SIGNATURE],
+        [1, TxValidationCode.INVALID_CONFIG_TRANSACTION],
       ],
     );
     assert.deepEqual(await t.ledger.getTxStatus(signed.txId), { blockNum: 1, code: TxValidationCode.VALID });

@@ -52,6 +52,12 @@ export interface TxSpec {
   actionChaincode?: { name: string; version: string };
   /** ChaincodeAction.results bytes instead of the encoded rwset. */
   results?: Uint8Array;
+  /** ChannelHeader.extension bytes instead of the ChaincodeHeaderExtension. */
+  headerExtension?: Uint8Array;
+  /** ProposalResponsePayload.extension bytes instead of the ChaincodeAction. */
+  chaincodeActionBytes?: Uint8Array;
+  /** ChaincodeEvent.chaincode_id, when it should differ from the invoked chaincode. */
+  eventChaincode?: string;
 }
 
 export interface BuiltTx {
@@ -75,7 +81,7 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   channelHeader.setTxId(spec.txIdOverride ?? txId);
   channelHeader.setEpoch(spec.epoch ?? 0);
   channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(spec.timestamp ?? new Date()));
-  channelHeader.setExtension$(extension.serializeBinary());
+  channelHeader.setExtension$(spec.headerExtension ?? extension.serializeBinary());
   const channelHeaderBytes = channelHeader.serializeBinary();
   const signatureHeader = new common.SignatureHeader();
   signatureHeader.setCreator(spec.creator.serialized);
@@ -112,7 +118,7 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   action.setChaincodeId(actionChaincodeId);
   if (spec.event !== undefined) {
     const event = new peer.ChaincodeEvent();
-    event.setChaincodeId(chaincode);
+    event.setChaincodeId(spec.eventChaincode ?? chaincode);
     event.setTxId(txId);
     event.setEventName(spec.event.name);
     event.setPayload(Buffer.from(spec.event.payload));
@@ -120,7 +126,7 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   }
   const responsePayload = new peer.ProposalResponsePayload();
   responsePayload.setProposalHash(proposalHash);
-  responsePayload.setExtension$(action.serializeBinary());
+  responsePayload.setExtension$(spec.chaincodeActionBytes ?? action.serializeBinary());
   const responsePayloadBytes = responsePayload.serializeBinary();
 
   const endorsements = spec.endorsers.map((endorser) => {
@@ -169,7 +175,8 @@ export function buildRawEnvelope(payload: Uint8Array, signer: TestIdentity): Uin
  * A config transaction. Without a signer it is what configtxgen puts in a genesis block (no creator, no signature);
  * with one it is signed like the orderer's config blocks.
  */
-export function buildConfigTx(signer?: TestIdentity, channelId = 'mychannel'): BuiltTx {
+export function buildConfigTx(signer?: TestIdentity, options: { emptyData?: boolean } = {}): BuiltTx {
+  const channelId = 'mychannel';
   const nonce = randomBytes(24);
   const txId =
     signer === undefined ? '' : createHash('sha256').update(nonce).update(signer.serialized).digest('hex');
@@ -190,7 +197,7 @@ export function buildConfigTx(signer?: TestIdentity, channelId = 'mychannel'): B
   config.setConfig(new common.Config());
   const payload = new common.Payload();
   payload.setHeader(header);
-  payload.setData(config.serializeBinary());
+  if (options.emptyData !== true) payload.setData(config.serializeBinary());
   const payloadBytes = payload.serializeBinary();
   const envelope = new common.Envelope();
   envelope.setPayload(payloadBytes);
