@@ -226,6 +226,21 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     assert.deepEqual(await t.ledger.getTxStatus(again.txId), { blockNum: 2, code: TxValidationCode.VALID });
   });
 
+  it('a later transaction with a committed txid never replaces the first occurrence in the txid index', async () => {
+    const nonce = Buffer.alloc(24, 5);
+    const first = tx({ nonce, rwset: [{ namespace: 'basic', writes: [{ key: 'i', value: '1' }] }] });
+    await t.commit([first.envelope]);
+    const badHeader = tx({
+      nonce,
+      epoch: 3,
+      rwset: [{ namespace: 'basic', writes: [{ key: 'i', value: '2' }] }],
+    });
+    const block = await t.commit([badHeader.envelope]);
+    assert.equal(block.transactions[0]?.code, TxValidationCode.BAD_COMMON_HEADER);
+    assert.equal(block.transactions[0].txId, first.txId);
+    assert.deepEqual(await t.ledger.getTxStatus(first.txId), { blockNum: 1, code: TxValidationCode.VALID });
+  });
+
   it('an invalid first occurrence does not make the second a duplicate inside the block', async () => {
     const nonce = Buffer.alloc(24, 9);
     const failing = tx({

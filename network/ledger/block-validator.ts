@@ -56,18 +56,20 @@ export async function validateBlock(
   const checked = block.envelopes.map((envelope) =>
     checkEnvelope(envelope, { identities: policies.identities, verifyCreator: !genesis }),
   );
+  // A transaction refused before its header passed the checks is still indexed and reported under whatever
+  // txid and type its channel header holds, as Fabric's block index does.
+  const headers = checked.map(
+    (result, index) => result.header ?? decodeCommittedHeader(block.envelopes[index] ?? new Uint8Array(0)),
+  );
   const committedTxIds = await lookupCommittedTxIds(
-    checked.map((result) => result.header?.txId),
+    headers.map((header) => header?.txId),
     state,
   );
 
   const work: TxWork[] = checked.map((result, index) => {
-    // A transaction refused before its header passed the checks is still indexed and reported under whatever
-    // txid and type its channel header holds, as Fabric's block index does.
-    const header = result.header ?? decodeCommittedHeader(block.envelopes[index] ?? new Uint8Array(0));
     const tx: TxWork = {
       envelope: block.envelopes[index] ?? new Uint8Array(0),
-      header,
+      header: headers[index],
       code: genesis ? TxValidationCode.VALID : result.code,
     };
     if (tx.code !== TxValidationCode.VALID || result.header === undefined || result.action === undefined)
