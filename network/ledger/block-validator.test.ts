@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildConfigTx, buildEndorserTx, type TxSpec } from './test-envelopes.fake.js';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { buildConfigTx, buildEndorserTx, buildRawEnvelope, type TxSpec } from './test-envelopes.fake.js';
 import { TestLedger } from './test-ledger.fake.js';
 import { TxValidationCode } from './types.js';
 
@@ -225,6 +226,21 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     assert.deepEqual(await t.ledger.getTxStatus(again.txId), { blockNum: 2, code: TxValidationCode.VALID });
   });
 
+  it('a later transaction with a committed txid never replaces the first occurrence in the txid index', async () => {
+    const nonce = Buffer.alloc(24, 5);
+    const first = tx({ nonce, rwset: [{ namespace: 'basic', writes: [{ key: 'i', value: '1' }] }] });
+    await t.commit([first.envelope]);
+    const badHeader = tx({
+      nonce,
+      epoch: 3,
+      rwset: [{ namespace: 'basic', writes: [{ key: 'i', value: '2' }] }],
+    });
+    const block = await t.commit([badHeader.envelope]);
+    assert.equal(block.transactions[0]?.code, TxValidationCode.BAD_COMMON_HEADER);
+    assert.equal(block.transactions[0].txId, first.txId);
+    assert.deepEqual(await t.ledger.getTxStatus(first.txId), { blockNum: 1, code: TxValidationCode.VALID });
+  });
+
   it('an invalid first occurrence does not make the second a duplicate inside the block', async () => {
     const nonce = Buffer.alloc(24, 9);
     const failing = tx({
@@ -315,19 +331,83 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     );
   });
 
+  it('structural codes: INVALID_OTHER_REASON, BAD_PAYLOAD, BAD_COMMON_HEADER, UNSUPPORTED_TX_PAYLOAD, INVALID_CHAINCODE, BAD_RWSET, ILLEGAL_WRITESET, BAD_HEADER_EXTENSION, BAD_RESPONSE_PAYLOAD', async () => {
+    const write = [{ namespace: 'basic', writes: [{ key: 's', value: '1' }] }];
+    const missingNonce = (() => {
+      const header = new common.Header();
+      const channelHeader = new common.ChannelHeader();
+      channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+      header.setChannelHeader(channelHeader.serializeBinary());
+      const signatureHeader = new common.SignatureHeader();
+      signatureHeader.setCreator(t.ids.client.serialized);
+      header.setSignatureHeader(signatureHeader.serializeBinary());
+      const payload = new common.Payload();
+      payload.setHeader(header);
+      return buildRawEnvelope(payload.serializeBinary(), t.ids.client);
+    })();
+    const cases: [Uint8Array, number][] = [
+      [Buffer.from([0x0a, 0xff, 0xff, 0xff]), TxValidationCode.INVALID_OTHER_REASON],
+      [buildRawEnvelope(Buffer.from([0x0a, 0x05, 0x01]), t.ids.client), TxValidationCode.BAD_PAYLOAD],
+      [
+        buildRawEnvelope(new common.Payload().serializeBinary(), t.ids.client),
+        TxValidationCode.BAD_COMMON_HEADER,
+      ],
+      [missingNonce, TxValidationCode.BAD_COMMON_HEADER],
+      [tx({ epoch: 1, rwset: write }).envelope, TxValidationCode.BAD_COMMON_HEADER],
+      [
+        tx({ headerType: common.HeaderType.MESSAGE, rwset: write }).envelope,
+        TxValidationCode.BAD_COMMON_HEADER,
+      ],
+      [
+        tx({ headerType: common.HeaderType.CONFIG_UPDATE, rwset: write }).envelope,
+        TxValidationCode.UNSUPPORTED_TX_PAYLOAD,
+      ],
+      [
+        tx({ actionChaincode: { name: 'other', version: '1.0' }, rwset: write }).envelope,
+        TxValidationCode.INVALID_CHAINCODE,
+      ],
+      [
+        tx({ actionChaincode: { name: 'basic', version: '' }, rwset: write }).envelope,
+        TxValidationCode.INVALID_CHAINCODE,
+      ],
+      [tx({ results: Buffer.from([0x12, 0x05, 0x01]), rwset: [] }).envelope, TxValidationCode.BAD_RWSET],
+      [tx({ rwset: [...write, ...write] }).envelope, TxValidationCode.ILLEGAL_WRITESET],
+      [
+        tx({ headerExtension: Buffer.from([0x0a, 0x09]), rwset: write }).envelope,
+        TxValidationCode.BAD_HEADER_EXTENSION,
+      ],
+      [
+        tx({ chaincodeActionBytes: Buffer.from([0x0a, 0x09]), rwset: write }).envelope,
+        TxValidationCode.BAD_RESPONSE_PAYLOAD,
+      ],
+      [
+        tx({ event: { name: 'E', payload: '' }, eventChaincode: 'other', rwset: write }).envelope,
+        TxValidationCode.INVALID_OTHER_REASON,
+      ],
+    ];
+    const block = await t.commit(cases.map(([envelope]) => envelope));
+    assert.deepEqual(
+      block.transactions.map((x) => x.code),
+      cases.map(([, code]) => code),
+    );
+    assert.equal(await t.ledger.getState('basic', 's'), undefined);
+  });
+
   it('genesis is committed unvalidated; later config transactions need a creator signature and change no state', async () => {
     const genesis = await t.ledger.getBlockBytes(0);
     assert.ok(genesis !== undefined, 'block 0 is stored');
     const signed = buildConfigTx(t.ids.orderer);
     const unsigned = buildConfigTx();
     const forged = buildConfigTx(t.ids.outsider);
-    const block = await t.commit([signed.envelope, unsigned.envelope, forged.envelope]);
+    const empty = buildConfigTx(t.ids.orderer, { emptyData: true });
+    const block = await t.commit([signed.envelope, unsigned.envelope, forged.envelope, empty.envelope]);
     assert.deepEqual(
       block.transactions.map((x) => [x.headerType, x.code]),
       [
         [1, TxValidationCode.VALID],
         [1, TxValidationCode.BAD_COMMON_HEADER],
         [1, TxValidationCode.BAD_CREATOR_SIGNATURE],
+        [1, TxValidationCode.INVALID_CONFIG_TRANSACTION],
       ],
     );
     assert.deepEqual(await t.ledger.getTxStatus(signed.txId), { blockNum: 1, code: TxValidationCode.VALID });
@@ -336,26 +416,39 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     assert.deepEqual(keys, []);
   });
 
-  it('reports header type and chaincode event per transaction to onCommit listeners, in order', async () => {
+  it('reports header type and chaincode event per transaction to onCommit listeners, invalid ones included, in order', async () => {
     const seen: { number: number; codes: number[]; events: (string | undefined)[] }[] = [];
     const unsubscribe = t.ledger.onCommit((block) => {
       seen.push({
         number: block.number,
         codes: block.transactions.map((x) => x.code),
-        events: block.transactions.map((x) => (x.chaincodeEvent === undefined ? undefined : 'event')),
+        events: block.transactions.map((x) =>
+          x.chaincodeEvent === undefined
+            ? undefined
+            : peer.ChaincodeEvent.deserializeBinary(x.chaincodeEvent).getEventName(),
+        ),
       });
     });
+    const event = (name: string): { name: string; payload: string } => ({ name, payload: '{"id":1}' });
     const withEvent = tx({
-      event: { name: 'Created', payload: '{"id":1}' },
+      event: event('Created'),
       rwset: [{ namespace: 'basic', writes: [{ key: 'ev', value: '1' }] }],
     });
-    const bad = tx({
+    const badTxId = tx({
+      event: event('BadTxId'),
       txIdOverride: 'b'.repeat(64),
       rwset: [{ namespace: 'basic', writes: [{ key: 'ev2', value: '1' }] }],
     });
-    await t.commit([withEvent.envelope, bad.envelope]);
+    const conflicting = tx({
+      event: event('Conflict'),
+      rwset: [{ namespace: 'basic', reads: [{ key: 'ev' }], writes: [{ key: 'ev3', value: '1' }] }],
+    });
+    const silent = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'ev4', value: '1' }] }] });
+    await t.commit([withEvent.envelope, badTxId.envelope, conflicting.envelope, silent.envelope]);
     unsubscribe();
     await t.commit([]);
-    assert.deepEqual(seen, [{ number: 1, codes: [0, 8], events: ['event', undefined] }]);
+    assert.deepEqual(seen, [
+      { number: 1, codes: [0, 8, 11, 0], events: ['Created', 'BadTxId', 'Conflict', undefined] },
+    ]);
   });
 });

@@ -10,7 +10,12 @@
  * are VALID. Config transactions are VALID when well formed; the devnet does not apply config updates.
  */
 import { BlockUpdate, compositeKey, type CommittedLookup } from './block-update.js';
-import { decodeCommittedAction, decodeCommittedHeader, type CommittedTxHeader } from './committed-tx.js';
+import {
+  decodeChaincodeEvent,
+  decodeCommittedAction,
+  decodeCommittedHeader,
+  type CommittedTxHeader,
+} from './committed-tx.js';
 import { checkEndorsedAction } from './endorsement-checks.js';
 import { checkEnvelope } from './envelope-checks.js';
 import { checkReadConflicts } from './mvcc-checks.js';
@@ -35,6 +40,7 @@ export interface BlockOutcome {
 }
 
 interface TxWork {
+  readonly envelope: Uint8Array;
   readonly header: CommittedTxHeader | undefined;
   code: TxValidationCodeValue;
   rwset?: readonly NsRwSet[];
@@ -50,16 +56,22 @@ export async function validateBlock(
   const checked = block.envelopes.map((envelope) =>
     checkEnvelope(envelope, { identities: policies.identities, verifyCreator: !genesis }),
   );
+  // A transaction refused before its header passed the checks is still indexed and reported under whatever
+  // txid and type its channel header holds, as Fabric's block index does.
+  const headers = checked.map(
+    (result, index) => result.header ?? decodeCommittedHeader(block.envelopes[index] ?? new Uint8Array(0)),
+  );
   const committedTxIds = await lookupCommittedTxIds(
-    checked.map((result) => result.header?.txId),
+    headers.map((header) => header?.txId),
     state,
   );
 
   const work: TxWork[] = checked.map((result, index) => {
-    // A transaction refused before its header passed the checks is still indexed and reported under whatever
-    // txid and type its channel header holds, as Fabric's block index does.
-    const header = result.header ?? decodeCommittedHeader(block.envelopes[index] ?? new Uint8Array(0));
-    const tx: TxWork = { header, code: genesis ? TxValidationCode.VALID : result.code };
+    const tx: TxWork = {
+      envelope: block.envelopes[index] ?? new Uint8Array(0),
+      header: headers[index],
+      code: genesis ? TxValidationCode.VALID : result.code,
+    };
     if (tx.code !== TxValidationCode.VALID || result.header === undefined || result.action === undefined)
       return tx;
     if (committedTxIds.has(result.header.txId)) {
@@ -91,7 +103,7 @@ export async function replayBlock(
   const work: TxWork[] = block.envelopes.map((envelope, index) => {
     const header = decodeCommittedHeader(envelope);
     const code = codes[index] ?? TxValidationCode.INVALID_OTHER_REASON;
-    const tx: TxWork = { header, code };
+    const tx: TxWork = { envelope, header, code };
     if (code === TxValidationCode.VALID && header?.headerType === ENDORSER_TRANSACTION) {
       const action = decodeCommittedAction(envelope, `transaction ${index} of block ${block.number}`);
       tx.rwset = action.rwset;
@@ -136,12 +148,17 @@ async function applyBlock(
   const transactions: CommittedTransaction[] = work.map((tx, index) => {
     const txId = tx.header?.txId ?? '';
     update.recordTxId(txId, index, tx.code, committedTxIds.has(txId));
+    const headerType = tx.header?.headerType ?? -1;
+    // Once the action decoded, tx.event is the answer; a transaction refused earlier is decoded again for its event.
+    const decoded = tx.rwset !== undefined;
+    const event =
+      decoded || headerType !== ENDORSER_TRANSACTION ? tx.event : decodeChaincodeEvent(tx.envelope);
     return {
       txId,
       index,
       code: tx.code,
-      headerType: tx.header?.headerType ?? -1,
-      ...(tx.event !== undefined ? { chaincodeEvent: tx.event } : {}),
+      headerType,
+      ...(event !== undefined ? { chaincodeEvent: event } : {}),
     };
   });
   return { codes: work.map((tx) => tx.code), transactions, ops: update.toLevelOps() };

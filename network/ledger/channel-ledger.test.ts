@@ -104,6 +104,12 @@ describe('channel ledger: stored blocks, filter, ordering and crash recovery', (
       return true;
     });
     await assert.rejects(t.ledger.commitBlock(Buffer.from([0xff, 0xff, 0xff])), { code: 'LEDGER_BAD_BLOCK' });
+    const tampered = common.Block.deserializeBinary(buildBlock(1, workload(t.ids, 1)));
+    tampered.getData()?.setDataList(workload(t.ids, 2));
+    await assert.rejects(t.ledger.commitBlock(tampered.serializeBinary()), {
+      code: 'LEDGER_BAD_BLOCK',
+      message: 'block 1 has a data_hash that does not match its data',
+    });
     // The ledger still commits after refusing.
     assert.equal((await t.commit([])).number, 1);
   });

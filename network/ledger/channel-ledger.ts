@@ -9,7 +9,12 @@
 import { validateBlock, replayBlock } from './block-validator.js';
 import { LedgerError } from './ledger-error.js';
 import { stateFingerprint } from './state-fingerprint.js';
-import { decodeBlock, readTransactionsFilter, withTransactionsFilter } from './transactions-filter.js';
+import {
+  checkDataHash,
+  decodeBlock,
+  readTransactionsFilter,
+  withTransactionsFilter,
+} from './transactions-filter.js';
 import type {
   BlockStore,
   ChannelLedger,
@@ -139,6 +144,8 @@ export class LevelChannelLedger implements ChannelLedger {
     if (this.closed)
       throw new LedgerError('LEDGER_CLOSED', `the ledger of channel ${this.channelId} is closed`);
     const block = decodeBlock(blockBytes);
+    // The envelopes are what the validation reads; a block whose data does not match its header is refused whole.
+    checkDataHash(block);
     const expected = this.blockStore.height();
     if (block.number !== expected) {
       throw new LedgerError(

@@ -32,6 +32,18 @@ export function decodeCommittedHeader(envelopeBytes: Uint8Array): CommittedTxHea
   }
 }
 
+/**
+ * The chaincode event of any endorser transaction whose action decodes, whatever its code: Fabric's filtered
+ * blocks (deliverevents.go) carry events of invalid transactions too, and listeners filter by code themselves.
+ */
+export function decodeChaincodeEvent(envelopeBytes: Uint8Array): Uint8Array | undefined {
+  try {
+    return decodeCommittedAction(envelopeBytes, 'event').event;
+  } catch {
+    return undefined; // an action that does not decode has no event to report
+  }
+}
+
 /** The read-write set and event of a stored endorser transaction marked VALID; a failure means a corrupt ledger. */
 export function decodeCommittedAction(
   envelopeBytes: Uint8Array,

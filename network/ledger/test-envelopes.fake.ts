@@ -46,6 +46,18 @@ export interface TxSpec {
   txIdOverride?: string;
   corruptProposalHash?: boolean;
   corruptEndorsementSignature?: boolean;
+  epoch?: number;
+  headerType?: number;
+  /** The ChaincodeAction's chaincode id, when it should differ from the invoked chaincode's. */
+  actionChaincode?: { name: string; version: string };
+  /** ChaincodeAction.results bytes instead of the encoded rwset. */
+  results?: Uint8Array;
+  /** ChannelHeader.extension bytes instead of the ChaincodeHeaderExtension. */
+  headerExtension?: Uint8Array;
+  /** ProposalResponsePayload.extension bytes instead of the ChaincodeAction. */
+  chaincodeActionBytes?: Uint8Array;
+  /** ChaincodeEvent.chaincode_id, when it should differ from the invoked chaincode. */
+  eventChaincode?: string;
 }
 
 export interface BuiltTx {
@@ -64,12 +76,12 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   const extension = new peer.ChaincodeHeaderExtension();
   extension.setChaincodeId(chaincodeId);
   const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  channelHeader.setType(spec.headerType ?? common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setChannelId(channelId);
   channelHeader.setTxId(spec.txIdOverride ?? txId);
-  channelHeader.setEpoch(0);
+  channelHeader.setEpoch(spec.epoch ?? 0);
   channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(spec.timestamp ?? new Date()));
-  channelHeader.setExtension$(extension.serializeBinary());
+  channelHeader.setExtension$(spec.headerExtension ?? extension.serializeBinary());
   const channelHeaderBytes = channelHeader.serializeBinary();
   const signatureHeader = new common.SignatureHeader();
   signatureHeader.setCreator(spec.creator.serialized);
@@ -98,15 +110,15 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   response.setStatus(200);
   response.setPayload(Buffer.from('ok'));
   const actionChaincodeId = new peer.ChaincodeID();
-  actionChaincodeId.setName(chaincode);
-  actionChaincodeId.setVersion('1.0');
+  actionChaincodeId.setName(spec.actionChaincode?.name ?? chaincode);
+  actionChaincodeId.setVersion(spec.actionChaincode?.version ?? '1.0');
   const action = new peer.ChaincodeAction();
-  action.setResults(buildRwSet(spec.rwset));
+  action.setResults(spec.results ?? buildRwSet(spec.rwset));
   action.setResponse(response);
   action.setChaincodeId(actionChaincodeId);
   if (spec.event !== undefined) {
     const event = new peer.ChaincodeEvent();
-    event.setChaincodeId(chaincode);
+    event.setChaincodeId(spec.eventChaincode ?? chaincode);
     event.setTxId(txId);
     event.setEventName(spec.event.name);
     event.setPayload(Buffer.from(spec.event.payload));
@@ -114,7 +126,7 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   }
   const responsePayload = new peer.ProposalResponsePayload();
   responsePayload.setProposalHash(proposalHash);
-  responsePayload.setExtension$(action.serializeBinary());
+  responsePayload.setExtension$(spec.chaincodeActionBytes ?? action.serializeBinary());
   const responsePayloadBytes = responsePayload.serializeBinary();
 
   const endorsements = spec.endorsers.map((endorser) => {
@@ -151,11 +163,20 @@ export function buildEndorserTx(spec: TxSpec): BuiltTx {
   return { txId, envelope: envelope.serializeBinary() };
 }
 
+/** An envelope whose payload is `payload`, signed by `signer`: for payloads that are not what they should be. */
+export function buildRawEnvelope(payload: Uint8Array, signer: TestIdentity): Uint8Array {
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload);
+  envelope.setSignature(signer.sign(payload));
+  return envelope.serializeBinary();
+}
+
 /**
  * A config transaction. Without a signer it is what configtxgen puts in a genesis block (no creator, no signature);
  * with one it is signed like the orderer's config blocks.
  */
-export function buildConfigTx(signer?: TestIdentity, channelId = 'mychannel'): BuiltTx {
+export function buildConfigTx(signer?: TestIdentity, options: { emptyData?: boolean } = {}): BuiltTx {
+  const channelId = 'mychannel';
   const nonce = randomBytes(24);
   const txId =
     signer === undefined ? '' : createHash('sha256').update(nonce).update(signer.serialized).digest('hex');
@@ -176,7 +197,7 @@ export function buildConfigTx(signer?: TestIdentity, channelId = 'mychannel'): B
   config.setConfig(new common.Config());
   const payload = new common.Payload();
   payload.setHeader(header);
-  payload.setData(config.serializeBinary());
+  if (options.emptyData !== true) payload.setData(config.serializeBinary());
   const payloadBytes = payload.serializeBinary();
   const envelope = new common.Envelope();
   envelope.setPayload(payloadBytes);

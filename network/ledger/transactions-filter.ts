@@ -4,6 +4,7 @@
  * hashes, clients' signatures), so the block is not re-encoded: only its top-level `metadata` field (3) is replaced,
  * at the wire level.
  */
+import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import { LedgerError } from './ledger-error.js';
 import type { TxValidationCodeValue } from './types.js';
@@ -19,6 +20,8 @@ const WIRE_I32 = 5;
 
 export interface DecodedBlock {
   readonly number: number;
+  /** BlockHeader.data_hash as the orderer set it. */
+  readonly dataHash: Uint8Array;
   readonly envelopes: readonly Uint8Array[];
   readonly metadata: readonly Uint8Array[];
 }
@@ -34,9 +37,22 @@ export function decodeBlock(blockBytes: Uint8Array): DecodedBlock {
   if (header === undefined) throw new LedgerError('LEDGER_BAD_BLOCK', 'the block has no header');
   return {
     number: header.getNumber(),
+    dataHash: header.getDataHash_asU8(),
     envelopes: block.getData()?.getDataList_asU8() ?? [],
     metadata: block.getMetadata()?.getMetadataList_asU8() ?? [],
   };
+}
+
+/** Fabric's block data hash: SHA-256 over the concatenated envelopes (protoutil.ComputeBlockDataHash). */
+export function checkDataHash(block: DecodedBlock): void {
+  const hash = createHash('sha256');
+  for (const envelope of block.envelopes) hash.update(envelope);
+  if (!hash.digest().equals(block.dataHash)) {
+    throw new LedgerError(
+      'LEDGER_BAD_BLOCK',
+      `block ${block.number} has a data_hash that does not match its data`,
+    );
+  }
 }
 
 /** The stored filter of a block, checked to hold one code per transaction. */

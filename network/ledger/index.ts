@@ -1,0 +1,22 @@
+/**
+ * The peer ledger's public surface. Everything else in this folder is internal to the ledger (state encoding,
+ * the validation steps) or test-only (*.fake.ts).
+ */
+export { openChannelLedger, LevelChannelLedger } from './channel-ledger.js';
+export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
+export { computeTxId } from './envelope-checks.js';
+export { TRANSACTIONS_FILTER_INDEX } from './transactions-filter.js';
+export type {
+  BlockStore,
+  ChannelLedger,
+  CommitPolicies,
+  CommittedBlock,
+  CommittedTransaction,
+  HistoryEntry,
+  KeyVersion,
+  StateEntry,
+  StateReader,
+  TxValidationCodeValue,
+  VersionedValue,
+} from './types.js';
+export { TxValidationCode } from './types.js';
