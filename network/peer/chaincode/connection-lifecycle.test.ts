@@ -127,6 +127,15 @@ describe('CcaasRuntime connection lifecycle', function () {
     }
   });
 
+  it('keeps the live stream when connect() is called again for the same server', async () => {
+    const running = await server();
+    const runtime = newRuntime();
+    await runtime.connect(CC, PACKAGE_ID, running.address);
+    const slow = runtime.execute(await invocation(['slow', '500']));
+    await runtime.connect(CC, PACKAGE_ID, running.address);
+    assert.equal((await slow).status, 200);
+  });
+
   it('fails NOT_CONNECTED for a chaincode never connected, and CLOSED after close()', async () => {
     const runtime = newRuntime();
     await assert.rejects(
