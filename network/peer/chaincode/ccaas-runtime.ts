@@ -44,6 +44,15 @@ export class CcaasRuntime implements ChaincodeRuntime {
   async connect(name: string, packageId: string, address: string): Promise<void> {
     this.checkOpen(name);
     const previous = this.endpoints.get(name);
+    if (
+      previous !== undefined &&
+      previous.target.packageId === packageId &&
+      previous.target.address === address
+    ) {
+      // Same server: keep a live stream (and the transactions on it), re-dial a broken one.
+      await this.liveConnection(previous);
+      return;
+    }
     previous?.connection?.close();
     const endpoint: Endpoint = { target: this.dialTarget(name, packageId, address) };
     this.endpoints.set(name, endpoint);

@@ -36,6 +36,8 @@ export async function startChaincodeServer(options: {
   modulePath: string;
   packageId: string;
   port?: number;
+  /** e.g. the TLS flags --chaincode-tls-cert-file / --chaincode-tls-key-file. */
+  extraArgs?: readonly string[];
 }): Promise<ChaincodeServer> {
   const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
@@ -51,6 +53,7 @@ export async function startChaincodeServer(options: {
       options.packageId,
       '--module-path',
       options.modulePath,
+      ...(options.extraArgs ?? []),
     ],
     {
       cwd: REPO_ROOT,

@@ -14,6 +14,7 @@ import {
 import { MemoryState } from './memory-state.fake.js';
 import { ChaincodeShimError, type ChaincodeShimErrorCode } from './shim-error.js';
 import { buildProposal, createTestIdentity, type TestIdentity } from './signed-proposal.testkit.js';
+import { writeSelfSignedServerTls } from './tls-material.testkit.js';
 
 const CC = 'shimtest';
 const PACKAGE_ID = 'shimtest:0123456789abcdef';
@@ -125,6 +126,39 @@ describe('CcaasRuntime connection lifecycle', function () {
     } finally {
       silent.forceShutdown();
     }
+  });
+
+  it('keeps the live stream when connect() is called again for the same server', async () => {
+    const running = await server();
+    const runtime = newRuntime();
+    await runtime.connect(CC, PACKAGE_ID, running.address);
+    const slow = runtime.execute(await invocation(['slow', '500']));
+    await runtime.connect(CC, PACKAGE_ID, running.address);
+    assert.equal((await slow).status, 200);
+  });
+
+  it('dials a TLS chaincode server with the root certificate, and fails UNREACHABLE without trusting it', async () => {
+    const tls = await writeSelfSignedServerTls();
+    const running = await startChaincodeServer({
+      modulePath: TEST_CONTRACT_DIR,
+      packageId: PACKAGE_ID,
+      extraArgs: ['--chaincode-tls-cert-file', tls.certFile, '--chaincode-tls-key-file', tls.keyFile],
+    });
+    servers.push(running);
+    const secure = new CcaasRuntime({ tls: { rootCerts: Buffer.from(tls.certPem) } });
+    runtimes.push(secure);
+    // By host name: Node warns when TLS is given an IP address as the server name (RFC 6066).
+    await secure.connect(CC, PACKAGE_ID, `localhost:${running.port}`);
+    assert.equal((await secure.execute(await invocation(['put', 'k', 'v']))).status, 200);
+
+    const otherRoot = await writeSelfSignedServerTls();
+    const untrusting = new CcaasRuntime({ tls: { rootCerts: Buffer.from(otherRoot.certPem) } });
+    runtimes.push(untrusting);
+    await assert.rejects(untrusting.connect(CC, PACKAGE_ID, `localhost:${running.port}`), {
+      code: 'UNREACHABLE',
+    });
+    // Plaintext against a TLS server does not get through either.
+    await assert.rejects(newRuntime().connect(CC, PACKAGE_ID, running.address), { code: 'UNREACHABLE' });
   });
 
   it('fails NOT_CONNECTED for a chaincode never connected, and CLOSED after close()', async () => {

@@ -115,8 +115,14 @@ interface QueryContext {
 /** The open iterators of one transaction, by the ids the shim echoes in QUERY_STATE_NEXT / QUERY_STATE_CLOSE. */
 export class QueryContexts {
   private readonly open = new Map<string, QueryContext>();
+  private closed = false;
 
-  start(source: ResultSource): string {
+  /** Throws (after releasing `source`) once the transaction has ended, like Fabric's checkDone. */
+  async start(source: ResultSource): Promise<string> {
+    if (this.closed) {
+      await source.close();
+      throw new SimulationError('NO_LEDGER_CONTEXT', 'this instance should not be used after calling Done()');
+    }
     const id = randomUUID();
     this.open.set(id, { source, pending: [], totalReturned: 0 });
     return id;
@@ -153,7 +159,9 @@ export class QueryContexts {
     await context.source.close();
   }
 
+  /** Ends the transaction's iterators for good: later start() calls are refused. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.open.keys()].map((id) => this.close(id)));
   }
 

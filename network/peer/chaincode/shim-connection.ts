@@ -233,10 +233,12 @@ async function completionResult(
 ): Promise<ChaincodeResult> {
   const results = await simulator.finish();
   if (completion.getType() === Type.ERROR) {
+    // Fabric turns this into an endorser error, answered as Response{500, err.Error()} without a payload; the
+    // message is that text in full, since a ChaincodeResult cannot otherwise be told from a chaincode's own 500.
     const failure = new TextDecoder().decode(completion.getPayload_asU8());
     return {
       status: 500,
-      message: `transaction returned with failure: ${failure}`,
+      message: `error in simulation: transaction returned with failure: ${failure}`,
       payload: new Uint8Array(),
       results,
     };

@@ -67,13 +67,13 @@ export class TxSimulator {
     const entries = this.state.getStateRange(this.namespace, start, endKey)[Symbol.asyncIterator]();
     const scan = new RangeScan(this.namespace, start, endKey, entries);
     this.rangeScans.push(scan);
-    const id = this.queries.start(scan);
+    const id = await this.queries.start(scan);
     return this.queries.respond(id, pagination !== undefined, totalReturnLimit(pagination));
   }
 
   async historyQuery(key: string): Promise<peer.QueryResponse> {
     const entries = this.state.getHistory(this.namespace, key)[Symbol.asyncIterator]();
-    const id = this.queries.start(new HistoryScan(entries));
+    const id = await this.queries.start(new HistoryScan(entries));
     return this.queries.respond(id, false, TOTAL_QUERY_LIMIT);
   }
 
