@@ -103,12 +103,23 @@ function isLowS(der: Uint8Array): boolean {
 /** Accepts certificates issued by one of the given CAs that carry exactly one NodeOU. */
 export class TestIdentityValidator implements IdentityValidator {
   private readonly cas = new Map<string, X509Certificate>();
+  /** Like Fabric's MSP identity cache: parsing and chain checks happen once per distinct identity. */
+  private readonly cache = new Map<string, ValidatedIdentity>();
 
   constructor(cas: readonly TestCa[]) {
     for (const ca of cas) this.cas.set(ca.mspId, new X509Certificate(ca.certificatePem));
   }
 
   validate(serializedIdentity: Uint8Array): ValidatedIdentity {
+    const key = Buffer.from(serializedIdentity).toString('base64');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const validated = this.validateUncached(serializedIdentity);
+    this.cache.set(key, validated);
+    return validated;
+  }
+
+  private validateUncached(serializedIdentity: Uint8Array): ValidatedIdentity {
     let identity: msp.SerializedIdentity;
     try {
       identity = msp.SerializedIdentity.deserializeBinary(serializedIdentity);
