@@ -127,13 +127,14 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
   };
   const caConfig = {
     caName: profile.caName,
-    listen: { host: HOST, port: profile.ports.ca },
-    operations: { host: HOST, port: profile.ports.caOperations },
-    dataDir: home.nodeData('ca.org1.example.com'),
+    host: HOST,
+    port: profile.ports.ca,
+    operationsPort: profile.ports.caOperations,
+    home: home.nodeData('ca.org1.example.com'),
     caCertFile: peerOrgFiles.caCert,
     caKeyFile: peerOrgFiles.caKey,
     tls: { certFile: peerOrgFiles.caServerTlsCert, keyFile: peerOrgFiles.caServerTlsKey },
-    bootstrap: CA_BOOTSTRAP,
+    bootstrapAdmin: CA_BOOTSTRAP,
   };
   writeConfig(home.nodeConfig('orderer.example.com'), ordererConfig);
   writeConfig(home.nodeConfig('peer0.org1.example.com'), peerConfig);
