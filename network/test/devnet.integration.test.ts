@@ -4,6 +4,7 @@
  * and stopped through the fhirledger CLI, as a user would.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
@@ -18,6 +19,15 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { createRootCa, issueCertificate } from '../msp/cert-issuer.js';
 import { generateP256KeyPair } from '../msp/keys.js';
+import {
+  connectIdentity,
+  ehrContract,
+  FabricEhrLedger,
+  LedgerError,
+  LedgerSession,
+  loadConnectionProfile,
+} from '../../ledger-client/index.js';
+import { CaSession } from '../node/ca-client.js';
 import { REPO, TestDevnet } from './devnet.testkit.js';
 
 const TEST_CHAINCODE = path.join(REPO, 'network/peer/chaincode/fixtures/test-contract');
@@ -212,6 +222,54 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
       proposal.endorse(),
       (error: unknown) => error instanceof EndorseError && /duplicate transaction found/.test(error.details[0]?.message ?? ''),
     );
+  });
+
+  it('runs the EHR chaincode: the profile migrator batch-creates, a provider enrolled from the devnet CA reads', async () => {
+    const session = new LedgerSession(loadConnectionProfile(path.join(devnet.home, 'fhirledger-connection.json')));
+    const patient = { resourceType: 'Patient', id: 'devnet-p1', name: [{ family: 'Devnet' }], birthDate: '1980-02-03' };
+    try {
+      const created = await session.ledgerForNamed('migrator').createRecords([patient]);
+      assert.deepEqual(created.value.items.map((item) => item.outcome), ['created']);
+      assert.match(created.txId, /^[0-9a-f]{64}$/);
+    } finally {
+      session.close();
+    }
+    const ca = new CaSession(
+      {
+        url: `https://127.0.0.1:${devnet.port(7054)}`,
+        caName: 'ca-org1',
+        tlsRootCertPem: readFileSync(
+          path.join(devnet.home, 'organizations/peerOrganizations/org1.example.com/tlsca/tlsca.org1.example.com-cert.pem'),
+          'utf8',
+        ),
+        mspId: 'Org1MSP',
+      },
+      { id: 'admin', secret: 'adminpw' },
+    );
+    const provider = await ca.registerAndEnroll({ id: 'provider-1', type: 'client', attributes: { role: 'provider' } });
+    const providerGateway = connectIdentity(client, { mspId: 'Org1MSP', ...provider });
+    const patientUser = await ca.registerAndEnroll({
+      id: 'patient-2',
+      type: 'client',
+      attributes: { role: 'patient', patientId: 'someone-else' },
+    });
+    const patientGateway = connectIdentity(client, { mspId: 'Org1MSP', ...patientUser });
+    try {
+      const stored = await new FabricEhrLedger(ehrContract(providerGateway, 'mychannel', 'ehr')).readRecord(
+        'Patient',
+        'devnet-p1',
+      );
+      assert.equal(stored.resource.id, 'devnet-p1');
+      assert.deepEqual((stored.resource as { name?: unknown }).name, [{ family: 'Devnet' }]);
+      // The chaincode reads the role from the certificate: another patient is refused whatever the caller claims.
+      await assert.rejects(
+        new FabricEhrLedger(ehrContract(patientGateway, 'mychannel', 'ehr')).readRecord('Patient', 'devnet-p1'),
+        (error: unknown) => error instanceof LedgerError && error.code === 'CC_ERR_FORBIDDEN',
+      );
+    } finally {
+      providerGateway.close();
+      patientGateway.close();
+    }
   });
 
   it('keeps blocks and state across down/up and a SIGKILL of the peer', async () => {
