@@ -145,6 +145,87 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
     );
   });
 
+  it('phantom reads: a version change at the first key and an insert after the last key are both seen', async () => {
+    await t.commit([
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            writes: [
+              { key: 'a', value: '1' },
+              { key: 'c', value: '3' },
+            ],
+          },
+        ],
+      }).envelope,
+    ]);
+    const v = { blockNum: 1, txNum: 0 };
+    const scan = (): ReturnType<typeof buildEndorserTx> =>
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            rangeQueries: [
+              {
+                startKey: 'a',
+                endKey: 'm',
+                itrExhausted: true,
+                rawReads: [
+                  { key: 'a', version: v },
+                  { key: 'c', version: v },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    const updateA = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'a', value: '11' }] }] });
+    const first = await t.commit([scan().envelope, updateA.envelope, scan().envelope]);
+    assert.deepEqual(
+      first.transactions.map((x) => x.code),
+      [TxValidationCode.VALID, TxValidationCode.VALID, TxValidationCode.PHANTOM_READ_CONFLICT],
+    );
+    const v2 = { blockNum: 2, txNum: 1 };
+    const rescan = (): ReturnType<typeof buildEndorserTx> =>
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            rangeQueries: [
+              {
+                startKey: 'a',
+                endKey: 'm',
+                itrExhausted: true,
+                rawReads: [
+                  { key: 'a', version: v2 },
+                  { key: 'c', version: v },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    const insertD = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'd', value: '4' }] }] });
+    const insertZ = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'z', value: 'outside' }] }] });
+    const second = await t.commit([
+      rescan().envelope,
+      insertZ.envelope,
+      rescan().envelope,
+      insertD.envelope,
+      rescan().envelope,
+    ]);
+    assert.deepEqual(
+      second.transactions.map((x) => x.code),
+      [
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.PHANTOM_READ_CONFLICT,
+      ],
+    );
+  });
+
   it('phantom reads: a range not exhausted covers its end key (inclusive) and nothing past it', async () => {
     await t.commit([
       tx({
