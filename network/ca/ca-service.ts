@@ -305,14 +305,14 @@ export class CaService {
 
   /** Signs the CSR for `identity` (handleEnroll): CN must be the id; OU = type + affiliation path; attributes. */
   private async issue(identity: StoredIdentity, request: EnrollBody): Promise<unknown> {
-    const csr = await parseCsr(request.certificate_request);
+    const csr = parseCsr(request.certificate_request);
     if (csr.commonName !== identity.id) {
       throw unknownError('The CSR subject common name must equal the enrollment ID');
     }
     const attributes = selectAttributes(identity, request.attr_reqs);
     const notBefore = new Date(Date.now() - 5 * 60_000);
     const lifetime = new Date(Date.now() + this.config.ecertValidityDays * 86_400_000);
-    const notAfter = lifetime > this.ca.certificate.notAfter ? this.ca.certificate.notAfter : lifetime;
+    const notAfter = lifetime > this.ca.notAfter ? this.ca.notAfter : lifetime;
     const pem = await issueCertificate(this.ca, {
       subject: {
         country: csr.country,

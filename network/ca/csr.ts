@@ -1,46 +1,74 @@
 /**
- * The PKCS#10 request in an enroll/reenroll body: parsed, its self-signature checked, its key required to be
- * EC P-256 (the devnet signs and verifies nothing else), its subject read.
+ * The PKCS#10 request in an enroll/reenroll body: parsed (DER, see msp/der.ts), its self-signature checked, its key
+ * required to be EC P-256 (the devnet signs and verifies nothing else), its subject read.
  */
-import { x509 } from '../msp/peculiar-x509.js';
+import { createPublicKey, verify } from 'node:crypto';
+import { children, decodeOid, pemToDer, readTlv, type DerNode } from '../msp/der.js';
+import { assertP256 } from '../msp/keys.js';
 import { CaError } from './ca-errors.js';
 
 export interface ParsedCsr {
   readonly commonName: string;
   /** Non-OU subject fields kept in the issued certificate (cfssl keeps C, ST, L, O from the request). */
-  readonly country?: string;
-  readonly state?: string;
-  readonly locality?: string;
-  readonly organization?: string;
-  readonly publicKey: x509.PublicKey;
+  readonly country?: string | undefined;
+  readonly state?: string | undefined;
+  readonly locality?: string | undefined;
+  readonly organization?: string | undefined;
+  /** SubjectPublicKeyInfo DER. */
+  readonly publicKey: Buffer;
 }
+
+const NAME_FIELDS: Record<string, 'commonName' | 'country' | 'state' | 'locality' | 'organization'> = {
+  '2.5.4.3': 'commonName',
+  '2.5.4.6': 'country',
+  '2.5.4.8': 'state',
+  '2.5.4.7': 'locality',
+  '2.5.4.10': 'organization',
+};
 
 const badCsr = (detail: string): CaError => new CaError('BAD_CSR', 400, detail);
 
-export async function parseCsr(pem: unknown): Promise<ParsedCsr> {
+export function parseCsr(pem: unknown): ParsedCsr {
   if (typeof pem !== 'string' || !/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(pem)) {
     throw badCsr('certificate_request is not a PEM certificate signing request');
   }
-  let csr: x509.Pkcs10CertificateRequest;
+  const label = pem.includes('NEW CERTIFICATE REQUEST') ? 'NEW CERTIFICATE REQUEST' : 'CERTIFICATE REQUEST';
+  let info: DerNode;
+  let subject: DerNode;
+  let spki: DerNode;
+  let signature: DerNode;
   try {
-    csr = new x509.Pkcs10CertificateRequest(pem.replace(/NEW CERTIFICATE REQUEST/g, 'CERTIFICATE REQUEST'));
+    const [cri, , sig] = children(readTlv(pemToDer(pem, label)));
+    if (cri === undefined || sig === undefined)
+      throw new Error('expected SEQUENCE { info, algorithm, signature }');
+    const [, name, key] = children(cri);
+    if (name === undefined || key === undefined) throw new Error('request info lacks subject or key');
+    info = cri;
+    subject = name;
+    spki = key;
+    signature = sig;
   } catch (err) {
     throw badCsr(`Failed to parse CSR: ${String(err)}`);
   }
-  const algorithm = csr.publicKey.algorithm as { name?: string; namedCurve?: string };
-  if (algorithm.name !== 'ECDSA' || algorithm.namedCurve !== 'P-256') {
-    throw badCsr(
-      `CSR key must be EC P-256, got ${algorithm.name ?? '?'} ${algorithm.namedCurve ?? ''}`.trim(),
-    );
+  let publicKey;
+  try {
+    publicKey = createPublicKey({ key: spki.raw, format: 'der', type: 'spki' });
+    assertP256(publicKey);
+  } catch (err) {
+    throw badCsr(`CSR key must be EC P-256: ${String(err)}`);
   }
-  if (!(await csr.verify())) throw badCsr('CSR signature does not verify');
-  const first = (type: string): string | undefined => csr.subjectName.getField(type)[0];
-  return {
-    commonName: first('CN') ?? '',
-    country: first('C'),
-    state: first('ST'),
-    locality: first('L'),
-    organization: first('O'),
-    publicKey: csr.publicKey,
-  };
+  // BIT STRING: first content byte is the unused-bit count (0), the rest is the DER ECDSA signature.
+  if (!verify('sha256', info.raw, publicKey, signature.content.subarray(1))) {
+    throw badCsr('CSR signature does not verify');
+  }
+  const fields: { -readonly [K in keyof ParsedCsr]?: ParsedCsr[K] } = {};
+  for (const rdn of children(subject)) {
+    for (const attribute of children(rdn)) {
+      const [type, value] = children(attribute);
+      if (type === undefined || value === undefined) continue;
+      const field = NAME_FIELDS[decodeOid(type.content)];
+      if (field !== undefined && fields[field] === undefined) fields[field] = value.content.toString('utf8');
+    }
+  }
+  return { ...fields, commonName: fields.commonName ?? '', publicKey: spki.raw };
 }

@@ -7,16 +7,51 @@
  *   digitalSignature|keyEncipherment, serverAuth+clientAuth and DNS/IP SANs.
  * - fabric-ca (cfssl signer + lib/attrmgr): enrolment certs with digitalSignature, CA:FALSE, SKI (SHA-1 of the
  *   key, as cfssl does), AKI and the attribute extension 1.2.3.4.5.6.7.8.1 holding raw JSON {"attrs":{...}}.
+ * Certificates are built as DER here and signed with Node's crypto (see der.ts for why not @peculiar/x509).
  */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { x509 } from './peculiar-x509.js';
-import { importP256PrivateKey, rawPublicPoint } from './keys.js';
+import {
+  bitString,
+  boolTrue,
+  children,
+  context,
+  decodeOid,
+  derToPem,
+  directoryString,
+  octetString,
+  oid,
+  pemToDer,
+  readTlv,
+  seq,
+  set,
+  time,
+  unsignedInteger,
+} from './der.js';
+import { signLowS } from './ecdsa.js';
+import { loadP256PrivateKeyObject, sha1KeyId, sha256KeyId, spkiDer } from './keys.js';
 
 /** Fabric CA's attribute extension (fabric-ca lib/attrmgr AttrOID); fabric-shim's ClientIdentity reads it. */
 export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
-const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const OID = {
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  country: '2.5.4.6',
+  state: '2.5.4.8',
+  locality: '2.5.4.7',
+  organization: '2.5.4.10',
+  organizationalUnit: '2.5.4.11',
+  commonName: '2.5.4.3',
+  subjectKeyId: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyId: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+} as const;
+
 const TEN_YEARS_MS = 3650 * 24 * 3600 * 1000;
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 /** Both tools backdate notBefore by 5 minutes to absorb clock skew between hosts. */
@@ -24,21 +59,25 @@ const BACKDATE_MS = 5 * 60 * 1000;
 
 /** A distinguished name in Go pkix.Name terms; written in Go's ToRDNSequence order (C, ST, L, O, OU..., CN). */
 export interface SubjectSpec {
-  country?: string;
-  state?: string;
-  locality?: string;
-  organization?: string;
+  country?: string | undefined;
+  state?: string | undefined;
+  locality?: string | undefined;
+  organization?: string | undefined;
   organizationalUnits?: readonly string[];
   commonName: string;
 }
 
 /** A CA able to sign: its certificate and private key. */
 export interface SigningCa {
-  readonly certificate: x509.X509Certificate;
   readonly certificatePem: string;
-  readonly privateKey: webcrypto.CryptoKey;
+  readonly certificate: X509Certificate;
+  readonly privateKey: KeyObject;
   /** Hex SKI of the CA certificate, put into every issued certificate's AKI. */
   readonly subjectKeyIdHex: string;
+  /** DER of the CA's subject Name, copied verbatim as the issuer of what it signs. */
+  readonly subjectDer: Buffer;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
 }
 
 export type LeafProfile =
@@ -47,187 +86,240 @@ export type LeafProfile =
   /** cryptogen's TLS certificate (server and client auth) with SANs. */
   | { kind: 'tls'; hosts: readonly string[] }
   /** fabric-ca's enrolment certificate, optionally with the attribute extension. */
-  | { kind: 'enrollment'; attributes?: Readonly<Record<string, string>>; hosts?: readonly string[] };
+  | {
+      kind: 'enrollment';
+      attributes?: Readonly<Record<string, string>> | undefined;
+      hosts?: readonly string[];
+    };
 
 export interface IssueRequest {
   subject: SubjectSpec;
-  /** The subject's public key: a WebCrypto key, or an x509.PublicKey (e.g. from a CSR; cheaper, no export). */
-  publicKey: webcrypto.CryptoKey | x509.PublicKey;
+  /** The subject's public key: a KeyObject or its SPKI DER (e.g. straight from a CSR). */
+  publicKey: KeyObject | Buffer;
   profile: LeafProfile;
   notBefore?: Date;
   notAfter?: Date;
 }
 
+// Extension values that never vary, encoded once.
+const KU_DIGITAL_SIGNATURE = extension(OID.keyUsage, true, bitString(Buffer.from([0x80]), 7));
+const KU_TLS = extension(OID.keyUsage, true, bitString(Buffer.from([0xa0]), 5));
+const KU_CA = extension(OID.keyUsage, true, bitString(Buffer.from([0xa6]), 1));
+const BC_NOT_CA = extension(OID.basicConstraints, true, seq());
+const BC_CA = extension(OID.basicConstraints, true, seq(boolTrue()));
+const EKU_CLIENT_SERVER = extension(OID.extKeyUsage, false, seq(oid(OID.clientAuth), oid(OID.serverAuth)));
+const EKU_SERVER_CLIENT = extension(OID.extKeyUsage, false, seq(oid(OID.serverAuth), oid(OID.clientAuth)));
+const ALG_ECDSA_SHA256 = seq(oid(OID.ecdsaWithSha256));
+
 /** Self-signed CA root as cryptogen makes it (ca/ and tlsca/ of an org). */
-export async function createRootCa(
+export function createRootCa(
   subject: SubjectSpec,
-  keys: { privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey },
+  keys: { privateKey: KeyObject; publicKey: KeyObject },
   validity: { notBefore?: Date; notAfter?: Date } = {},
 ): Promise<SigningCa> {
   const now = Date.now();
-  const ski = createHash('sha256')
-    .update(await rawPublicPoint(keys.publicKey))
-    .digest('hex');
-  const certificate = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: randomSerialHex(),
-      subject: toJsonName(subject),
-      issuer: toJsonName(subject),
-      notBefore: validity.notBefore ?? roundedBackdate(now),
-      notAfter: validity.notAfter ?? new Date(now + TEN_YEARS_MS),
-      signingAlgorithm: SIGNING_ALGORITHM,
-      publicKey: keys.publicKey,
-      signingKey: keys.privateKey,
-      extensions: [
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.digitalSignature |
-            x509.KeyUsageFlags.keyEncipherment |
-            x509.KeyUsageFlags.keyCertSign |
-            x509.KeyUsageFlags.cRLSign,
-          true,
-        ),
-        new x509.ExtendedKeyUsageExtension([
-          x509.ExtendedKeyUsage.clientAuth,
-          x509.ExtendedKeyUsage.serverAuth,
-        ]),
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.SubjectKeyIdentifierExtension(ski),
-      ],
-    },
-    // No crypto argument: @peculiar/x509 defaults to globalThis.crypto, which is Node's WebCrypto.
-  );
-  return {
-    certificate,
-    certificatePem: certificate.toString('pem'),
-    privateKey: keys.privateKey,
-    subjectKeyIdHex: ski,
-  };
+  const spki = spkiDer(keys.publicKey);
+  const ski = sha256KeyId(spki);
+  const name = encodeName(subject);
+  const der = buildCertificate({
+    issuer: name,
+    subject: name,
+    spki,
+    notBefore: validity.notBefore ?? roundedBackdate(now),
+    notAfter: validity.notAfter ?? new Date(now + TEN_YEARS_MS),
+    extensions: [KU_CA, EKU_CLIENT_SERVER, BC_CA, extension(OID.subjectKeyId, false, octetString(ski))],
+    signer: keys.privateKey,
+  });
+  return Promise.resolve(signingCaFrom(derToPem('CERTIFICATE', der), keys.privateKey));
 }
 
 /** Loads a CA from its PEM certificate and PEM private key (PKCS#8 or SEC1). */
-export async function loadSigningCa(certificatePem: string, privateKeyPem: string): Promise<SigningCa> {
-  const certificate = new x509.X509Certificate(certificatePem);
-  const privateKey = await importP256PrivateKey(privateKeyPem);
-  const skiExt = certificate.getExtension(x509.SubjectKeyIdentifierExtension);
-  const subjectKeyIdHex =
-    skiExt?.keyId ?? createHash('sha1').update(spkiPoint(certificate.publicKey)).digest('hex');
-  return { certificate, certificatePem: certificate.toString('pem'), privateKey, subjectKeyIdHex };
+export function loadSigningCa(certificatePem: string, privateKeyPem: string): Promise<SigningCa> {
+  const privateKey = loadP256PrivateKeyObject(privateKeyPem);
+  const fromKey = spkiDer(createPublicKey(privateKey));
+  const fromCert = spkiDer(createPublicKey(certificatePem));
+  if (!fromKey.equals(fromCert)) throw new Error('the CA private key does not belong to the CA certificate');
+  return Promise.resolve(signingCaFrom(certificatePem, privateKey));
+}
+
+function signingCaFrom(certificatePem: string, privateKey: KeyObject): SigningCa {
+  const certificate = new X509Certificate(certificatePem);
+  const fields = tbsFields(pemToDer(certificatePem, 'CERTIFICATE'));
+  const skiExt = fields.extensions.get(OID.subjectKeyId);
+  const ski = skiExt === undefined ? sha1KeyId(fields.spki) : readTlv(skiExt).content;
+  return {
+    certificatePem,
+    certificate,
+    privateKey,
+    subjectKeyIdHex: ski.toString('hex'),
+    subjectDer: fields.subject,
+    notBefore: new Date(certificate.validFrom),
+    notAfter: new Date(certificate.validTo),
+  };
 }
 
 /** Issues a leaf certificate signed by `ca`. Returns the PEM. */
-export async function issueCertificate(ca: SigningCa, request: IssueRequest): Promise<string> {
+export function issueCertificate(ca: SigningCa, request: IssueRequest): Promise<string> {
+  return Promise.resolve(issueCertificateSync(ca, request));
+}
+
+export function issueCertificateSync(ca: SigningCa, request: IssueRequest): string {
   const now = Date.now();
   const profile = request.profile;
-  // A WebCrypto key would be re-exported by the generator on every call (~2 ms); convert once here.
-  const publicKey =
-    request.publicKey instanceof x509.PublicKey
-      ? request.publicKey
-      : new x509.PublicKey(await webcrypto.subtle.exportKey('spki', request.publicKey));
-  const extensions: x509.Extension[] = [];
+  const spki = Buffer.isBuffer(request.publicKey) ? request.publicKey : spkiDer(request.publicKey);
+  const extensions: Buffer[] = [];
   switch (profile.kind) {
     case 'signing':
-      extensions.push(FIXED.digitalSignature, FIXED.notCa);
+      extensions.push(KU_DIGITAL_SIGNATURE, BC_NOT_CA);
       break;
     case 'tls':
-      extensions.push(FIXED.tlsKeyUsage, FIXED.tlsExtKeyUsage, FIXED.notCa, subjectAltNames(profile.hosts));
+      extensions.push(KU_TLS, EKU_SERVER_CLIENT, BC_NOT_CA, subjectAltNames(profile.hosts));
       break;
-    case 'enrollment': {
-      extensions.push(FIXED.digitalSignature, FIXED.notCa);
-      const ski = createHash('sha1').update(spkiPoint(publicKey)).digest('hex');
-      extensions.push(new x509.SubjectKeyIdentifierExtension(ski));
+    case 'enrollment':
+      extensions.push(KU_DIGITAL_SIGNATURE, BC_NOT_CA);
+      extensions.push(extension(OID.subjectKeyId, false, octetString(sha1KeyId(spki))));
       if (profile.hosts !== undefined && profile.hosts.length > 0)
         extensions.push(subjectAltNames(profile.hosts));
       if (profile.attributes !== undefined) extensions.push(attributeExtension(profile.attributes));
       break;
-    }
   }
-  extensions.push(authorityKeyId(ca));
-  const defaultLifetime = profile.kind === 'enrollment' ? ONE_YEAR_MS : TEN_YEARS_MS;
-  const certificate = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: randomSerialHex(),
-      subject: toJsonName(request.subject),
-      issuer: ca.certificate.subjectName,
-      notBefore: request.notBefore ?? roundedBackdate(now),
-      notAfter: request.notAfter ?? capAt(new Date(now + defaultLifetime), ca.certificate.notAfter),
-      signingAlgorithm: SIGNING_ALGORITHM,
-      publicKey,
-      signingKey: ca.privateKey,
-      extensions,
-    },
-    // No crypto argument: @peculiar/x509 defaults to globalThis.crypto, which is Node's WebCrypto.
+  extensions.push(
+    extension(OID.authorityKeyId, false, seq(context(0, Buffer.from(ca.subjectKeyIdHex, 'hex'), false))),
   );
-  return certificate.toString('pem');
+  const lifetime = profile.kind === 'enrollment' ? ONE_YEAR_MS : TEN_YEARS_MS;
+  const der = buildCertificate({
+    issuer: ca.subjectDer,
+    subject: encodeName(request.subject),
+    spki,
+    notBefore: request.notBefore ?? roundedBackdate(now),
+    notAfter: request.notAfter ?? capAt(new Date(now + lifetime), ca.notAfter),
+    extensions,
+    signer: ca.privateKey,
+  });
+  return derToPem('CERTIFICATE', der);
 }
 
 /**
  * The attribute extension exactly as fabric-ca writes it: non-critical, the extension value is the JSON itself
  * (Go's json.Marshal of map[string]string, so keys sorted), not DER-wrapped.
  */
-export function attributeExtension(attributes: Readonly<Record<string, string>>): x509.Extension {
+export function attributeExtension(attributes: Readonly<Record<string, string>>): Buffer {
   const sorted: Record<string, string> = {};
   for (const name of Object.keys(attributes).sort()) sorted[name] = attributes[name] ?? '';
-  return new x509.Extension(FABRIC_ATTRS_OID, false, Buffer.from(JSON.stringify({ attrs: sorted })));
+  return extension(FABRIC_ATTRS_OID, false, Buffer.from(JSON.stringify({ attrs: sorted })));
 }
 
 /** Reads the attributes back from a certificate (what fabric-shim's ClientIdentity does); {} when absent. */
 export function readCertificateAttributes(certificatePem: string): Record<string, string> {
-  const certificate = new x509.X509Certificate(certificatePem);
-  const ext = certificate.extensions.find((e) => e.type === FABRIC_ATTRS_OID);
-  if (ext === undefined) return {};
-  const parsed = JSON.parse(Buffer.from(ext.value).toString('utf8')) as { attrs?: Record<string, string> };
+  const value = tbsFields(pemToDer(certificatePem, 'CERTIFICATE')).extensions.get(FABRIC_ATTRS_OID);
+  if (value === undefined) return {};
+  const parsed = JSON.parse(value.toString('utf8')) as { attrs?: Record<string, string> };
   return parsed.attrs ?? {};
 }
 
-/** Extensions that never vary, built once: @peculiar/x509 extension construction is not free. */
-const FIXED = {
-  digitalSignature: new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-  notCa: new x509.BasicConstraintsExtension(false, undefined, true),
-  tlsKeyUsage: new x509.KeyUsagesExtension(
-    x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-    true,
-  ),
-  tlsExtKeyUsage: new x509.ExtendedKeyUsageExtension([
-    x509.ExtendedKeyUsage.serverAuth,
-    x509.ExtendedKeyUsage.clientAuth,
-  ]),
-};
+/** Extension values (the OCTET STRING contents) of a certificate, by OID. */
+export function certificateExtensions(certificatePem: string): Map<string, Buffer> {
+  return tbsFields(pemToDer(certificatePem, 'CERTIFICATE')).extensions;
+}
 
-const akiByCa = new WeakMap<SigningCa, x509.AuthorityKeyIdentifierExtension>();
-function authorityKeyId(ca: SigningCa): x509.AuthorityKeyIdentifierExtension {
-  let aki = akiByCa.get(ca);
-  if (aki === undefined) {
-    aki = new x509.AuthorityKeyIdentifierExtension(ca.subjectKeyIdHex);
-    akiByCa.set(ca, aki);
+interface TbsFields {
+  subject: Buffer;
+  spki: Buffer;
+  extensions: Map<string, Buffer>;
+}
+
+/** Picks the subject, SPKI and extensions out of a DER certificate. */
+function tbsFields(certificateDer: Buffer): TbsFields {
+  const [tbs] = children(readTlv(certificateDer));
+  if (tbs === undefined) throw new Error('certificate has no TBSCertificate');
+  const fields = children(tbs);
+  // With an explicit [0] version first: version, serial, signature, issuer, validity, subject, spki, ...
+  const base = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const subject = fields[base + 4];
+  const spki = fields[base + 5];
+  if (subject === undefined || spki === undefined)
+    throw new Error('certificate TBS is missing subject or key');
+  const extensions = new Map<string, Buffer>();
+  const extsWrapper = fields.find((f) => f.tag === 0xa3);
+  if (extsWrapper !== undefined) {
+    const [list] = children(extsWrapper);
+    for (const ext of list === undefined ? [] : children(list)) {
+      const parts = children(ext);
+      const id = parts[0];
+      const value = parts[parts.length - 1];
+      if (id !== undefined && value !== undefined) extensions.set(decodeOid(id.content), value.content);
+    }
   }
-  return aki;
+  return { subject: subject.raw, spki: spki.raw, extensions };
 }
 
-function subjectAltNames(hosts: readonly string[]): x509.SubjectAlternativeNameExtension {
-  const unique = [...new Set(hosts)];
-  return new x509.SubjectAlternativeNameExtension(
-    unique.map((host) =>
-      isIP(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host },
-    ),
+interface CertificateParts {
+  issuer: Buffer;
+  subject: Buffer;
+  spki: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: readonly Buffer[];
+  signer: KeyObject;
+}
+
+function buildCertificate(parts: CertificateParts): Buffer {
+  const tbs = seq(
+    context(0, unsignedInteger(Buffer.from([2])), true),
+    unsignedInteger(randomSerial()),
+    ALG_ECDSA_SHA256,
+    parts.issuer,
+    seq(time(parts.notBefore), time(parts.notAfter)),
+    parts.subject,
+    parts.spki,
+    context(3, seq(...parts.extensions), true),
   );
+  const signature = signLowS(parts.signer, tbs);
+  return seq(tbs, ALG_ECDSA_SHA256, bitString(signature));
 }
 
-function toJsonName(subject: SubjectSpec): x509.JsonName {
-  const name: x509.JsonName = [];
-  if (subject.country !== undefined) name.push({ C: [subject.country] });
-  if (subject.state !== undefined) name.push({ ST: [subject.state] });
-  if (subject.locality !== undefined) name.push({ L: [subject.locality] });
-  if (subject.organization !== undefined) name.push({ O: [subject.organization] });
-  for (const ou of subject.organizationalUnits ?? []) name.push({ OU: [ou] });
-  name.push({ CN: [subject.commonName] });
-  return name;
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return critical ? seq(oid(id), boolTrue(), octetString(value)) : seq(oid(id), octetString(value));
 }
 
-/** A positive 128-bit serial (top bit cleared so the DER INTEGER stays positive without padding surprises). */
-function randomSerialHex(): string {
+function subjectAltNames(hosts: readonly string[]): Buffer {
+  const names = [...new Set(hosts)].map((host) => {
+    if (isIP(host) === 4) return context(7, Buffer.from(host.split('.').map(Number)), false);
+    if (isIP(host) === 6) return context(7, ipv6Bytes(host), false);
+    return context(2, Buffer.from(host, 'ascii'), false);
+  });
+  return extension(OID.subjectAltName, false, seq(...names));
+}
+
+function ipv6Bytes(address: string): Buffer {
+  const [head = '', tail = ''] = address.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::')
+    ? [...h, ...new Array<string>(8 - h.length - t.length).fill('0'), ...t]
+    : h;
+  return Buffer.from(groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
+}
+
+export function encodeName(subject: SubjectSpec): Buffer {
+  const rdns: Buffer[] = [];
+  const add = (type: string, value: string | undefined): void => {
+    if (value !== undefined) rdns.push(set(seq(oid(type), directoryString(value))));
+  };
+  add(OID.country, subject.country);
+  add(OID.state, subject.state);
+  add(OID.locality, subject.locality);
+  add(OID.organization, subject.organization);
+  for (const ou of subject.organizationalUnits ?? []) add(OID.organizationalUnit, ou);
+  add(OID.commonName, subject.commonName);
+  return seq(...rdns);
+}
+
+/** A positive 128-bit serial. */
+function randomSerial(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return bytes.toString('hex');
+  return bytes;
 }
 
 function roundedBackdate(now: number): Date {
@@ -236,10 +328,4 @@ function roundedBackdate(now: number): Date {
 
 function capAt(date: Date, limit: Date): Date {
   return date.getTime() > limit.getTime() ? limit : date;
-}
-
-function spkiPoint(publicKey: x509.PublicKey): Buffer {
-  // For P-256 the SPKI DER ends with the 65-byte uncompressed point.
-  const spki = Buffer.from(publicKey.rawData);
-  return spki.subarray(spki.length - 65);
 }

@@ -177,10 +177,10 @@ async function makeRootCa(
   certFile: string,
   keyFile: string,
 ): Promise<SigningCa> {
-  const keys = await generateP256KeyPair();
+  const keys = generateP256KeyPair();
   const ca = await createRootCa({ ...CA_LOCATION, organization: domain, commonName }, keys);
   await writePem(certFile, ca.certificatePem);
-  await writeKey(keyFile, await exportPkcs8Pem(keys.privateKey));
+  await writeKey(keyFile, exportPkcs8Pem(keys.privateKey));
   return ca;
 }
 
@@ -202,7 +202,7 @@ async function writeIdentity(
   tlsCa: SigningCa,
   tlsHosts: readonly string[],
 ): Promise<void> {
-  const keys = await generateP256KeyPair();
+  const keys = generateP256KeyPair();
   const subject: SubjectSpec = { ...CA_LOCATION, organizationalUnits: [p.role], commonName: p.name };
   const cert = await issueCertificate(ca, {
     subject,
@@ -211,7 +211,7 @@ async function writeIdentity(
   });
   await writeMspFolder(p.mspDir, domain, ca.certificatePem, tlsCa.certificatePem);
   await writePem(p.signcert, cert);
-  await writeKey(p.privateKey, await exportPkcs8Pem(keys.privateKey));
+  await writeKey(p.privateKey, exportPkcs8Pem(keys.privateKey));
   await writePem(p.tlsRootCert, tlsCa.certificatePem);
   await writeTlsPair(tlsCa, p.name, tlsHosts, p.tlsCert, p.tlsKey);
 }
@@ -223,14 +223,14 @@ async function writeTlsPair(
   certFile: string,
   keyFile: string,
 ): Promise<void> {
-  const keys = await generateP256KeyPair();
+  const keys = generateP256KeyPair();
   const cert = await issueCertificate(tlsCa, {
     subject: { ...CA_LOCATION, commonName },
     publicKey: keys.publicKey,
     profile: { kind: 'tls', hosts },
   });
   await writePem(certFile, cert);
-  await writeKey(keyFile, await exportPkcs8Pem(keys.privateKey));
+  await writeKey(keyFile, exportPkcs8Pem(keys.privateKey));
 }
 
 async function writePem(file: string, text: string): Promise<void> {

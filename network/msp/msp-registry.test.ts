@@ -113,12 +113,12 @@ describe('msp/crypto-layout + msp-registry + signing-identity', () => {
       'UNTRUSTED_CHAIN',
       /certificate signed by unknown authority/,
     );
-    const rogueKeys = await generateP256KeyPair();
+    const rogueKeys = generateP256KeyPair();
     const rogue = await createRootCa(
       { organization: 'org1.example.com', commonName: 'ca.org1.example.com' },
       rogueKeys,
     );
-    const leafKeys = await generateP256KeyPair();
+    const leafKeys = generateP256KeyPair();
     const forged = await issueCertificate(rogue, {
       subject: { organizationalUnits: ['client'], commonName: 'User1@org1.example.com' },
       publicKey: leafKeys.publicKey,
@@ -159,14 +159,14 @@ describe('msp/crypto-layout + msp-registry + signing-identity', () => {
   });
 
   it('refuses an expired certificate, and a cached identity once it has expired', async () => {
-    const keys = await generateP256KeyPair();
+    const keys = generateP256KeyPair();
     const expired = await issueCertificate(org1Ca, {
       subject: { organizationalUnits: ['client'], commonName: 'old' },
       publicKey: keys.publicKey,
       profile: { kind: 'signing' },
       // Inside the CA's own validity (backdated 5 min) but already over.
-      notBefore: org1Ca.certificate.notBefore,
-      notAfter: new Date(org1Ca.certificate.notBefore.getTime() + 60_000),
+      notBefore: org1Ca.notBefore,
+      notAfter: new Date(org1Ca.notBefore.getTime() + 60_000),
     });
     assertMspError(
       () => registry.validate(serializeIdentity('Org1MSP', expired)),
@@ -186,7 +186,7 @@ describe('msp/crypto-layout + msp-registry + signing-identity', () => {
 
   it('refuses certificates with no NodeOU and with two NodeOUs (BAD_NODE_OU)', async () => {
     for (const ous of [[], ['org1'], ['client', 'admin']]) {
-      const keys = await generateP256KeyPair();
+      const keys = generateP256KeyPair();
       const pem = await issueCertificate(org1Ca, {
         subject: { organizationalUnits: ous, commonName: 'someone' },
         publicKey: keys.publicKey,
@@ -199,7 +199,7 @@ describe('msp/crypto-layout + msp-registry + signing-identity', () => {
       );
     }
     // A NodeOU next to affiliation OUs (what fabric-ca issues) is one NodeOU.
-    const keys = await generateP256KeyPair();
+    const keys = generateP256KeyPair();
     const pem = await issueCertificate(org1Ca, {
       subject: { organizationalUnits: ['client', 'org1', 'department1'], commonName: 'user9' },
       publicKey: keys.publicKey,
