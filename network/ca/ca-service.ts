@@ -310,7 +310,6 @@ export class CaService {
       throw unknownError('The CSR subject common name must equal the enrollment ID');
     }
     const attributes = selectAttributes(identity, request.attr_reqs);
-    const notBefore = new Date(Date.now() - 5 * 60_000);
     const lifetime = new Date(Date.now() + this.config.ecertValidityDays * 86_400_000);
     const notAfter = lifetime > this.ca.notAfter ? this.ca.notAfter : lifetime;
     const { pem, serialHex } = issueCertificateSync(this.ca, {
@@ -324,7 +323,6 @@ export class CaService {
       },
       publicKey: csr.publicKey,
       profile: { kind: 'enrollment', attributes },
-      notBefore,
       notAfter,
     });
     identity.certificates.push({

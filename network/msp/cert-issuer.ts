@@ -201,7 +201,9 @@ export function issueCertificateSync(ca: SigningCa, request: IssueRequest): Issu
     issuer: ca.subjectDer,
     subject: encodeName(request.subject),
     spki,
-    notBefore: request.notBefore ?? roundedBackdate(now),
+    // Never before the CA's own notBefore: Fabric checks the chain at the leaf's notBefore + 1 s, so a leaf that
+    // starts before its CA (the CA's start is rounded to the minute) would not validate in any MSP.
+    notBefore: request.notBefore ?? laterOf(roundedBackdate(now), ca.notBefore),
     notAfter: request.notAfter ?? capAt(new Date(now + lifetime), ca.notAfter),
     extensions,
     signer: ca.privateKey,
@@ -335,6 +337,10 @@ function randomSerial(): Buffer {
 
 function roundedBackdate(now: number): Date {
   return new Date(Math.round(now / 60_000) * 60_000 - BACKDATE_MS);
+}
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
 }
 
 function capAt(date: Date, limit: Date): Date {
