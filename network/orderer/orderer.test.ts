@@ -175,9 +175,9 @@ describe('orderer over TLS gRPC (real AtomicBroadcastClient)', function () {
     );
   });
 
-  it('answers NOT_FOUND for an unknown channel and BAD_REQUEST for malformed, oversized and config messages', async () => {
+  it('answers BAD_REQUEST for an unknown channel (as Fabric v3) and for malformed, oversized and config messages', async () => {
     const unknown = await broadcast(running.client, [txEnvelope('otherchannel', pki.client.signer)]);
-    assert.deepEqual(unknown.responses, [{ status: S.NOT_FOUND, info: 'channel does not exist' }]);
+    assert.deepEqual(unknown.responses, [{ status: S.BAD_REQUEST, info: 'channel does not exist' }]);
 
     const garbage = new common.Envelope();
     garbage.setPayload(Buffer.from([0xff, 0xff, 0xff]));
