@@ -263,6 +263,7 @@ export function deliver(
   client: orderer.AtomicBroadcastClient,
   seek: common.Envelope,
   onBlock?: (block: common.Block) => void,
+  halfClose = false,
 ): Promise<DeliverOutcome> {
   return new Promise((resolve, reject) => {
     const call = client.deliver();
@@ -284,5 +285,7 @@ export function deliver(
       else reject(error);
     });
     call.write(seek);
+    // Some clients end their side right after the SeekInfo; the server must keep streaming regardless.
+    if (halfClose) call.end();
   });
 }
