@@ -91,7 +91,8 @@ describe('channel config block', () => {
         .getEntryList()
         .map(([k]) => k)
         .sort(),
-      ['BlockDataHashingStructure', 'Capabilities', 'HashingAlgorithm', 'OrdererAddresses'],
+      // no global OrdererAddresses: V3_0 refuses them
+      ['BlockDataHashingStructure', 'Capabilities', 'HashingAlgorithm'],
     );
     assert.equal(
       common.BlockDataHashingStructure.deserializeBinary(
@@ -188,6 +189,20 @@ describe('channel config block', () => {
       ]).ok,
       true,
     );
+  });
+
+  it("puts the orderer addresses in each orderer org's Endpoints when the org gives none (V3_0 has no global list)", () => {
+    const noEndpoints = {
+      ...input,
+      ordererOrgs: input.ordererOrgs.map((org) => ({ ...org, ordererEndpoints: undefined })),
+      ordererAddresses: ['127.0.0.1:7050'],
+    };
+    const decoded = decodeConfigBlock(buildGenesisBlock(noEndpoints).bytes);
+    assert.deepEqual(
+      decoded.ordererOrgs.map((org) => org.ordererEndpoints),
+      [['127.0.0.1:7050']],
+    );
+    assert.deepEqual(decoded.ordererAddresses, ['127.0.0.1:7050']);
   });
 
   it('uses load-tuned batch defaults when none are given', () => {

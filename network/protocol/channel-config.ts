@@ -66,6 +66,7 @@ export interface ChannelConfigInput {
   readonly channelId: string;
   readonly orgs: readonly ChannelOrgInput[];
   readonly ordererOrgs: readonly ChannelOrgInput[];
+  /** Endpoints of orderer orgs that give no `ordererEndpoints` of their own (V3_0 has no global addresses). */
   readonly ordererAddresses: readonly string[];
   readonly consenters: readonly ConsenterInput[];
   readonly batch?: BatchSettings;
@@ -162,14 +163,15 @@ export function ordererOrgPolicies(mspId: string): Record<string, ChannelPolicy>
 function orgGroup(
   org: ChannelOrgInput,
   policies: Record<string, ChannelPolicy>,
-  isOrderer: boolean,
+  ordererEndpoints: readonly string[] | undefined,
 ): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   group.getValuesMap().set('MSP', configValue(mspConfig(org)));
-  if (isOrderer && org.ordererEndpoints && org.ordererEndpoints.length > 0) {
+  const isOrderer = ordererEndpoints !== undefined;
+  if (isOrderer && ordererEndpoints.length > 0) {
     const endpoints = new common.OrdererAddresses();
-    endpoints.setAddressesList([...org.ordererEndpoints]);
+    endpoints.setAddressesList([...ordererEndpoints]);
     group.getValuesMap().set('Endpoints', configValue(endpoints));
   }
   if (!isOrderer && org.anchorPeers && org.anchorPeers.length > 0) {
@@ -193,7 +195,14 @@ function ordererGroup(input: ChannelConfigInput, batch: BatchSettings): common.C
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   for (const org of input.ordererOrgs) {
-    group.getGroupsMap().set(org.mspId, orgGroup(org, ordererOrgPolicies(org.mspId), true));
+    // V3_0 forbids the global /Channel/OrdererAddresses ("global OrdererAddresses are not allowed with V3_0
+    // capability, use org specific addresses only"), so the addresses live in the orderer orgs' Endpoints.
+    group
+      .getGroupsMap()
+      .set(
+        org.mspId,
+        orgGroup(org, ordererOrgPolicies(org.mspId), org.ordererEndpoints ?? input.ordererAddresses),
+      );
   }
   const raft = new orderer.etcdraft.ConfigMetadata();
   raft.setConsentersList(
@@ -248,7 +257,7 @@ function applicationGroup(input: ChannelConfigInput): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   for (const org of input.orgs) {
-    group.getGroupsMap().set(org.mspId, orgGroup(org, applicationOrgPolicies(org.mspId), false));
+    group.getGroupsMap().set(org.mspId, orgGroup(org, applicationOrgPolicies(org.mspId), undefined));
   }
   group.getValuesMap().set('Capabilities', configValue(capabilities(['V2_5'])));
   if (input.acls) {
@@ -282,12 +291,9 @@ export function buildChannelConfig(input: ChannelConfigInput): common.Config {
   hashing.setName('SHA256');
   const dataHashing = new common.BlockDataHashingStructure();
   dataHashing.setWidth(0xffffffff);
-  const addresses = new common.OrdererAddresses();
-  addresses.setAddressesList([...input.ordererAddresses]);
   setAll(channel.getValuesMap(), {
     HashingAlgorithm: configValue(hashing),
     BlockDataHashingStructure: configValue(dataHashing),
-    OrdererAddresses: configValue(addresses),
     Capabilities: configValue(capabilities(['V3_0'])),
   });
   setAll(channel.getPoliciesMap(), {
