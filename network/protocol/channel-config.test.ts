@@ -210,6 +210,24 @@ describe('channel config block', () => {
     assert.deepEqual(decoded.batch, DEFAULT_BATCH_SETTINGS);
   });
 
+  it('refuses batch settings and orgs Fabric would refuse, with its messages', () => {
+    const withBatch = (batch: Partial<typeof DEFAULT_BATCH_SETTINGS>) => () =>
+      buildGenesisBlock({ ...input, batch: { ...DEFAULT_BATCH_SETTINGS, ...batch } });
+    assert.throws(withBatch({ maxMessageCount: 0 }), {
+      code: 'CHANNEL_CONFIG',
+      message: 'Attempted to set the batch size max message count to an invalid value: 0',
+    });
+    assert.throws(withBatch({ preferredMaxBytes: 20, absoluteMaxBytes: 10 }), {
+      message:
+        'Attempted to set the batch size preferred max bytes (20) greater than the absolute max bytes (10).',
+    });
+    assert.throws(withBatch({ batchTimeoutMs: 0 }), {
+      message: 'Attempted to set the batch timeout to a non-positive value: 0s',
+    });
+    assert.throws(() => buildGenesisBlock({ ...input, channelId: 'My_Channel' }), { code: 'CHANNEL_CONFIG' });
+    assert.throws(() => buildGenesisBlock({ ...input, ordererOrgs: [] }), { code: 'CHANNEL_CONFIG' });
+  });
+
   it('formats and parses Go durations', () => {
     assert.equal(formatGoDuration(2000), '2s');
     assert.equal(formatGoDuration(150), '150ms');

@@ -279,9 +279,56 @@ function applicationGroup(input: ChannelConfigInput): common.ConfigGroup {
   return group;
 }
 
-/** The channel's common.Config (sequence 0, as configtxgen's genesis). */
+export class ChannelConfigError extends Error {
+  readonly code = 'CHANNEL_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelConfigError';
+  }
+}
+
+/** The checks Fabric's channelconfig applies on load (orderer.go validateBatchSize/Timeout), with its messages. */
+function validate(input: ChannelConfigInput, batch: BatchSettings): void {
+  if (!/^[a-z][a-z0-9.-]*$/.test(input.channelId) || input.channelId.length > 249) {
+    throw new ChannelConfigError(`channel name '${input.channelId}' contains illegal characters`);
+  }
+  if (!Number.isInteger(batch.maxMessageCount) || batch.maxMessageCount <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size max message count to an invalid value: ${batch.maxMessageCount}`,
+    );
+  }
+  if (!Number.isInteger(batch.absoluteMaxBytes) || batch.absoluteMaxBytes <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size absolute max bytes to an invalid value: ${batch.absoluteMaxBytes}`,
+    );
+  }
+  if (!Number.isInteger(batch.preferredMaxBytes) || batch.preferredMaxBytes <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size preferred max bytes to an invalid value: ${batch.preferredMaxBytes}`,
+    );
+  }
+  if (batch.preferredMaxBytes > batch.absoluteMaxBytes) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size preferred max bytes (${batch.preferredMaxBytes}) greater than the absolute max bytes (${batch.absoluteMaxBytes}).`,
+    );
+  }
+  if (!(batch.batchTimeoutMs > 0)) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch timeout to a non-positive value: ${formatGoDuration(batch.batchTimeoutMs)}`,
+    );
+  }
+  if (input.ordererOrgs.length === 0)
+    throw new ChannelConfigError('the channel needs at least one orderer organization');
+  for (const org of [...input.orgs, ...input.ordererOrgs]) {
+    if (org.rootCertsPem.length === 0)
+      throw new ChannelConfigError(`MSP ${org.mspId} has no root certificates`);
+  }
+}
+
+/** The channel's common.Config (sequence 0, as configtxgen's genesis). Throws ChannelConfigError on bad input. */
 export function buildChannelConfig(input: ChannelConfigInput): common.Config {
   const batch = input.batch ?? DEFAULT_BATCH_SETTINGS;
+  validate(input, batch);
   const channel = new common.ConfigGroup();
   channel.setModPolicy(ADMINS);
   channel.getGroupsMap().set('Orderer', ordererGroup(input, batch));
