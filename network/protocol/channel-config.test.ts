@@ -74,6 +74,25 @@ describe('channel config block', () => {
     assert.ok(chdr.getTimestamp());
   });
 
+  it('is deterministic for a given input and time, like configtxgen (no nonce, whole-second timestamp)', () => {
+    const at = new Date('2026-11-30T10:00:00.750Z');
+    const a = buildGenesisBlock(input, at);
+    assert.deepEqual(Buffer.from(a.bytes), Buffer.from(buildGenesisBlock(input, at).bytes));
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(
+        common.Block.deserializeBinary(a.bytes).getData()?.getDataList_asU8()[0] ?? new Uint8Array(),
+      ).getPayload_asU8(),
+    );
+    const chdr = common.ChannelHeader.deserializeBinary(
+      payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+    );
+    assert.deepEqual(
+      [chdr.getTimestamp()?.getSeconds(), chdr.getTimestamp()?.getNanos()],
+      [Math.floor(at.getTime() / 1000), 0],
+    );
+    assert.equal(payload.getHeader()?.getSignatureHeader_asU8().length, 0);
+  });
+
   it('carries Fabric value names and types that decoders of real blocks expect', () => {
     const block = common.Block.deserializeBinary(buildGenesisBlock(input).bytes);
     const payload = common.Payload.deserializeBinary(

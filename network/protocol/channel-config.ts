@@ -3,7 +3,6 @@
  * (TwoOrgsApplicationGenesis with etcdraft), so block-listening tools and the peer can decode it. Pure: plain data
  * in, block bytes out.
  */
-import { randomBytes } from 'node:crypto';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { Map as ProtoMap } from 'google-protobuf';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
@@ -356,7 +355,7 @@ export function buildChannelConfig(input: ChannelConfigInput): common.Config {
 }
 
 /**
- * bytes(Envelope{Payload{Header{ChannelHeader{type CONFIG, channel_id, timestamp}, SignatureHeader{nonce}},
+ * bytes(Envelope{Payload{Header{ChannelHeader{type CONFIG, channel_id, timestamp}, SignatureHeader{}},
  * data = ConfigEnvelope{config}}}), unsigned, as configtxgen's genesis (CreateSignedEnvelope with a nil signer).
  */
 export function buildConfigEnvelope(input: ChannelConfigInput, now: Date = new Date()): Uint8Array {
@@ -370,10 +369,10 @@ export function buildConfigEnvelope(input: ChannelConfigInput, now: Date = new D
   channelHeader.setEpoch(0);
   const ts = new Timestamp();
   ts.setSeconds(Math.floor(now.getTime() / 1000));
-  ts.setNanos((now.getTime() % 1000) * 1_000_000);
+  // protoutil.MakeChannelHeader stamps whole seconds (Nanos: 0).
   channelHeader.setTimestamp(ts);
   const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setNonce(randomBytes(24));
+  // CreateSignedEnvelope with a nil signer leaves the SignatureHeader empty (no creator, no nonce).
 
   const header = new common.Header();
   header.setChannelHeader(channelHeader.serializeBinary());
