@@ -3,7 +3,7 @@ import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { createTestCa } from '../orderer/testkit/test-identities.js';
 import { blockDataHash } from './block-hash.js';
 import { decodeConfigBlock, parseGoDuration } from './channel-config-decode.js';
-import { evaluatePolicy } from './channel-config-policy.js';
+import { decodePolicy, evaluatePolicy } from './channel-config-policy.js';
 import {
   buildGenesisBlock,
   DEFAULT_BATCH_SETTINGS,
@@ -222,6 +222,38 @@ describe('channel config block', () => {
       [['127.0.0.1:7050']],
     );
     assert.deepEqual(decoded.ordererAddresses, ['127.0.0.1:7050']);
+  });
+
+  it('keeps principals it cannot evaluate (e.g. IDENTITY) as never-satisfied, so the rest of the policy still works', () => {
+    const envelope = new common.SignaturePolicyEnvelope();
+    const rule = new common.SignaturePolicy();
+    const nOutOf = new common.SignaturePolicy.NOutOf();
+    const by = (i: number) => {
+      const r = new common.SignaturePolicy();
+      r.setSignedBy(i);
+      return r;
+    };
+    nOutOf.setN(1);
+    nOutOf.setRulesList([by(0), by(1)]);
+    rule.setNOutOf(nOutOf);
+    envelope.setRule(rule);
+    const identity = new msp.MSPPrincipal();
+    identity.setPrincipalClassification(msp.MSPPrincipal.Classification.IDENTITY);
+    identity.setPrincipal(Buffer.from('serialized identity'));
+    const role = new msp.MSPPrincipal();
+    role.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
+    const mspRole = new msp.MSPRole();
+    mspRole.setMspIdentifier('Org1MSP');
+    mspRole.setRole(msp.MSPRole.MSPRoleType.CLIENT);
+    role.setPrincipal(mspRole.serializeBinary());
+    envelope.setIdentitiesList([identity, role]);
+    const policy = new common.Policy();
+    policy.setType(common.Policy.PolicyType.SIGNATURE);
+    policy.setValue(envelope.serializeBinary());
+    const decoded = decodePolicy(policy);
+    const group = { policies: { P: decoded }, groups: {} };
+    assert.equal(evaluatePolicy(group, 'P', [{ mspId: 'Org1MSP', role: 'client' }]).ok, true);
+    assert.equal(evaluatePolicy(group, 'P', [{ mspId: 'Org1MSP', role: 'peer' }]).ok, false);
   });
 
   it('uses load-tuned batch defaults when none are given', () => {
