@@ -104,6 +104,33 @@ describe('ChannelChain', () => {
     assert.deepEqual(txCounts(store), [1, 3, 1]);
   });
 
+  it('drops its abort listener once a wait settles (one Deliver stream waits on one signal per block)', async () => {
+    const { chain } = await chainWith(new InProcessOrderingLog(), 10_000);
+    const abort = new AbortController();
+    let listeners = 0;
+    const signal = abort.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    };
+    for (let n = 1; n <= 20; n++) {
+      const waited = chain.waitForBlock(n, signal);
+      for (const label of ['a', 'b', 'c']) await chain.order(Buffer.from(label), 1);
+      await waited;
+    }
+    assert.equal(listeners, 0);
+    const pending = chain.waitForBlock(21, signal);
+    abort.abort();
+    await assert.rejects(pending, /aborted/);
+    await chain.close();
+  });
+
   it('halts on a failed append: waiters are rejected and new work is refused', async () => {
     const errors: Error[] = [];
     const { chain, store } = await chainWith(new InProcessOrderingLog(), 10_000, (e) => errors.push(e));
