@@ -21,12 +21,6 @@ export {
 export type { OrdererGrpcOptions, OrdererGrpcServer } from './grpc-server.js';
 export { OrdererMetrics } from './metrics.js';
 export {
-  createOperationsServer,
-  startOperationsServer,
-  type OperationsDeps,
-  type OperationsServer,
-} from './operations-server.js';
-export {
   OrdererConfigError,
   OrdererNode,
   type ChannelSource,

@@ -5,7 +5,7 @@
  */
 import type { IdentityValidator, SigningIdentity } from '../msp/types.js';
 import { startOrdererGrpcServer, type OrdererGrpcServer } from './grpc-server.js';
-import { startOperationsServer, type OperationsServer } from './operations-server.js';
+import { startOperationsServer, type OperationsServer } from '../operations-server.js';
 import { OrdererNode, type ChannelSource } from './orderer-node.js';
 import type { OrderingLog } from './ordering-log.js';
 
@@ -45,11 +45,10 @@ export async function startOrdererService(options: OrdererServiceOptions): Promi
       broadcast: deps,
       deliver: { ...deps, timeWindowMs: options.timeWindowMs },
     });
-    const operations = await startOperationsServer(
-      { metrics: node.metrics, failedChecks: () => node.failedChecks() },
-      options.operations.port,
-      options.operations.host,
-    );
+    const operations = await startOperationsServer(options.operations, {
+      metrics: () => node.metrics.render(),
+      failedChecks: () => node.failedChecks(),
+    });
     const started = grpc;
     return {
       node,

@@ -12,7 +12,7 @@ import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import type { SigningIdentity } from '../../msp/types.js';
 import type { BatchSettings, ChannelConfigInput } from '../../protocol/channel-config.js';
 import { MAX_MESSAGE_BYTES, type OrdererGrpcServer } from '../grpc-server.js';
-import type { OperationsServer } from '../operations-server.js';
+import type { OperationsServer } from '../../operations-server.js';
 import type { OrdererNode } from '../orderer-node.js';
 import { startOrdererService } from '../orderer-service.js';
 import { createTestCa, TestIdentityValidator, type IssuedIdentity, type TestCa } from './test-identities.js';
