@@ -21,21 +21,33 @@
  * | que-12 | more than one enableWhen → enableBehavior (the R4 text; its expression says `> 2`, the HL7 validator applies `> 1`) | Questionnaire.item |
  * | int | integer within 32 bits, positiveInt ≥ 1, unsignedInt ≥ 0, no fraction | integer types |
  * | b64 | base64Binary is base64 (either alphabet, whitespace ignored) | base64Binary |
+ * | att-size | Attachment.size is the decoded size of Attachment.data (the HL7 validator's check; only for padded base64) | Attachment |
  */
 import { RejectCode } from '../common/migration-codes.js';
 import type { Issue } from './issues.js';
 import type { RequiredElement } from './required-elements.js';
 
-/** What ref-1 and dom-3 need from one root resource (a record, a Bundle entry's resource, a Parameters resource). */
+/**
+ * What ref-1 and dom-3 need from one root resource (a record, a Bundle entry's resource, a Parameters resource).
+ * Both fields stay undefined for the many records that have no `#` value, so a record costs one small object.
+ */
 export interface RootScope {
-  /** `#…` values seen anywhere under the root, with where they were when they were references. */
-  readonly localReferences: { value: string; path: string }[];
+  /** `#…` references under the root, with where they are. */
+  localReferences: { value: string; path: string }[] | undefined;
   /** Every string value beginning with `#` (references, canonicals, uris) anywhere under the root. */
-  readonly hashValues: Set<string>;
+  hashValues: Set<string> | undefined;
 }
 
 export function newRootScope(): RootScope {
-  return { localReferences: [], hashValues: new Set() };
+  return { localReferences: undefined, hashValues: undefined };
+}
+
+export function addHashValue(scope: RootScope, value: string): void {
+  (scope.hashValues ??= new Set()).add(value);
+}
+
+export function addLocalReference(scope: RootScope, value: string, path: string): void {
+  (scope.localReferences ??= []).push({ value, path });
 }
 
 function invariant(path: string, where: string, key: string, text: string): Issue {
@@ -86,6 +98,8 @@ export function checkRoot(
   where: string,
   issues: Issue[],
 ): void {
+  // Most records have neither contained resources nor #references: nothing to check.
+  if (scope.localReferences === undefined && resource.contained === undefined) return;
   const contained = Array.isArray(resource.contained) ? (resource.contained as unknown[]) : [];
   const ids = new Set<string>();
   for (const item of contained) {
@@ -93,7 +107,7 @@ export function checkRoot(
       ids.add((item as { id: string }).id);
     }
   }
-  for (const { value, path: at } of scope.localReferences) {
+  for (const { value, path: at } of scope.localReferences ?? []) {
     const id = value.slice(1);
     if (id === '' || ids.has(id)) continue;
     const known = ids.size === 0 ? 'the resource contains none' : `contained ids: ${[...ids].join(', ')}`;
@@ -135,7 +149,7 @@ export function checkRoot(
     if (typeof id !== 'string') return;
     // Referenced by `#id` anywhere, or some element says `#` (a contained resource pointing at its container);
     // a link from the narrative is taken as a reference too, to stay on the accepting side.
-    if (scope.hashValues.has(`#${id}`) || scope.hashValues.has('#')) return;
+    if (scope.hashValues?.has(`#${id}`) === true || scope.hashValues?.has('#') === true) return;
     if (typeof narrative === 'string' && narrative.includes(`#${id}`)) return;
     issues.push(
       invariant(
@@ -251,8 +265,32 @@ export function checkInvariants(
       }
       return;
     }
+    case 'Attachment': {
+      const { data, size } = value;
+      if (typeof data !== 'string' || typeof size !== 'number') return;
+      const actual = decodedBase64Length(data);
+      if (actual !== undefined && actual !== size) {
+        issues.push(
+          invariant(
+            `${path}.size`,
+            where,
+            'att-size',
+            `size ${size} is not the ${actual} bytes that data holds`,
+          ),
+        );
+      }
+      return;
+    }
     default:
   }
+}
+
+/** Bytes a padded base64 text decodes to; undefined when it is not exactly that (then size is not compared). */
+function decodedBase64Length(data: string): number | undefined {
+  const text = data.replace(/[ \t\n\r]/g, '');
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - padding;
 }
 
 /** A CodeableConcept's codings as JSON (keys already sorted by the walk), for FHIRPath `intersect` equality. */

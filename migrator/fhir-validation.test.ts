@@ -270,6 +270,13 @@ describe('primitive formats the schema leaves open', () => {
     accepts({ resourceType: 'Patient', id: 'p', photo: [{ data: 'aGVsbG8g\nd29ybGQ=' }] });
   });
 
+  it('Attachment.size must be the size of its data', () => {
+    refuses({ resourceType: 'Patient', id: 'p', photo: [{ data: 'aGVsbG8gd29ybGQ=', size: 100 }] }, [
+      'size 100 is not the 11 bytes that data holds at Patient.photo[0].size (input.ndjson:7) [att-size]',
+    ]);
+    accepts({ resourceType: 'Patient', id: 'p', photo: [{ data: 'aGVsbG8gd29ybGQ=', size: 11 }] });
+  });
+
   it('reads the spec regexes as Java does: a no-break space is content, not whitespace, and is kept', () => {
     const result = run({
       resourceType: 'CodeSystem',

@@ -15,6 +15,8 @@ import {
   type DateRewriteOptions,
 } from './fhir-dates.js';
 import {
+  addHashValue,
+  addLocalReference,
   checkInvariants,
   checkRequired,
   checkRoot,
@@ -27,7 +29,7 @@ import {
 import { checkReference as checkReferenceForm, EXPECTED_REFERENCE } from './fhir-references.js';
 import type { ElementType, FhirTypeIndex } from './fhir-types.js';
 import type { Fix, Issue } from './issues.js';
-import { loadRequiredTable, type RequiredTable } from './required-elements.js';
+import { loadRequiredTable, type RequiredElement } from './required-elements.js';
 
 const DROP = Symbol('drop');
 
@@ -43,31 +45,43 @@ export interface WalkContext {
 /** The walk's own state: the root resource being walked (for ref-1 and dom-*) and the required-elements table. */
 interface Walk extends WalkContext {
   scope: RootScope;
-  readonly required: RequiredTable;
+  readonly required: ReadonlyMap<string, readonly RequiredElement[]>;
   readonly isResourceType: (name: string) => boolean;
 }
 
-// Derived once per index (from the on-disk cache after the first run), on the first record walked.
-const requiredTables = new WeakMap<FhirTypeIndex, RequiredTable>();
+interface IndexExtras {
+  required: ReadonlyMap<string, readonly RequiredElement[]>;
+  isResourceType: (name: string) => boolean;
+}
 
-function requiredTable(index: FhirTypeIndex): RequiredTable {
-  let table = requiredTables.get(index);
-  if (table === undefined) {
-    table = loadRequiredTable(index);
-    requiredTables.set(index, table);
+// Derived once per index (from the on-disk cache after the first run), on the first record walked.
+const extrasByIndex = new WeakMap<FhirTypeIndex, IndexExtras>();
+
+function extrasFor(index: FhirTypeIndex): IndexExtras {
+  let extras = extrasByIndex.get(index);
+  if (extras === undefined) {
+    extras = {
+      required: new Map(Object.entries(loadRequiredTable(index))),
+      isResourceType: (name) => index.isResourceType(name),
+    };
+    extrasByIndex.set(index, extras);
   }
-  return table;
+  return extras;
 }
 
 /** Cleans and checks a resource in place; returns it. */
 export function walkResource(resource: Record<string, unknown>, ctx: WalkContext): Record<string, unknown> {
   const type = resource.resourceType as string;
-  const index = ctx.index;
+  const extras = extrasFor(ctx.index);
   const walk: Walk = {
-    ...ctx,
+    index: ctx.index,
+    options: ctx.options,
+    where: ctx.where,
+    fixes: ctx.fixes,
+    issues: ctx.issues,
     scope: newRootScope(),
-    required: requiredTable(index),
-    isResourceType: (name) => index.isResourceType(name),
+    required: extras.required,
+    isResourceType: extras.isResourceType,
   };
   const cleaned = walkObject(resource, type, type, walk);
   const result = cleaned === DROP ? { resourceType: type } : cleaned;
@@ -128,7 +142,7 @@ function walkObject(
     return DROP;
   }
   if (ownType === 'Reference') checkReference(value, path, ctx);
-  const required = ctx.required[ownType];
+  const required = ctx.required.get(ownType);
   if (required !== undefined) checkRequired(value, required, path, ctx.where, ctx.issues);
   checkInvariants(value, ownType, path, ctx.where, ctx.issues);
   return withSortedKeys(value);
@@ -238,7 +252,7 @@ function walkString(
     if (trimmed === '') return DROP;
     value = trimmed;
   }
-  if (value.charCodeAt(0) === 35) ctx.scope.hashValues.add(value);
+  if (value.charCodeAt(0) === 35) addHashValue(ctx.scope, value);
   if (element === undefined) return value;
   const typeName = element.typeName;
   const codes = element.codes ?? (typeName === 'code' ? requiredCodes(ownerType, name) : undefined);
@@ -351,7 +365,7 @@ function checkReference(reference: Record<string, unknown>, path: string, ctx: W
   if (typeof value !== 'string') return;
   const check = checkReferenceForm(value, ctx.isResourceType);
   if (check.ok) {
-    if (check.form === 'contained') ctx.scope.localReferences.push({ value, path: `${path}.reference` });
+    if (check.form === 'contained') addLocalReference(ctx.scope, value, `${path}.reference`);
     return;
   }
   ctx.issues.push({

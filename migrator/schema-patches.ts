@@ -13,13 +13,15 @@
  *    extensions of a primitive) except those of type canonical (`_baseDefinition`, `_profile`, 70 in all).
  */
 
-export const SCHEMA_PATCH_VERSION = 2;
+export const SCHEMA_PATCH_VERSION = 3;
 
 const JAVA_SPACE = ' \\t\\n\\x0B\\f\\r';
 
 /** The spec's pattern with `\s` and `\S` read as Java reads them. */
 export function javaWhitespacePattern(pattern: string): string {
   if (!pattern.includes('\\s') && !pattern.includes('\\S')) return pattern;
+  // The string/markdown pattern, which every string meets: the same set as one short negated class.
+  if (pattern === STRING_PATTERN) return '^[^\\x0B\\f]+$';
   let out = '';
   let inClass = false;
   for (let i = 0; i < pattern.length; i += 1) {
@@ -40,6 +42,8 @@ export function javaWhitespacePattern(pattern: string): string {
   }
   return out;
 }
+
+const STRING_PATTERN = '^[ \\r\\n\\t\\S]+$';
 
 // Within a class, "not ASCII whitespace": every code point except those six, written as ranges.
 const NOT_SPACE_IN_CLASS = '\\x00-\\x08\\x0E-\\x1F\\x21-\\u{10FFFF}';
