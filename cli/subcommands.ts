@@ -12,7 +12,8 @@ export interface Subcommand {
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'network',
-    summary: 'fabric-devnet: bring a local Fabric-wire-compatible network up or down, status, logs, chaincode deploy',
+    summary:
+      'fabric-devnet: bring a local Fabric-wire-compatible network up or down, status, logs, chaincode deploy',
     module: '../network/cli.js',
   },
   {

@@ -2,7 +2,15 @@
  * `fhirledger network up | down | status | logs | chaincode deploy | kill | start`: fabric-devnet, a Fabric network
  * written in TypeScript that speaks Fabric's wire protocol, run as one OS process per node under a home folder.
  */
-import { ExitCode, helpText, intFlag, parseCommandArgs, stringFlag, UsageError, type CommandSpec } from '../common/cli-args.js';
+import {
+  ExitCode,
+  helpText,
+  intFlag,
+  parseCommandArgs,
+  stringFlag,
+  UsageError,
+  type CommandSpec,
+} from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
 import { defaultHome } from './node/devnet-home.js';
 import { NetworkError } from './node/network-error.js';
@@ -31,13 +39,18 @@ const UP: CommandSpec = {
 
 const DOWN: CommandSpec = {
   usage: 'fhirledger network down [--home DIR] [--purge]',
-  summary: 'Stops every node of the network. Blocks, state and crypto stay unless --purge removes the whole home.',
-  flags: { home: HOME_FLAG, purge: { type: 'boolean', description: 'also delete the home folder (ledger, crypto)' } },
+  summary:
+    'Stops every node of the network. Blocks, state and crypto stay unless --purge removes the whole home.',
+  flags: {
+    home: HOME_FLAG,
+    purge: { type: 'boolean', description: 'also delete the home folder (ledger, crypto)' },
+  },
 };
 
 const STATUS: CommandSpec = {
   usage: 'fhirledger network status [--home DIR] [--json]',
-  summary: 'Shows every node (role, pid, endpoints, health, ledger height), the channel, chaincodes and profile paths.',
+  summary:
+    'Shows every node (role, pid, endpoints, health, ledger height), the channel, chaincodes and profile paths.',
   flags: { home: HOME_FLAG, json: { type: 'boolean', description: 'print JSON on stdout' } },
 };
 
@@ -52,17 +65,24 @@ const LOGS: CommandSpec = {
 };
 
 const DEPLOY: CommandSpec = {
-  usage: 'fhirledger network chaincode deploy --name N --address HOST:PORT [--version V] [--policy P] [--home DIR]',
+  usage:
+    'fhirledger network chaincode deploy --name N --address HOST:PORT [--version V] [--policy P] [--home DIR]',
   summary:
     "Defines a chaincode-as-a-service on the channel and prints JSON with its package id (give it to the chaincode server's --chaincode-id).",
   flags: {
     name: { type: 'string', valueName: 'N', description: 'chaincode name' },
     address: { type: 'string', valueName: 'HOST:PORT', description: 'where the chaincode server listens' },
-    version: { type: 'string', valueName: 'V', default: '1.0', description: 'chaincode version (default 1.0)' },
+    version: {
+      type: 'string',
+      valueName: 'V',
+      default: '1.0',
+      description: 'chaincode version (default 1.0)',
+    },
     policy: {
       type: 'string',
       valueName: 'P',
-      description: "endorsement policy, e.g. \"OR('Org1MSP.peer')\" (default: the channel's MAJORITY Endorsement)",
+      description:
+        "endorsement policy, e.g. \"OR('Org1MSP.peer')\" (default: the channel's MAJORITY Endorsement)",
     },
     home: HOME_FLAG,
   },
@@ -98,7 +118,8 @@ export const run: CommandRunner = async (argv) => {
       case 'logs':
         return await logs(rest);
       case 'chaincode':
-        if (rest[0] !== 'deploy') throw new UsageError(`unknown network chaincode command "${rest[0] ?? ''}"\n${helpText(DEPLOY)}`);
+        if (rest[0] !== 'deploy')
+          throw new UsageError(`unknown network chaincode command "${rest[0] ?? ''}"\n${helpText(DEPLOY)}`);
         return await deploy(rest.slice(1));
       case 'kill':
       case 'start':
@@ -132,7 +153,9 @@ async function up(argv: readonly string[]): Promise<number> {
   if (args.help) return ExitCode.OK;
   const profile = stringFlag(args.values, 'profile');
   if (profile !== 'dev') {
-    throw new UsageError(`--profile "${profile ?? ''}": only the dev profile is available (paper is not built yet)`);
+    throw new UsageError(
+      `--profile "${profile ?? ''}": only the dev profile is available (paper is not built yet)`,
+    );
   }
   const { networkUp } = await import('./node/network-up.js');
   const portOffset =
@@ -147,7 +170,9 @@ async function down(argv: readonly string[]): Promise<number> {
   if (args.help) return ExitCode.OK;
   const { networkDown } = await import('./node/network-down.js');
   const stopped = await networkDown(args.home, args.values.purge === true);
-  process.stdout.write(`stopped ${stopped.length === 0 ? 'nothing (no node was running)' : stopped.join(', ')}\n`);
+  process.stdout.write(
+    `stopped ${stopped.length === 0 ? 'nothing (no node was running)' : stopped.join(', ')}\n`,
+  );
   return ExitCode.OK;
 }
 
@@ -156,8 +181,12 @@ async function status(argv: readonly string[]): Promise<number> {
   if (args.help) return ExitCode.OK;
   const { networkStatus, formatStatus } = await import('./node/network-status.js');
   const report = await networkStatus(args.home);
-  process.stdout.write(args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
-  return report.nodes.length > 0 && report.nodes.every((node) => node.healthy) ? ExitCode.OK : ExitCode.FAILURE;
+  process.stdout.write(
+    args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report),
+  );
+  return report.nodes.length > 0 && report.nodes.every((node) => node.healthy)
+    ? ExitCode.OK
+    : ExitCode.FAILURE;
 }
 
 async function logs(argv: readonly string[]): Promise<number> {
@@ -173,8 +202,10 @@ async function deploy(argv: readonly string[]): Promise<number> {
   if (args.help) return ExitCode.OK;
   const name = stringFlag(args.values, 'name');
   const address = stringFlag(args.values, 'address');
-  if (name === undefined || !/^[A-Za-z0-9_.+-]+$/.test(name)) throw new UsageError('--name is required: a chaincode name');
-  if (address === undefined || !/^[\w.-]+:\d{1,5}$/.test(address)) throw new UsageError('--address is required: HOST:PORT');
+  if (name === undefined || !/^[A-Za-z0-9_.+-]+$/.test(name))
+    throw new UsageError('--name is required: a chaincode name');
+  if (address === undefined || !/^[\w.-]+:\d{1,5}$/.test(address))
+    throw new UsageError('--address is required: HOST:PORT');
   const { deployChaincode } = await import('./node/chaincode-deploy.js');
   const deployed = await deployChaincode(args.home, {
     name,

@@ -6,7 +6,10 @@ describe('operations server', () => {
   it('answers 503 with failed_checks when a component is down, as Fabric healthz does', async () => {
     const failed = [{ component: 'channel:mychannel', reason: 'ordering halted: ENOSPC' }];
     const metrics = new OrdererMetrics();
-    const ops = await startOperationsServer({ port: 0 }, { metrics: () => metrics.render(), failedChecks: () => failed });
+    const ops = await startOperationsServer(
+      { port: 0 },
+      { metrics: () => metrics.render(), failedChecks: () => failed },
+    );
     try {
       const response = await fetch(`http://127.0.0.1:${ops.port}/healthz`);
       assert.equal(response.status, 503);

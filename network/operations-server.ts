@@ -44,7 +44,12 @@ export async function startOperationsServer(
     if (route === 'GET /healthz') {
       const failedChecks = options.failedChecks?.() ?? [];
       if (failedChecks.length === 0) send(200, { status: 'OK', time: new Date().toISOString() });
-      else send(503, { status: 'Service Unavailable', time: new Date().toISOString(), failed_checks: failedChecks });
+      else
+        send(503, {
+          status: 'Service Unavailable',
+          time: new Date().toISOString(),
+          failed_checks: failedChecks,
+        });
       return;
     }
     if (route === 'GET /metrics') {

@@ -38,7 +38,11 @@ export class CaSession {
     private readonly connection: CaConnection,
     private readonly bootstrap: { readonly id: string; readonly secret: string },
   ) {
-    this.ca = new FabricCAServices(connection.url, { trustedRoots: [connection.tlsRootCertPem], verify: true }, connection.caName);
+    this.ca = new FabricCAServices(
+      connection.url,
+      { trustedRoots: [connection.tlsRootCertPem], verify: true },
+      connection.caName,
+    );
   }
 
   async enroll(id: string, secret: string): Promise<EnrolledIdentity> {
@@ -86,7 +90,8 @@ export function writeMspFolder(
 ): { certificateFile: string; privateKeyFile: string } {
   const certificateFile = path.join(mspDir, 'signcerts', 'cert.pem');
   const privateKeyFile = path.join(mspDir, 'keystore', 'priv_sk');
-  for (const dir of ['signcerts', 'keystore', 'cacerts']) mkdirSync(path.join(mspDir, dir), { recursive: true, mode: 0o700 });
+  for (const dir of ['signcerts', 'keystore', 'cacerts'])
+    mkdirSync(path.join(mspDir, dir), { recursive: true, mode: 0o700 });
   writeFileSync(certificateFile, identity.certificatePem);
   writeFileSync(privateKeyFile, identity.privateKeyPem, { mode: 0o600 });
   writeFileSync(path.join(mspDir, 'cacerts', 'ca-cert.pem'), caCertPem);
@@ -94,7 +99,10 @@ export function writeMspFolder(
 }
 
 export function hasMspFolder(mspDir: string): boolean {
-  return existsSync(path.join(mspDir, 'signcerts', 'cert.pem')) && existsSync(path.join(mspDir, 'keystore', 'priv_sk'));
+  return (
+    existsSync(path.join(mspDir, 'signcerts', 'cert.pem')) &&
+    existsSync(path.join(mspDir, 'keystore', 'priv_sk'))
+  );
 }
 
 export function readPem(file: string): string {

@@ -71,9 +71,13 @@ export async function defineOnPeer(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new NetworkError('NETWORK_NOT_RUNNING', `the peer's admin endpoint ${url} is not answering: is the network up?`, {
-      cause: error,
-    });
+    throw new NetworkError(
+      'NETWORK_NOT_RUNNING',
+      `the peer's admin endpoint ${url} is not answering: is the network up?`,
+      {
+        cause: error,
+      },
+    );
   }
   const body = (await response.json()) as ChaincodeDefinition | { error: string };
   if (!response.ok || 'error' in body) {

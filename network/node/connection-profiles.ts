@@ -47,7 +47,13 @@ export function writeConnectionProfiles(home: DevnetHome, description: NetworkDe
   const fhirledger = {
     channel: description.channelId,
     chaincode: CHAINCODE_NAME,
-    peers: [{ address: endpoint(description.ports.peer), tlsRootCertFile: relative(peer.tlsRootCert), hostAlias: peer.name }],
+    peers: [
+      {
+        address: endpoint(description.ports.peer),
+        tlsRootCertFile: relative(peer.tlsRootCert),
+        hostAlias: peer.name,
+      },
+    ],
     identities: {
       migrator: {
         mspId: PEER_ORG.mspId,

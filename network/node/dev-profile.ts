@@ -22,8 +22,16 @@ export interface DevProfile {
   readonly name: 'dev';
   readonly channelId: string;
   readonly ports: DevnetPorts;
-  readonly ordererOrg: { readonly mspId: 'OrdererMSP'; readonly domain: 'example.com'; readonly host: string };
-  readonly peerOrg: { readonly mspId: 'Org1MSP'; readonly domain: 'org1.example.com'; readonly peerHost: string };
+  readonly ordererOrg: {
+    readonly mspId: 'OrdererMSP';
+    readonly domain: 'example.com';
+    readonly host: string;
+  };
+  readonly peerOrg: {
+    readonly mspId: 'Org1MSP';
+    readonly domain: 'org1.example.com';
+    readonly peerHost: string;
+  };
   readonly caName: string;
 }
 
@@ -47,9 +55,15 @@ export class ProfileError extends Error {
 
 export function devProfile(options: { portOffset?: number; channelId?: string } = {}): DevProfile {
   const offset = options.portOffset ?? 0;
-  const ports = Object.fromEntries(
-    Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + offset]),
-  ) as unknown as DevnetPorts;
+  const ports: DevnetPorts = {
+    orderer: DEFAULT_PORTS.orderer + offset,
+    ordererOperations: DEFAULT_PORTS.ordererOperations + offset,
+    peer: DEFAULT_PORTS.peer + offset,
+    peerOperations: DEFAULT_PORTS.peerOperations + offset,
+    ca: DEFAULT_PORTS.ca + offset,
+    caOperations: DEFAULT_PORTS.caOperations + offset,
+    chaincode: DEFAULT_PORTS.chaincode + offset,
+  };
   for (const [name, port] of Object.entries(ports)) {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
       throw new ProfileError(`port offset ${offset} puts ${name} on ${port}, outside 1024..65535`);

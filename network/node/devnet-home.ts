@@ -5,7 +5,12 @@
  */
 import path from 'node:path';
 
-export const NODE_NAMES = ['orderer.example.com', 'peer0.org1.example.com', 'ca.org1.example.com', 'chaincode-ehr'] as const;
+export const NODE_NAMES = [
+  'orderer.example.com',
+  'peer0.org1.example.com',
+  'ca.org1.example.com',
+  'chaincode-ehr',
+] as const;
 export type NodeName = (typeof NODE_NAMES)[number];
 
 export class DevnetHome {

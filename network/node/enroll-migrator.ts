@@ -29,6 +29,10 @@ export async function enrollMigrator(home: DevnetHome, description: NetworkDescr
     },
     CA_BOOTSTRAP,
   );
-  const enrolled = await ca.registerAndEnroll({ id: MIGRATOR_ID, type: 'client', attributes: { role: 'migrator' } });
+  const enrolled = await ca.registerAndEnroll({
+    id: MIGRATOR_ID,
+    type: 'client',
+    attributes: { role: 'migrator' },
+  });
   writeMspFolder(mspDir, enrolled, readFileSync(files.caCert, 'utf8'));
 }

@@ -33,7 +33,14 @@ const PROBE_MS = 1500;
 export async function networkStatus(homeDir: string): Promise<NetworkStatus> {
   const home = new DevnetHome(homeDir);
   if (!existsSync(home.networkFile)) {
-    return { home: home.root, profile: null, channel: null, nodes: [], chaincodes: [], connectionProfiles: null };
+    return {
+      home: home.root,
+      profile: null,
+      channel: null,
+      nodes: [],
+      chaincodes: [],
+      connectionProfiles: null,
+    };
   }
   const description = readDescription(home);
   const supervisor = new Supervisor(home);
@@ -72,7 +79,9 @@ export function formatStatus(status: NetworkStatus): string {
     const height = node.ledgerHeight === null ? '' : ` height ${node.ledgerHeight}`;
     return `  ${node.name.padEnd(26)} ${node.role.padEnd(9)} ${state.padEnd(9)} pid ${String(node.pid ?? '-').padEnd(7)} ${Object.values(node.endpoints).join(' ')}${height}`;
   });
-  const chaincodes = status.chaincodes.map((cc) => `  ${cc.name} ${cc.version} (sequence ${cc.sequence}) at ${cc.address}`);
+  const chaincodes = status.chaincodes.map(
+    (cc) => `  ${cc.name} ${cc.version} (sequence ${cc.sequence}) at ${cc.address}`,
+  );
   return [
     `devnet ${status.profile ?? ''} in ${status.home}, channel ${status.channel ?? ''}`,
     ...rows,

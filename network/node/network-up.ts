@@ -14,10 +14,23 @@ import { buildGenesisBlock } from '../protocol/channel-config.js';
 import { Supervisor } from '../supervisor.js';
 import { defineOnPeer, packageChaincode } from './chaincode-deploy.js';
 import { writeConnectionProfiles } from './connection-profiles.js';
-import { CA_BOOTSTRAP, devProfile, endpoint, HOST, ORDERER_ORG, PEER_ORG, type DevProfile } from './dev-profile.js';
+import {
+  CA_BOOTSTRAP,
+  devProfile,
+  endpoint,
+  HOST,
+  ORDERER_ORG,
+  PEER_ORG,
+  type DevProfile,
+} from './dev-profile.js';
 import { DevnetHome } from './devnet-home.js';
 import { enrollMigrator } from './enroll-migrator.js';
-import { readDescription, writeDescription, type NetworkDescription, type NodeLaunch } from './network-description.js';
+import {
+  readDescription,
+  writeDescription,
+  type NetworkDescription,
+  type NodeLaunch,
+} from './network-description.js';
 import { NetworkError } from './network-error.js';
 import { formatStatus, networkStatus } from './network-status.js';
 import { launch } from './node-control.js';
@@ -40,7 +53,9 @@ export interface UpOptions {
 export async function networkUp(options: UpOptions): Promise<{ text: string; created: boolean }> {
   const home = new DevnetHome(options.home);
   const created = !existsSync(home.networkFile);
-  const description = created ? await createNetwork(home, devProfile({ portOffset: options.portOffset ?? 0 })) : readDescription(home);
+  const description = created
+    ? await createNetwork(home, devProfile({ portOffset: options.portOffset ?? 0 }))
+    : readDescription(home);
   if (options.portOffset !== undefined && options.portOffset !== description.portOffset) {
     throw new NetworkError(
       'NETWORK_PROFILE_MISMATCH',
@@ -65,7 +80,9 @@ export async function networkUp(options: UpOptions): Promise<{ text: string; cre
     await Promise.all(named('peer').map(startIfStopped));
     await defineOnPeer(description, ehr.definition);
   } catch (error) {
-    throw new NetworkError('NETWORK_START_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
+    throw new NetworkError('NETWORK_START_FAILED', error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
   }
   await enrollMigrator(home, description);
   writeConnectionProfiles(home, description);
@@ -166,9 +183,16 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
       name: 'ca.org1.example.com',
       role: 'ca',
       command: process.execPath,
-      args: [path.join(DIST, 'network', 'ca', 'ca-main.js'), '--config', home.nodeConfig('ca.org1.example.com')],
+      args: [
+        path.join(DIST, 'network', 'ca', 'ca-main.js'),
+        '--config',
+        home.nodeConfig('ca.org1.example.com'),
+      ],
       ports: [profile.ports.ca, profile.ports.caOperations],
-      endpoints: { https: `https://${endpoint(profile.ports.ca)}`, operations: endpoint(profile.ports.caOperations) },
+      endpoints: {
+        https: `https://${endpoint(profile.ports.ca)}`,
+        operations: endpoint(profile.ports.caOperations),
+      },
       readinessUrl: `http://${endpoint(profile.ports.caOperations)}/healthz`,
     },
     {
@@ -199,7 +223,12 @@ function ehrChaincodeServer(profile: DevProfile): NodeLaunch {
     name: 'chaincode-ehr',
     role: 'chaincode',
     command: process.execPath,
-    args: [require.resolve('fabric-shim/cli.js'), 'server', '--chaincode-address', endpoint(profile.ports.chaincode)],
+    args: [
+      require.resolve('fabric-shim/cli.js'),
+      'server',
+      '--chaincode-address',
+      endpoint(profile.ports.chaincode),
+    ],
     cwd: REPO,
     ports: [profile.ports.chaincode],
     endpoints: { grpc: endpoint(profile.ports.chaincode) },
@@ -209,7 +238,9 @@ function ehrChaincodeServer(profile: DevProfile): NodeLaunch {
 
 /** The launches with the EHR chaincode server's command completed by its package id, recorded in network.json. */
 function withChaincodeId(home: DevnetHome, description: NetworkDescription, packageId: string): NodeLaunch[] {
-  const server = ehrChaincodeServer(devProfile({ portOffset: description.portOffset, channelId: description.channelId }));
+  const server = ehrChaincodeServer(
+    devProfile({ portOffset: description.portOffset, channelId: description.channelId }),
+  );
   const complete: NodeLaunch = {
     ...server,
     args: [...server.args, '--chaincode-id', packageId, '--module-path', path.join(REPO, 'chaincode')],

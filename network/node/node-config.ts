@@ -48,9 +48,10 @@ export interface OrdererNodeConfig {
   readonly genesisBlockFile: string;
 }
 
-export function readNodeConfig<T>(argv: readonly string[]): T {
+/** The parsed JSON of `--config FILE`; network up wrote it, so its shape is the caller's to name. */
+export function readNodeConfig(argv: readonly string[]): unknown {
   const index = argv.indexOf('--config');
   const file = index === -1 ? undefined : argv[index + 1];
   if (file === undefined) throw new Error('usage: --config FILE');
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
+  return JSON.parse(readFileSync(file, 'utf8'));
 }

@@ -3,4 +3,4 @@ import { readNodeConfig, type OrdererNodeConfig } from './node-config.js';
 import { startOrderer } from './orderer-process.js';
 import { runNode } from './run-node.js';
 
-runNode('orderer', (log) => startOrderer(readNodeConfig<OrdererNodeConfig>(process.argv.slice(2)), log));
+runNode('orderer', (log) => startOrderer(readNodeConfig(process.argv.slice(2)) as OrdererNodeConfig, log));

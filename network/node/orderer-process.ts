@@ -9,7 +9,10 @@ import { startOrdererService } from '../orderer/orderer-service.js';
 import { decodeConfigBlock } from '../protocol/channel-config-decode.js';
 import type { OrdererNodeConfig } from './node-config.js';
 
-export async function startOrderer(config: OrdererNodeConfig, log: (line: string) => void): Promise<{ close(): Promise<void> }> {
+export async function startOrderer(
+  config: OrdererNodeConfig,
+  log: (line: string) => void,
+): Promise<{ close(): Promise<void> }> {
   const genesisBlock = readFileSync(config.genesisBlockFile);
   const service = await startOrdererService({
     dataDir: config.dataDir,
@@ -17,7 +20,10 @@ export async function startOrderer(config: OrdererNodeConfig, log: (line: string
     identities: channelMsps(genesisBlock),
     channels: [{ channelId: config.channelId, genesisBlock }],
     listen: config.listen,
-    tls: { certPem: readFileSync(config.tls.certFile, 'utf8'), keyPem: readFileSync(config.tls.keyFile, 'utf8') },
+    tls: {
+      certPem: readFileSync(config.tls.certFile, 'utf8'),
+      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
+    },
     operations: config.operations,
     onChainError: (channelId, error) => {
       log(`channel ${channelId} halted: ${error.message}`);

@@ -3,4 +3,4 @@ import { readNodeConfig, type PeerNodeConfig } from './node-config.js';
 import { runNode } from './run-node.js';
 import { startPeer } from './peer-process.js';
 
-runNode('peer', (log) => startPeer(readNodeConfig<PeerNodeConfig>(process.argv.slice(2)), log));
+runNode('peer', (log) => startPeer(readNodeConfig(process.argv.slice(2)) as PeerNodeConfig, log));

@@ -49,9 +49,16 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     endorsementSatisfied: (namespace, endorsers) =>
       endorsementSatisfied(chaincodes.get(namespace), application, endorsers),
   };
-  const { store: blockStore, truncatedBytes } = await FileBlockStore.open(path.join(config.dataDir, 'blocks'));
+  const { store: blockStore, truncatedBytes } = await FileBlockStore.open(
+    path.join(config.dataDir, 'blocks'),
+  );
   if (truncatedBytes > 0) log(`cut ${truncatedBytes} bytes of a torn block write from the block file`);
-  const ledger = await openChannelLedger(path.join(config.dataDir, 'state'), config.channelId, blockStore, policies);
+  const ledger = await openChannelLedger(
+    path.join(config.dataDir, 'state'),
+    config.channelId,
+    blockStore,
+    policies,
+  );
   if (ledger.height() === 0) {
     await ledger.commitBlock(genesis);
     log(`joined channel ${config.channelId} with its genesis block`);
@@ -143,7 +150,9 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
         // A policy that does not parse is refused here (400), not discovered at the first commit.
         if (requested.policy.kind === 'signature') parseSignaturePolicy(requested.policy.text);
         const definition = chaincodes.define(requested);
-        log(`chaincode ${definition.name} ${definition.version} defined at ${definition.address} (sequence ${definition.sequence})`);
+        log(
+          `chaincode ${definition.name} ${definition.version} defined at ${definition.address} (sequence ${definition.sequence})`,
+        );
         return { status: 200, body: definition };
       },
     },
@@ -181,6 +190,7 @@ function endorsementSatisfied(
   endorsers: readonly PolicySigner[],
 ): boolean {
   if (definition === undefined) return false;
-  if (definition.policy.kind === 'signature') return signaturePolicySatisfied(definition.policy, [], endorsers);
+  if (definition.policy.kind === 'signature')
+    return signaturePolicySatisfied(definition.policy, [], endorsers);
   return evaluatePolicy(application, 'Endorsement', endorsers).ok;
 }

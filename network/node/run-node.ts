@@ -2,7 +2,10 @@
  * Shared lifecycle of a devnet node process: start it, log a line per event on stderr with a timestamp, close it
  * cleanly on SIGTERM/SIGINT, and exit non-zero with the reason when it cannot start or crashes.
  */
-export function runNode(kind: string, start: (log: (line: string) => void) => Promise<{ close(): Promise<void> }>): void {
+export function runNode(
+  kind: string,
+  start: (log: (line: string) => void) => Promise<{ close(): Promise<void> }>,
+): void {
   const log = (line: string) => {
     process.stderr.write(`${new Date().toISOString()} ${kind} ${line}\n`);
   };

@@ -20,12 +20,16 @@ export async function streamChaincodeEvents(
     call.emit('error', rpcError(code, message));
   };
   const requestBytes = call.request.getRequest_asU8();
-  if (requestBytes.length === 0) return fail(Status.INVALID_ARGUMENT, 'a chaincode events request is required');
+  if (requestBytes.length === 0) {
+    fail(Status.INVALID_ARGUMENT, 'a chaincode events request is required');
+    return;
+  }
   let request: gateway.ChaincodeEventsRequest;
   try {
     request = gateway.ChaincodeEventsRequest.deserializeBinary(requestBytes);
   } catch (error) {
-    return fail(Status.INVALID_ARGUMENT, `invalid chaincode events request: ${String(error)}`);
+    fail(Status.INVALID_ARGUMENT, `invalid chaincode events request: ${String(error)}`);
+    return;
   }
   const denied = checkSignedRequest(
     deps,
@@ -34,9 +38,13 @@ export async function streamChaincodeEvents(
     request.getIdentity_asU8(),
     call.request.getSignature_asU8(),
   );
-  if (denied !== undefined) return fail(Status.PERMISSION_DENIED, denied);
+  if (denied !== undefined) {
+    fail(Status.PERMISSION_DENIED, denied);
+    return;
+  }
   if (request.getChannelId() !== deps.channelId) {
-    return fail(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+    fail(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+    return;
   }
 
   let start = deps.ledger.height();

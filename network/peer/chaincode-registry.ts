@@ -51,7 +51,10 @@ export class ChaincodeRegistry {
   }
 }
 
-function sameDefinition(a: Omit<ChaincodeDefinition, 'sequence'>, b: Omit<ChaincodeDefinition, 'sequence'>): boolean {
+function sameDefinition(
+  a: Omit<ChaincodeDefinition, 'sequence'>,
+  b: Omit<ChaincodeDefinition, 'sequence'>,
+): boolean {
   return (
     a.version === b.version &&
     a.packageId === b.packageId &&

@@ -8,10 +8,17 @@ import { rpcError, Status } from './rpc-error.js';
 
 type AnyHandler = (call: unknown, callback?: (...args: unknown[]) => void) => void;
 
-export function concurrencyLimited<T extends UntypedServiceImplementation>(service: string, limit: number, implementation: T): T {
+export function concurrencyLimited<T extends UntypedServiceImplementation>(
+  service: string,
+  limit: number,
+  implementation: T,
+): T {
   let inFlight = 0;
   const refusal = () =>
-    rpcError(Status.RESOURCE_EXHAUSTED, `too many requests for ${service}, exceeding concurrency limit (${limit})`);
+    rpcError(
+      Status.RESOURCE_EXHAUSTED,
+      `too many requests for ${service}, exceeding concurrency limit (${limit})`,
+    );
   const wrapped: Record<string, AnyHandler> = {};
   for (const [name, handler] of Object.entries(implementation) as [string, AnyHandler][]) {
     wrapped[name] = (call, callback) => {

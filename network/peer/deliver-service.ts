@@ -25,20 +25,24 @@ export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
   const serve = (kind: DeliverKind) => (stream: Stream) => {
     void serveStream(deps, kind, stream);
   };
-  return { deliver: serve('block'), deliverFiltered: serve('filtered'), deliverWithPrivateData: serve('private') };
+  return {
+    deliver: serve('block'),
+    deliverFiltered: serve('filtered'),
+    deliverWithPrivateData: serve('private'),
+  };
 }
 
 async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream): Promise<void> {
-  let cancelled = false;
+  const state = { cancelled: false };
   const feeds = new Set<BlockFeed>();
   stream.on('cancelled', () => {
-    cancelled = true;
+    state.cancelled = true;
     for (const feed of feeds) feed.close();
   });
   try {
     for await (const envelope of stream as AsyncIterable<common.Envelope>) {
       const status = await serveRequest(deps, kind, stream, envelope, feeds);
-      if (cancelled) return;
+      if (state.cancelled) return;
       const response = new peer.DeliverResponse();
       response.setStatus(status);
       stream.write(response);
@@ -109,7 +113,11 @@ async function serveRequest(
 }
 
 /** Block number a seek position names; undefined for a position this request cannot use. */
-function position(seek: orderer.SeekPosition | undefined, height: number, which: 'start' | 'stop'): number | undefined {
+function position(
+  seek: orderer.SeekPosition | undefined,
+  height: number,
+  which: 'start' | 'stop',
+): number | undefined {
   if (seek === undefined) return undefined;
   if (seek.hasOldest()) return 0;
   if (seek.hasNewest()) return Math.max(0, height - 1);
@@ -143,7 +151,7 @@ function filtered(block: common.Block, channelId: string): peer.FilteredBlock {
       const filteredTx = new peer.FilteredTransaction();
       filteredTx.setTxid(tx.txId);
       filteredTx.setType(tx.headerType as common.HeaderTypeMap[keyof common.HeaderTypeMap]);
-      filteredTx.setTxValidationCode(tx.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+      filteredTx.setTxValidationCode(tx.code);
       if (tx.chaincodeEvent !== undefined) {
         const event = peer.ChaincodeEvent.deserializeBinary(tx.chaincodeEvent);
         event.setPayload(new Uint8Array());

@@ -8,7 +8,12 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { SigningIdentity } from '../msp/types.js';
 import type { ChannelLedger } from '../ledger/types.js';
-import { unpackSignedProposal, proposalHash, ProposalFormatError, type UnpackedProposal } from '../protocol/proposal.js';
+import {
+  unpackSignedProposal,
+  proposalHash,
+  ProposalFormatError,
+  type UnpackedProposal,
+} from '../protocol/proposal.js';
 import type { ChaincodeRuntime } from './chaincode-types.js';
 import { ChaincodeUnavailableError } from './chaincode-types.js';
 import type { ChaincodeRegistry } from './chaincode-registry.js';
@@ -89,7 +94,10 @@ export class Endorser {
     } catch (error) {
       if (error instanceof ChaincodeUnavailableError) {
         return {
-          ...failure(`error in simulation: failed to execute transaction ${proposal.txId}: ${error.message}`, false),
+          ...failure(
+            `error in simulation: failed to execute transaction ${proposal.txId}: ${error.message}`,
+            false,
+          ),
           proposal,
         };
       }

@@ -29,7 +29,8 @@ export interface GatewayDeps extends ReadAccess {
 
 /** What the gateway makes of an endorser's answer (apiutils responseStatus). */
 function responseStatus(outcome: EndorserOutcome): { code: Status; message: string; retry: boolean } {
-  if (outcome.error !== undefined) return { code: Status.FAILED_PRECONDITION, message: outcome.error, retry: false };
+  if (outcome.error !== undefined)
+    return { code: Status.FAILED_PRECONDITION, message: outcome.error, retry: false };
   const response = outcome.response.getResponse();
   const status = response?.getStatus() ?? 0;
   const message = response?.getMessage() ?? '';
@@ -57,13 +58,22 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
       void (async () => {
         const signed = call.request.getProposedTransaction();
         if (signed === undefined) {
-          return callback(rpcError(Status.INVALID_ARGUMENT, 'failed to unpack transaction proposal: a signed proposal is required'));
+          callback(
+            rpcError(
+              Status.INVALID_ARGUMENT,
+              'failed to unpack transaction proposal: a signed proposal is required',
+            ),
+          );
+          return;
         }
         try {
           unpackSignedProposal(signed);
         } catch (error) {
           if (!(error instanceof ProposalFormatError)) throw error;
-          return callback(rpcError(Status.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${error.message}`));
+          callback(
+            rpcError(Status.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${error.message}`),
+          );
+          return;
         }
         const outcome = await deps.endorser.processProposal(signed, true);
         const { code, message, retry } = responseStatus(outcome);
@@ -71,7 +81,8 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
           const text = retry
             ? 'failed to evaluate transaction, see attached details for more info'
             : `evaluate call to endorser returned error: ${message}`;
-          return callback(rpcError(code, text, [detail(message)]));
+          callback(rpcError(code, text, [detail(message)]));
+          return;
         }
         const result = outcome.response.getResponse() ?? new peer.Response();
         result.setPayload(resultOf(outcome));
@@ -87,29 +98,38 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
       void (async () => {
         const signed = call.request.getProposedTransaction();
         if (signed === undefined || signed.getProposalBytes_asU8().length === 0) {
-          return callback(rpcError(Status.INVALID_ARGUMENT, 'the proposed transaction must contain a signed proposal'));
+          callback(
+            rpcError(Status.INVALID_ARGUMENT, 'the proposed transaction must contain a signed proposal'),
+          );
+          return;
         }
         try {
           unpackSignedProposal(signed);
         } catch (error) {
           if (!(error instanceof ProposalFormatError)) throw error;
-          return callback(rpcError(Status.INVALID_ARGUMENT, error.message));
+          callback(rpcError(Status.INVALID_ARGUMENT, error.message));
+          return;
         }
         const requested = call.request.getEndorsingOrganizationsList();
         const unknown = requested.filter((org) => org !== deps.self.mspId);
         if (unknown.length > 0) {
-          return callback(
-            rpcError(Status.UNAVAILABLE, `no endorsing peers found for organizations: ${JSON.stringify(unknown)}`),
+          callback(
+            rpcError(
+              Status.UNAVAILABLE,
+              `no endorsing peers found for organizations: ${JSON.stringify(unknown)}`,
+            ),
           );
+          return;
         }
         const outcome = await deps.endorser.processProposal(signed, false);
         const { code, message } = responseStatus(outcome);
         if (code !== Status.OK || outcome.proposal === undefined) {
-          return callback(
+          callback(
             rpcError(Status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
               detail(message),
             ]),
           );
+          return;
         }
         const endorsement = outcome.response.getEndorsement();
         const envelopeBytes = prepareTransaction(
@@ -129,11 +149,16 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
       void submit(deps, call.request, callback);
     },
 
-    commitStatus(call: ServerUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>, callback) {
+    commitStatus(
+      call: ServerUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>,
+      callback,
+    ) {
       void commitStatus(deps, call, callback);
     },
 
-    chaincodeEvents(call: ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>) {
+    chaincodeEvents(
+      call: ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
+    ) {
       void streamChaincodeEvents(deps, call);
     },
   };
@@ -174,10 +199,18 @@ async function submit(
       callback(rpcError(Status.ABORTED, message));
       return;
     }
-    callback(rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', [ordererDetail(message)]));
+    callback(
+      rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', [
+        ordererDetail(message),
+      ]),
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    callback(rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', [ordererDetail(message)]));
+    callback(
+      rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', [
+        ordererDetail(message),
+      ]),
+    );
   }
 }
 
@@ -198,15 +231,32 @@ async function commitStatus(
     callback(rpcError(Status.INVALID_ARGUMENT, `invalid status request: ${String(error)}`));
     return;
   }
-  if (request.getIdentity_asU8().length === 0) return callback(rpcError(Status.INVALID_ARGUMENT, 'no identity provided'));
-  if (request.getChannelId() === '') return callback(rpcError(Status.INVALID_ARGUMENT, 'no channel ID provided'));
-  if (request.getTransactionId() === '') {
-    return callback(rpcError(Status.INVALID_ARGUMENT, 'transaction ID should not be empty'));
+  if (request.getIdentity_asU8().length === 0) {
+    callback(rpcError(Status.INVALID_ARGUMENT, 'no identity provided'));
+    return;
   }
-  const denied = checkSignedRequest(deps, request.getChannelId(), requestBytes, request.getIdentity_asU8(), call.request.getSignature_asU8());
-  if (denied !== undefined) return callback(rpcError(Status.PERMISSION_DENIED, denied));
+  if (request.getChannelId() === '') {
+    callback(rpcError(Status.INVALID_ARGUMENT, 'no channel ID provided'));
+    return;
+  }
+  if (request.getTransactionId() === '') {
+    callback(rpcError(Status.INVALID_ARGUMENT, 'transaction ID should not be empty'));
+    return;
+  }
+  const denied = checkSignedRequest(
+    deps,
+    request.getChannelId(),
+    requestBytes,
+    request.getIdentity_asU8(),
+    call.request.getSignature_asU8(),
+  );
+  if (denied !== undefined) {
+    callback(rpcError(Status.PERMISSION_DENIED, denied));
+    return;
+  }
   if (request.getChannelId() !== deps.channelId) {
-    return callback(rpcError(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`));
+    callback(rpcError(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`));
+    return;
   }
   const controller = new AbortController();
   call.on('cancelled', () => {
@@ -215,7 +265,7 @@ async function commitStatus(
   try {
     const outcome = await deps.commits.wait(request.getTransactionId(), controller.signal);
     const response = new gateway.CommitStatusResponse();
-    response.setResult(outcome.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+    response.setResult(outcome.code);
     response.setBlockNumber(outcome.blockNum);
     callback(null, response);
   } catch (error) {
@@ -224,12 +274,15 @@ async function commitStatus(
   }
 }
 
-const STATUS_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(common.Status).map(([name, value]) => [value, name]),
+const STATUS_NAMES = new Map<number, string>(
+  Object.entries(common.Status as unknown as Record<string, number>).map(([name, value]): [number, string] => [
+    value,
+    name,
+  ]),
 );
 
 function statusName(status: number): string {
-  return STATUS_NAMES[status] ?? String(status);
+  return STATUS_NAMES.get(status) ?? String(status);
 }
 
 function internal(error: unknown) {

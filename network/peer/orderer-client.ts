@@ -141,9 +141,11 @@ export class BlockPuller {
       }
       expected += 1;
       const bytes = block.serializeBinary();
-      this.queue = this.queue.then(() => this.options.commit(bytes)).catch((error: unknown) => {
-        retry(error instanceof Error ? error : new Error(String(error)));
-      });
+      this.queue = this.queue
+        .then(() => this.options.commit(bytes))
+        .catch((error: unknown) => {
+          retry(error instanceof Error ? error : new Error(String(error)));
+        });
     });
     stream.on('error', (error: Error) => {
       retry(error);

@@ -21,14 +21,20 @@ export interface ProposalCheckContext {
   readonly writers: (signers: readonly PolicySigner[]) => boolean;
 }
 
-const HEADER_TYPE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(common.HeaderType).map(([name, value]) => [value, name]),
+const HEADER_TYPE_NAMES = new Map<number, string>(
+  Object.entries(common.HeaderType as unknown as Record<string, number>).map(([name, value]): [number, string] => [
+    value,
+    name,
+  ]),
 );
 
-export async function checkProposal(p: UnpackedProposal, ctx: ProposalCheckContext): Promise<ValidatedIdentity> {
+export async function checkProposal(
+  p: UnpackedProposal,
+  ctx: ProposalCheckContext,
+): Promise<ValidatedIdentity> {
   const type = p.channelHeader.getType();
   if (type !== common.HeaderType.ENDORSER_TRANSACTION) {
-    throw validating(`invalid header type ${HEADER_TYPE_NAMES[type] ?? String(type)}`);
+    throw validating(`invalid header type ${HEADER_TYPE_NAMES.get(type) ?? String(type)}`);
   }
   if (p.channelHeader.getEpoch() !== 0) throw validating('epoch is non-zero');
   const nonce = p.signatureHeader.getNonce_asU8();
@@ -36,7 +42,8 @@ export async function checkProposal(p: UnpackedProposal, ctx: ProposalCheckConte
   if (nonce.length === 0) throw validating('nonce is empty');
   if (creator.length === 0) throw validating('creator is empty');
   const expected = computeTxId(nonce, creator);
-  if (p.txId !== expected) throw validating(`incorrectly computed txid '${p.txId}' -- expected '${expected}'`);
+  if (p.txId !== expected)
+    throw validating(`incorrectly computed txid '${p.txId}' -- expected '${expected}'`);
   if (p.signature.length === 0) throw validating('empty signature bytes');
 
   let mspId: string;

@@ -26,7 +26,10 @@ export function prepareTransaction(
   transaction.setActionsList([transactionAction]);
 
   // common.Payload{header = 1, data = 2}, written by hand so the header stays the client's bytes.
-  const payload = concat(lengthDelimited(1, proposal.headerBytes), lengthDelimited(2, transaction.serializeBinary()));
+  const payload = concat(
+    lengthDelimited(1, proposal.headerBytes),
+    lengthDelimited(2, transaction.serializeBinary()),
+  );
   // common.Envelope{payload = 1}; the signature (2) is the client's to add.
   return lengthDelimited(1, payload);
 }

@@ -41,7 +41,10 @@ export function unpackSignedProposal(signedProposal: peer.SignedProposal): Unpac
   const header = decode(() => common.Header.deserializeBinary(headerBytes), 'header');
   const channelHeaderBytes = header.getChannelHeader_asU8();
   const signatureHeaderBytes = header.getSignatureHeader_asU8();
-  const channelHeader = decode(() => common.ChannelHeader.deserializeBinary(channelHeaderBytes), 'channel header');
+  const channelHeader = decode(
+    () => common.ChannelHeader.deserializeBinary(channelHeaderBytes),
+    'channel header',
+  );
   const signatureHeader = decode(
     () => common.SignatureHeader.deserializeBinary(signatureHeaderBytes),
     'signature header',
@@ -93,7 +96,9 @@ function decode<T>(read: () => T, what: string): T {
   try {
     return read();
   } catch (error) {
-    throw new ProposalFormatError(`error unmarshalling ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ProposalFormatError(
+      `error unmarshalling ${what}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

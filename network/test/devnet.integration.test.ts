@@ -55,8 +55,9 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
   });
 
   after(() => {
-    gateway?.close();
-    client?.close();
+    // before() may have failed before they were made.
+    (gateway as Gateway | undefined)?.close();
+    (client as grpc.Client | undefined)?.close();
     devnet.destroy();
   });
 
@@ -73,7 +74,10 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     const before = devnet.status().nodes.map((node) => node.pid);
     const again = devnet.up();
     assert.equal(again.status, 0, again.stderr);
-    assert.deepEqual(devnet.status().nodes.map((node) => node.pid), before);
+    assert.deepEqual(
+      devnet.status().nodes.map((node) => node.pid),
+      before,
+    );
   });
 
   it('submits and evaluates', async () => {
@@ -134,10 +138,17 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     assert.equal(pages[0]?.[0], 'page0000');
     assert.equal(pages[2]?.at(-1), 'page0249');
 
-    for (const [a, b] of [['x', '1'], ['x', '2'], ['x', '3'], ['y', '1']]) {
+    for (const [a, b] of [
+      ['x', '1'],
+      ['x', '2'],
+      ['x', '3'],
+      ['y', '1'],
+    ]) {
       await contract.submitTransaction('putComposite', 'pair', a ?? '', b ?? '', `${a}${b}`);
     }
-    const first = JSON.parse(utf8.decode(await contract.evaluateTransaction('partialPage', 'pair', 'x', '2', ''))) as {
+    const first = JSON.parse(
+      utf8.decode(await contract.evaluateTransaction('partialPage', 'pair', 'x', '2', '')),
+    ) as {
       keys: string[];
       bookmark: string;
     };
@@ -173,15 +184,18 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     const blocks = await network.getBlockEvents({ startBlock: 0n });
     try {
       await contract.submitTransaction('emit', 'record-created', 'payload-1');
-      const event = (await events[Symbol.asyncIterator]().next()).value;
-      assert.equal(event?.eventName, 'record-created');
-      assert.equal(utf8.decode(event?.payload), 'payload-1');
-      assert.equal(event?.chaincodeName, 'basic');
-      const genesis = (await blocks[Symbol.asyncIterator]().next()).value;
-      assert.equal(genesis?.getHeader()?.getNumber(), 0);
-      const envelope = common.Envelope.deserializeBinary(genesis?.getData()?.getDataList_asU8()[0] ?? new Uint8Array());
+      const event = await first(events);
+      assert.equal(event.eventName, 'record-created');
+      assert.equal(utf8.decode(event.payload), 'payload-1');
+      assert.equal(event.chaincodeName, 'basic');
+      const genesis = await first(blocks);
+      assert.equal(genesis.getHeader()?.getNumber(), 0);
+      const envelope = common.Envelope.deserializeBinary(
+        genesis.getData()?.getDataList_asU8()[0] ?? new Uint8Array(),
+      );
       const header = common.ChannelHeader.deserializeBinary(
-        common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+        common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()?.getChannelHeader_asU8() ??
+          new Uint8Array(),
       );
       assert.equal(header.getType(), common.HeaderType.CONFIG);
       assert.equal(header.getChannelId(), 'mychannel');
@@ -193,14 +207,21 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
 
   it('refuses a bad signature, a forged certificate, an unknown MSP and a replayed transaction', async () => {
     const user = devnet.user();
-    const badSigner = devnet.gateway(client, user.identity, async () => Promise.resolve(new Uint8Array(70).fill(1)));
+    const badSigner = devnet.gateway(client, user.identity, async () =>
+      Promise.resolve(new Uint8Array(70).fill(1)),
+    );
     await assert.rejects(
       badSigner.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
-      (error: unknown) => error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
+      (error: unknown) =>
+        error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
     );
     badSigner.close();
 
-    const unknownMsp = devnet.gateway(client, { mspId: 'Org9MSP', credentials: user.identity.credentials }, user.signer);
+    const unknownMsp = devnet.gateway(
+      client,
+      { mspId: 'Org9MSP', credentials: user.identity.credentials },
+      user.signer,
+    );
     await assert.rejects(
       unknownMsp.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
       (error: unknown) =>
@@ -212,7 +233,8 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     const forger = devnet.gateway(client, forged.identity, forged.signer);
     await assert.rejects(
       forger.getNetwork('mychannel').getContract('basic', 'shimtest').submitTransaction('put', 'x', 'y'),
-      (error: unknown) => error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
+      (error: unknown) =>
+        error instanceof EndorseError && /access denied/.test(error.details[0]?.message ?? ''),
     );
     forger.close();
 
@@ -220,16 +242,27 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     await (await (await proposal.endorse()).submit()).getStatus();
     await assert.rejects(
       proposal.endorse(),
-      (error: unknown) => error instanceof EndorseError && /duplicate transaction found/.test(error.details[0]?.message ?? ''),
+      (error: unknown) =>
+        error instanceof EndorseError && /duplicate transaction found/.test(error.details[0]?.message ?? ''),
     );
   });
 
   it('runs the EHR chaincode: the profile migrator batch-creates, a provider enrolled from the devnet CA reads', async () => {
-    const session = new LedgerSession(loadConnectionProfile(path.join(devnet.home, 'fhirledger-connection.json')));
-    const patient = { resourceType: 'Patient', id: 'devnet-p1', name: [{ family: 'Devnet' }], birthDate: '1980-02-03' };
+    const session = new LedgerSession(
+      loadConnectionProfile(path.join(devnet.home, 'fhirledger-connection.json')),
+    );
+    const patient = {
+      resourceType: 'Patient',
+      id: 'devnet-p1',
+      name: [{ family: 'Devnet' }],
+      birthDate: '1980-02-03',
+    };
     try {
       const created = await session.ledgerForNamed('migrator').createRecords([patient]);
-      assert.deepEqual(created.value.items.map((item) => item.outcome), ['created']);
+      assert.deepEqual(
+        created.value.items.map((item) => item.outcome),
+        ['created'],
+      );
       assert.match(created.txId, /^[0-9a-f]{64}$/);
     } finally {
       session.close();
@@ -239,14 +272,21 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
         url: `https://127.0.0.1:${devnet.port(7054)}`,
         caName: 'ca-org1',
         tlsRootCertPem: readFileSync(
-          path.join(devnet.home, 'organizations/peerOrganizations/org1.example.com/tlsca/tlsca.org1.example.com-cert.pem'),
+          path.join(
+            devnet.home,
+            'organizations/peerOrganizations/org1.example.com/tlsca/tlsca.org1.example.com-cert.pem',
+          ),
           'utf8',
         ),
         mspId: 'Org1MSP',
       },
       { id: 'admin', secret: 'adminpw' },
     );
-    const provider = await ca.registerAndEnroll({ id: 'provider-1', type: 'client', attributes: { role: 'provider' } });
+    const provider = await ca.registerAndEnroll({
+      id: 'provider-1',
+      type: 'client',
+      attributes: { role: 'provider' },
+    });
     const providerGateway = connectIdentity(client, { mspId: 'Org1MSP', ...provider });
     const patientUser = await ca.registerAndEnroll({
       id: 'patient-2',
@@ -263,7 +303,10 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
       assert.deepEqual((stored.resource as { name?: unknown }).name, [{ family: 'Devnet' }]);
       // The chaincode reads the role from the certificate: another patient is refused whatever the caller claims.
       await assert.rejects(
-        new FabricEhrLedger(ehrContract(patientGateway, 'mychannel', 'ehr')).readRecord('Patient', 'devnet-p1'),
+        new FabricEhrLedger(ehrContract(patientGateway, 'mychannel', 'ehr')).readRecord(
+          'Patient',
+          'devnet-p1',
+        ),
         (error: unknown) => error instanceof LedgerError && error.code === 'CC_ERR_FORBIDDEN',
       );
     } finally {
@@ -314,12 +357,24 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
   }
 });
 
+async function first<T>(iterable: AsyncIterable<T>): Promise<T> {
+  for await (const item of iterable) return item;
+  throw new Error('the stream ended before its first item');
+}
+
 /** A certificate that claims Org1MSP and OU=client but is signed by a CA of its own, not Org1's. */
 async function forgedIdentity() {
-  const rogueCa = await createRootCa({ organization: 'org1.example.com', commonName: 'ca.org1.example.com' }, generateP256KeyPair());
+  const rogueCa = await createRootCa(
+    { organization: 'org1.example.com', commonName: 'ca.org1.example.com' },
+    generateP256KeyPair(),
+  );
   const keys = generateP256KeyPair();
   const certificatePem = await issueCertificate(rogueCa, {
-    subject: { organization: 'org1.example.com', organizationalUnits: ['client'], commonName: 'User1@org1.example.com' },
+    subject: {
+      organization: 'org1.example.com',
+      organizationalUnits: ['client'],
+      commonName: 'User1@org1.example.com',
+    },
     publicKey: keys.publicKey,
     profile: { kind: 'signing' },
   });

@@ -62,7 +62,16 @@ export class TestDevnet {
     const { packageId } = JSON.parse(deployed.stdout) as { packageId: string };
     const server = spawn(
       process.execPath,
-      [CHAINCODE_SERVER, 'server', '--chaincode-address', `127.0.0.1:${port}`, '--chaincode-id', packageId, '--module-path', moduleDir],
+      [
+        CHAINCODE_SERVER,
+        'server',
+        '--chaincode-address',
+        `127.0.0.1:${port}`,
+        '--chaincode-id',
+        packageId,
+        '--module-path',
+        moduleDir,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     this.servers.push(server);
@@ -72,7 +81,10 @@ export class TestDevnet {
 
   peerTlsRoot(): Buffer {
     return readFileSync(
-      path.join(this.home, 'organizations/peerOrganizations/org1.example.com/peers/peer0.org1.example.com/tls/ca.crt'),
+      path.join(
+        this.home,
+        'organizations/peerOrganizations/org1.example.com/peers/peer0.org1.example.com/tls/ca.crt',
+      ),
     );
   }
 
@@ -83,8 +95,16 @@ export class TestDevnet {
   }
 
   /** The test network's User1 (NodeOU client). */
-  user(name = 'User1'): { identity: Identity; signer: Signer; certificatePem: string; privateKeyPem: string } {
-    const msp = path.join(this.home, `organizations/peerOrganizations/org1.example.com/users/${name}@org1.example.com/msp`);
+  user(name = 'User1'): {
+    identity: Identity;
+    signer: Signer;
+    certificatePem: string;
+    privateKeyPem: string;
+  } {
+    const msp = path.join(
+      this.home,
+      `organizations/peerOrganizations/org1.example.com/users/${name}@org1.example.com/msp`,
+    );
     const certDir = path.join(msp, 'signcerts');
     const certificatePem = readFileSync(path.join(certDir, firstFile(certDir)), 'utf8');
     const keyDir = path.join(msp, 'keystore');
