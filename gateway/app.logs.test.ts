@@ -96,7 +96,8 @@ describe('gateway logs carry no PHI or secrets', () => {
     h.network.failNext('*', 'SOMETHING_NEW');
     const unexpected = await h.send({ method: 'GET', url: '/fhir/Patient/p-bob', token: provider });
     assert.equal(unexpected.statusCode, 500);
-    h.network.failNext('*', 'UNAVAILABLE');
+    // An outage, not a blip: every try of the write fails (a single UNAVAILABLE is retried, see ledger-access.ts).
+    h.network.failNext('*', 'UNAVAILABLE', 3);
     const down = await h.send({ method: 'PUT', url: '/fhir/Patient/p-bob', token: provider, body: patient });
     assert.equal(down.statusCode, 503);
 

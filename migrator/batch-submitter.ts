@@ -1,13 +1,14 @@
 /**
  * Submits batches through the ledger with at most `concurrency` in flight (p-limit) and back-pressure: `submit`
  * returns only once a slot is free, so the reader never runs more than one batch ahead per slot. Each batch is
- * retried by failure class (see failure-class.ts).
+ * retried as ledger-client's one retry decision says (`mayRetry`); CreateRecords is idempotent, so an unknown
+ * outcome is sent again too.
  */
 import pLimit from 'p-limit';
 import type { BatchResult, Committed } from '../common/ehr-contract.js';
 import type { FhirResource } from '../common/fhir-resource.js';
+import { backoffDelay, mayRetry, type RetryPolicy } from '../ledger-client/retry.js';
 import { LedgerBatchError } from './errors.js';
-import { backoffDelay, type ErrorClassifier, type RetryPolicy } from './failure-class.js';
 import type { RecordLocation } from './record-location.js';
 
 export interface BatchItem {
@@ -30,7 +31,6 @@ export type BatchOutcome = { ok: true; result: BatchResult } | { ok: false; erro
 
 export interface SubmitterDeps {
   createRecords: (batch: readonly FhirResource[]) => Promise<Committed<BatchResult>>;
-  classifier: ErrorClassifier;
   retry: RetryPolicy;
   sleep: (ms: number) => Promise<void>;
   onAttemptFailed?: (batch: Batch, attempt: number, error: unknown, willRetry: boolean) => void;
@@ -74,12 +74,11 @@ export class BatchSubmitter {
         const committed = await this.deps.createRecords(resources);
         return { ok: true, result: committed.value };
       } catch (error) {
-        const failureClass = this.deps.classifier.classify(error);
-        const willRetry = failureClass === 'transient' && attempt < this.deps.retry.maxAttempts;
+        const retryable = mayRetry(error, { idempotent: true });
+        const willRetry = retryable && attempt < this.deps.retry.maxAttempts;
         this.deps.onAttemptFailed?.(batch, attempt, error, willRetry);
         if (!willRetry) {
-          const why =
-            failureClass === 'transient' ? `still failing after ${attempt} attempts` : 'permanent failure';
+          const why = retryable ? `still failing after ${attempt} attempts` : 'permanent failure';
           const message = `CreateRecords of ${batch.items.length} records (ordinals ${firstOrdinal(batch)}–${batch.lastOrdinal}) failed, ${why}: ${error instanceof Error ? error.message : String(error)}`;
           return {
             ok: false,

@@ -8,6 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
+import {
+  DEFAULT_LEDGER_RETRY,
+  ledgerForNamedIdentity,
+  LedgerUnavailableError,
+  openLedgerSession,
+  type LedgerSession,
+} from '../ledger-client/index.js';
 import { CheckpointStore } from './checkpoint.js';
 import {
   CheckpointExistsError,
@@ -16,10 +23,8 @@ import {
   MigratorError,
   OutputWriteError,
 } from './errors.js';
-import { DEFAULT_RETRY, defaultErrorClassifier } from './failure-class.js';
 import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
 import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
-import { createLedger } from './ledger-factory.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
 import { runMigration, type MigrationLedger } from './migration.js';
 import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
@@ -32,6 +37,9 @@ import { loadSchemaValidators } from './schema-validator.js';
 import { countRecords } from './sources/count-lines.js';
 import { resolveInputs } from './sources/input-paths.js';
 import { sourceForInputs } from './sources/open-inputs.js';
+
+/** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
+export const MIGRATOR_IDENTITY = 'migrator';
 
 export const run: CommandRunner = async (argv) => {
   let config: Readonly<MigrateConfig>;
@@ -62,6 +70,7 @@ export const run: CommandRunner = async (argv) => {
     return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
   } catch (error) {
     if (
+      error instanceof LedgerUnavailableError ||
       error instanceof CheckpointMismatchError ||
       error instanceof CheckpointExistsError ||
       error instanceof InputNotFoundError
@@ -103,8 +112,19 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     } else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
   }
   // The ledger comes first: a run that cannot load anything should say so before reading any input.
-  const opened = config.dryRun ? undefined : await createLedger({ connection: config.connection });
-  const ledger: MigrationLedger | undefined = opened?.ledger;
+  const session: LedgerSession | undefined = config.dryRun
+    ? undefined
+    : openLedgerSession(
+        config.connection,
+        'give --connection FILE (or FHIRLEDGER_CONNECTION), or use --dry-run to validate and clean without loading',
+      );
+  let ledger: MigrationLedger | undefined;
+  try {
+    ledger = session === undefined ? undefined : ledgerForNamedIdentity(session, MIGRATOR_IDENTITY);
+  } catch (error) {
+    session?.close();
+    throw error;
+  }
   const validators = loadSchemaValidators();
   log.info(
     { cached: validators.origin.cached, ms: Math.round(validators.origin.millis) },
@@ -171,7 +191,6 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
               },
             }),
         lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
-        classifier: defaultErrorClassifier,
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
         stop: stop.signal,
@@ -187,7 +206,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         maxBatchBytes: config.maxBatchBytes,
         concurrency: config.concurrency,
         onConflict: config.onConflict,
-        retry: DEFAULT_RETRY,
+        retry: DEFAULT_LEDGER_RETRY,
         maxRecordBytes: config.maxRecordBytes,
       },
     );
@@ -195,7 +214,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);
     await processor.close();
-    opened?.close();
+    session?.close();
   }
 }
 

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CheckpointStore } from './checkpoint.js';
 import { run } from './cli.js';
-import { defaultErrorClassifier } from './failure-class.js';
 import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
 import type { InMemoryLedger } from './in-memory-ledger.fake.js';
 import { runMigration } from './migration.js';
@@ -97,7 +96,6 @@ export async function migrateFiles(options: LedgerRun): Promise<MigrationReport>
       ),
       fixLog: new OrdinalLog(undefined),
       checkpoint: { store, fingerprint, identity, ...(resumeFrom === undefined ? {} : { resumeFrom }) },
-      classifier: defaultErrorClassifier,
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
       stop: new AbortController().signal,

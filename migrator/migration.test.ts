@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LedgerError, LedgerErrorCode } from '../ledger-client/ledger-error.js';
 import { CheckpointStore } from './checkpoint.js';
-import { defaultErrorClassifier } from './failure-class.js';
 import { InMemoryLedger } from './in-memory-ledger.fake.js';
 import { runMigration, type MigrationDeps, type MigrationSettings } from './migration.js';
 import { OrdinalLog } from './ordinal-log.js';
@@ -86,7 +86,6 @@ describe('runMigration with an in-memory ledger', function () {
       deadLetter: new OrdinalLog(path.join(dir, 'dead-letter.ndjson'), resumeFrom?.deadLetter),
       fixLog: new OrdinalLog(path.join(dir, 'fixes.ndjson'), resumeFrom?.fixLog),
       checkpoint: { store, fingerprint: 'fp', ...(resumeFrom === undefined ? {} : { resumeFrom }) },
-      classifier: defaultErrorClassifier,
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
       stop: stop.signal,
@@ -222,7 +221,15 @@ describe('runMigration with an in-memory ledger', function () {
     ledger.createRecords = (batch) => {
       if (transientLeft > 0) {
         transientLeft -= 1;
-        return Promise.reject(Object.assign(new Error('14 UNAVAILABLE: peer down'), { code: 14 }));
+        return Promise.reject(
+          new LedgerError(
+            LedgerErrorCode.UNAVAILABLE,
+            'CreateRecords endorse failed: 14 UNAVAILABLE: peer down',
+            {
+              transaction: 'CreateRecords',
+            },
+          ),
+        );
       }
       if (ledger.calls.length === 3) stop.abort();
       return realCreate(batch);

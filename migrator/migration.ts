@@ -15,6 +15,7 @@
 import type { BatchItemResult, EhrLedger } from '../common/ehr-contract.js';
 import { isPlainObject, type FhirResource } from '../common/fhir-resource.js';
 import { FixCode, RejectCode } from '../common/migration-codes.js';
+import type { RetryPolicy } from '../ledger-client/retry.js';
 import { BatchSubmitter, type Batch, type BatchItem, type BatchOutcome } from './batch-submitter.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { DedupeIndex } from './dedupe-index.js';
@@ -25,7 +26,6 @@ import {
   PipelineWorkerError,
   type MigratorError,
 } from './errors.js';
-import type { ErrorClassifier, RetryPolicy } from './failure-class.js';
 import { toOperationOutcome, type Fix, type Issue } from './issues.js';
 import { applyLastWins, LastWinsSpool } from './last-wins.js';
 import {
@@ -87,7 +87,6 @@ export interface MigrationDeps {
   };
   /** Where last-wins replacements wait until the main passes are committed. */
   lastWinsSpoolFile?: string;
-  classifier: ErrorClassifier;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   /** Aborted on SIGINT: batches in flight finish, the checkpoint is written, the run stops. */
@@ -155,7 +154,6 @@ class Migration {
       this.submitter = new BatchSubmitter(
         {
           createRecords: (batch) => ledger.createRecords(batch),
-          classifier: deps.classifier,
           retry: settings.retry,
           sleep: deps.sleep,
           onAttemptFailed: (batch, attempt, error, willRetry) => {

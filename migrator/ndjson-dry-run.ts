@@ -2,7 +2,6 @@
  * A dry run over local NDJSON files with the CLI's default settings and no progress or logging: the one wiring of
  * `runMigration` that the benchmarks and the ground-truth tests share, so they measure and check the same thing.
  */
-import { defaultErrorClassifier } from './failure-class.js';
 import { runMigration } from './migration.js';
 import type { MigrationReport } from './migration-report.js';
 import { OrdinalLog } from './ordinal-log.js';
@@ -39,7 +38,6 @@ export function dryRunNdjson(run: NdjsonDryRun): Promise<MigrationReport> {
       ...(run.processor === undefined ? {} : { processor: run.processor }),
       deadLetter: new OrdinalLog(run.deadLetterFile),
       fixLog: new OrdinalLog(run.fixLogFile),
-      classifier: defaultErrorClassifier,
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
       stop: new AbortController().signal,
