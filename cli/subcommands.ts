@@ -1,45 +1,55 @@
 /**
- * The subcommands of `fhirledger` and the module that implements each. Modules are loaded only when their command
- * runs, so `fhirledger generate` never pays for loading the Fabric SDK.
+ * The subcommands of `fhirledger` and the module that implements each. Each module is loaded only when its command
+ * runs, so `fhirledger generate` never pays for loading the Fabric SDK; the imports are literal, so the compiler
+ * checks that every module exists and exports `run`.
  */
+import type { CommandRunner } from './command.js';
+
 export interface Subcommand {
   name: string;
   summary: string;
-  /** Path of the compiled module, relative to this file, exporting `run: CommandRunner`. */
-  module: string;
+  load: () => Promise<{ run: CommandRunner }>;
 }
 
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'network',
     summary: 'install Fabric binaries; bring a local Fabric network up or down',
-    module: '../network/cli.js',
+    load: () => import('../network/cli.js'),
   },
   {
     name: 'generate',
     summary: 'write synthetic FHIR R4 records (NDJSON or Bundles), optionally with defects',
-    module: '../generators/cli.js',
+    load: () => import('../generators/cli.js'),
   },
   {
     name: 'migrate',
     summary: 'validate, clean and load FHIR records into the ledger',
-    module: '../migrator/cli.js',
+    load: () => import('../migrator/cli.js'),
   },
-  { name: 'gateway', summary: 'run the FHIR REST gateway in front of Fabric', module: '../gateway/cli.js' },
+  {
+    name: 'gateway',
+    summary: 'run the FHIR REST gateway in front of Fabric',
+    load: () => import('../gateway/cli.js'),
+  },
   {
     name: 'users',
     summary: 'manage the gateway users and their ledger identities',
-    module: '../gateway/users-cli.js',
+    load: () => import('../gateway/users-cli.js'),
   },
   {
     name: 'load',
     summary: 'run a k6 load scenario against the gateway and write a report',
-    module: '../loadtests/runner/cli.js',
+    load: () => import('../loadtests/runner/cli.js'),
   },
   {
     name: 'bench',
     summary: 'run a benchmark and write its results/<date>-<experiment>/run.json',
-    module: '../bench/cli.js',
+    load: () => import('../bench/cli.js'),
   },
-  { name: 'demo', summary: 'the whole job end to end (what npm start runs)', module: './demo.js' },
+  {
+    name: 'demo',
+    summary: 'the whole job end to end (what npm start runs)',
+    load: () => import('./demo.js'),
+  },
 ];

@@ -154,7 +154,6 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
     // Route template, never the URL: paths and queries carry patient ids.
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         route,
         status: reply.statusCode,
@@ -216,7 +215,6 @@ function sendFailure(
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 8).join('\n') : undefined;
     request.log.error(
       {
-        reqId: request.id,
         failure: failure.failure,
         code: failure.code,
         errName: (error as Error | undefined)?.name,
