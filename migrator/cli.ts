@@ -3,11 +3,13 @@
  * ledger through ledger-factory, the clock, signals), runs the migration and writes the report.
  * stdout carries the summary only; logs and progress go to stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
+import { ProgressDisplay } from '../common/progress.js';
 import {
   DEFAULT_LEDGER_RETRY,
   ledgerForNamedIdentity,
@@ -29,7 +31,6 @@ import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } f
 import { runMigration, type MigrationLedger } from './migration.js';
 import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
 import { OrdinalLog } from './ordinal-log.js';
-import { Progress } from './progress.js';
 import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
 import { InThreadProcessor } from './record-processor.js';
 import { RecordWorkerPool } from './record-worker-pool.js';
@@ -59,6 +60,7 @@ export const run: CommandRunner = async (argv) => {
   }
   const log = pino({ name: 'migrate', level: config.logLevel }, pino.destination(2));
   try {
+    makeOutputFolders(config);
     const report = await migrate(config, log);
     process.stdout.write(summaryText(report));
     writeReport(config.reportFile, report);
@@ -85,6 +87,19 @@ export const run: CommandRunner = async (argv) => {
     throw error;
   }
 };
+
+/** The folders of the files this run writes (by default runs/migrate/), made before anything is written there. */
+function makeOutputFolders(config: Readonly<MigrateConfig>): void {
+  const files = [config.reportFile, config.deadLetterFile, config.fixLogFile, config.checkpointFile];
+  for (const file of files) {
+    if (file === undefined) continue;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      throw new OutputWriteError(file, 'folder for', error);
+    }
+  }
+}
 
 function writeReport(file: string, report: MigrationReport): void {
   try {
@@ -138,11 +153,11 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   const isTty = process.stderr.isTTY;
   const counted = isTty ? await countRecords(inputs) : undefined;
   const passes = config.dryRun ? 1 : 2;
-  const progress = new Progress({
-    write: (text) => process.stderr.write(text),
-    isTty,
+  const progress = new ProgressDisplay({
+    label: 'migrate',
+    unit: 'records',
     total: counted === undefined ? undefined : counted * passes,
-    now: () => performance.now(),
+    output: process.stderr,
   });
   const stop = new AbortController();
   const onSigint = () => {
