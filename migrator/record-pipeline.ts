@@ -2,8 +2,7 @@
  * Parse → clean → validate for one record, with no I/O and no state: what a record is (accepted with its fixes, or
  * rejected with its issues) depends only on its text and the options. Dedupe, which needs the whole run, is apart.
  */
-import { sha256Hex } from '../common/canonical-json.js';
-import { canonicalText, sortedJsonAndHash } from './content-hash.js';
+import { canonicalJson, canonicalJsonAndHash, sha256Hex } from '../common/canonical-json.js';
 import { FHIR_ID_PATTERN, isPlainObject, recordKey, type FhirResource } from '../common/fhir-resource.js';
 import { RejectCode } from '../common/migration-codes.js';
 import type { DateRewriteOptions } from './fhir-dates.js';
@@ -105,7 +104,7 @@ export class RecordPipeline {
     let assignedId = false;
     const idPath = `${resourceType}.id`;
     if (cleaned.id === undefined && this.options.assignIds) {
-      cleaned.id = sha256Hex(canonicalText(cleaned)).slice(0, 32);
+      cleaned.id = sha256Hex(canonicalJson(cleaned)).slice(0, 32);
       assignedId = true;
     } else if (cleaned.id === undefined) {
       issues.push({
@@ -136,7 +135,7 @@ export class RecordPipeline {
     }
     const resource = cleaned as FhirResource;
     const id = resource.id as string;
-    const { json, hash } = sortedJsonAndHash(resource);
+    const { json, hash } = canonicalJsonAndHash(resource);
     return {
       kind: 'accepted',
       resource,

@@ -3,6 +3,7 @@
  * schema cannot express (real calendar dates R8, date formats, reference syntax R7). The FHIR type of each element
  * comes from the schema index, so the walk knows a `date` from a `string` without a hand-written field list.
  */
+import { withSortedKeys } from '../common/canonical-json.js';
 import { FixCode, RejectCode } from '../common/migration-codes.js';
 import { canonicalCode, requiredCodes } from './code-synonyms.js';
 import {
@@ -75,26 +76,6 @@ function walkObject(
   }
   if (ownType === 'Reference') checkReference(value, path, ctx);
   return withSortedKeys(value);
-}
-
-/**
- * Leaves every object of a cleaned record with its keys in canonical order, so the record's canonical JSON is plain
- * JSON.stringify (see content-hash.ts) instead of a second walk that copies and sorts.
- */
-function withSortedKeys(value: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(value);
-  let sorted = true;
-  for (let i = 1; i < keys.length; i += 1) {
-    if ((keys[i - 1] as string) > (keys[i] as string)) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return value;
-  keys.sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) out[key] = value[key];
-  return out;
 }
 
 function walkValue(
