@@ -5,6 +5,11 @@
  * a token or record content.
  */
 import { ChaincodeErrorCode } from '../common/ehr-contract.js';
+import {
+  operationOutcome as outcomeOf,
+  type IssueType,
+  type OperationOutcome,
+} from '../common/operation-outcome.js';
 import type { LedgerErrorCode } from '../ledger-client/ledger-error.js';
 import { ledgerErrorCodeOf } from '../ledger-client/retry.js';
 
@@ -33,7 +38,7 @@ export function statusForFailure(failure: FailureClass): number {
 }
 
 /** The OperationOutcome issue.code (FHIR value set issue-type) that fits each failure class. */
-const ISSUE_TYPE: Record<FailureClass, string> = {
+const ISSUE_TYPE: Record<FailureClass, IssueType> = {
   'bad-request': 'invalid',
   unauthenticated: 'login',
   forbidden: 'forbidden',
@@ -359,28 +364,12 @@ function validationMessage(error: unknown): string | undefined {
   return `${where} ${typeof first.message === 'string' ? first.message : 'is not valid'}`;
 }
 
-export interface OperationOutcome {
-  resourceType: 'OperationOutcome';
-  issue: {
-    severity: 'error' | 'warning' | 'information';
-    code: string;
-    details?: { coding: { system: string; code: string }[]; text?: string };
-    diagnostics?: string;
-  }[];
-}
-
-export const ERROR_CODE_SYSTEM = 'urn:fhirledger:error-code';
-
 export function operationOutcome(description: FailureDescription): OperationOutcome {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: [
-      {
-        severity: 'error',
-        code: ISSUE_TYPE[description.failure],
-        details: { coding: [{ system: ERROR_CODE_SYSTEM, code: description.code }] },
-        diagnostics: description.diagnostics,
-      },
-    ],
-  };
+  return outcomeOf([
+    {
+      code: ISSUE_TYPE[description.failure],
+      errorCode: description.code,
+      diagnostics: description.diagnostics,
+    },
+  ]);
 }

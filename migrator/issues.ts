@@ -3,10 +3,9 @@
  * the report. A rejected record's issues become a FHIR OperationOutcome with one issue per problem.
  */
 import type { FixCode, RejectCode } from '../common/migration-codes.js';
+import { operationOutcome, type IssueType, type OperationOutcome } from '../common/operation-outcome.js';
 
-/** FHIR `IssueType` codes used here (R4 ValueSet issue-type). */
-export type IssueType =
-  'structure' | 'required' | 'value' | 'invalid' | 'too-long' | 'duplicate' | 'invariant' | 'code-invalid';
+export type { IssueType };
 
 export interface Issue {
   reason: RejectCode;
@@ -23,22 +22,11 @@ export interface Fix {
   after?: unknown;
 }
 
-export interface OperationOutcome {
-  resourceType: 'OperationOutcome';
-  issue: { severity: 'error'; code: IssueType; diagnostics: string; expression?: string[] }[];
-}
-
 export function toOperationOutcome(issues: readonly Issue[]): OperationOutcome {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: issues.map((issue) => ({
-      severity: 'error',
-      code: issue.type,
-      diagnostics: issue.message,
-      // A record that did not parse has no element to point at.
-      ...(issue.path === '' ? {} : { expression: [issue.path] }),
-    })),
-  };
+  // A record that did not parse has no element to point at (path ''): no expression then.
+  return operationOutcome(
+    issues.map((issue) => ({ code: issue.type, diagnostics: issue.message, expression: issue.path })),
+  );
 }
 
 /** The most specific reason wins when one record has several problems. */
