@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import { MIGRATOR_ERROR_CODES } from './errors.js';
 import { runCli } from './hostile-input.testkit.js';
 

@@ -17,7 +17,7 @@ import {
   openLedgerSession,
   type LedgerSession,
 } from '../ledger-client/index.js';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import {
   CheckpointExistsError,
   CheckpointMismatchError,
@@ -25,19 +25,20 @@ import {
   MigratorError,
   OutputWriteError,
 } from './errors.js';
-import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
-import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
+import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './io/fingerprint.js';
+import { FhirTypeIndex, loadFhirSchema } from './core/fhir-types.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
-import { runMigration, type MigrationLedger } from './migration.js';
-import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
-import { OrdinalLog } from './ordinal-log.js';
-import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
-import { InThreadProcessor } from './record-processor.js';
-import { RecordWorkerPool } from './record-worker-pool.js';
-import { loadSchemaValidators } from './schema-validator.js';
-import { countRecords } from './sources/count-lines.js';
-import { resolveInputs } from './sources/input-paths.js';
-import { sourceForInputs } from './sources/open-inputs.js';
+import { runMigration, type MigrationLedger } from './core/migration.js';
+import { notLoadedCount, summaryText, type MigrationReport } from './core/migration-report.js';
+import { applyLastWins, LastWinsSpool } from './io/last-wins.js';
+import { OrdinalLog } from './io/ordinal-log.js';
+import { RecordPipeline, type PipelineOptions } from './core/record-pipeline.js';
+import { InThreadProcessor } from './core/record-processor.js';
+import { RecordWorkerPool } from './io/record-worker-pool.js';
+import { loadSchemaValidators } from './io/schema-validator.js';
+import { countRecords } from './io/sources/count-lines.js';
+import { resolveInputs } from './io/sources/input-paths.js';
+import { sourceForInputs } from './io/sources/open-inputs.js';
 
 /** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
 export const MIGRATOR_IDENTITY = 'migrator';
@@ -205,7 +206,9 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
                 ...(resumeFrom === undefined ? {} : { resumeFrom }),
               },
             }),
-        lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
+        ...(ledger !== undefined && config.onConflict === 'last-wins'
+          ? { lastWinsSpool: new LastWinsSpool(`${config.checkpointFile}.last-wins.ndjson`), applyLastWins }
+          : {}),
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
         stop: stop.signal,

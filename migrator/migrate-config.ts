@@ -3,8 +3,8 @@
  */
 import path from 'node:path';
 import { intFlag, stringFlag, UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
-import type { DateOrder } from './fhir-dates.js';
-import { defaultWorkerCount } from './record-worker-pool.js';
+import type { DateOrder } from './core/fhir-dates.js';
+import { defaultWorkerCount } from './io/record-worker-pool.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 
 export const MIGRATE_SPEC: CommandSpec = {
