@@ -4,7 +4,7 @@
  * create → retrieve → modify → retrieve loop.
  */
 import type { Options } from 'k6/options';
-import { loadConfig } from '../lib/config.ts';
+import { envInt, loadConfig } from '../lib/config.ts';
 import { patientRecordLoop } from '../lib/ehr-flow.ts';
 import { requireHealthyGateway } from '../lib/gateway-client.ts';
 import { patientSource } from '../lib/payloads.ts';
@@ -13,7 +13,7 @@ import { STANDARD_SLO, SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts'
 
 const config = loadConfig();
 const source = patientSource(config.payloadFile);
-const peakPerSecond = Math.max(1, Math.floor(Number(__ENV.ARRIVAL_RATE_MAX ?? String(config.vusMax / 20))));
+const peakPerSecond = envInt('ARRIVAL_RATE_MAX', Math.max(1, Math.floor(config.vusMax / 20)), 1);
 
 export const options: Options = {
   scenarios: { arrival: rampingArrivals('patientRecords', peakPerSecond) },

@@ -3,7 +3,7 @@
  * under strict SLOs: no failed request, no failed check. A breach exits 99.
  */
 import type { Options } from 'k6/options';
-import { loadConfig } from '../lib/config.ts';
+import { envInt, loadConfig } from '../lib/config.ts';
 import { patientRecordLoop } from '../lib/ehr-flow.ts';
 import { requireHealthyGateway } from '../lib/gateway-client.ts';
 import { patientSource } from '../lib/payloads.ts';
@@ -12,7 +12,7 @@ import { SMOKE_SLO, SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
 
 const config = loadConfig();
 const source = patientSource(config.payloadFile);
-const vus = Math.max(1, Math.floor(Number(__ENV.SMOKE_VUS ?? '3')));
+const vus = envInt('SMOKE_VUS', 3, 1);
 
 export const options: Options = {
   scenarios: { smoke: constantUsers('patientRecords', vus, config.smokeDuration) },
