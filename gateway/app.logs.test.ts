@@ -78,7 +78,7 @@ describe('gateway logs carry no PHI or secrets', () => {
     const malformed = [
       `{"resourceType":"Patient","name":[{"family":"${NAME.family}"}] "birthDate":"${BIRTH_DATE}"`,
       `{"resourceType":"Observation","name":"${NAME.family}"}`,
-      `{"resourceType":"Patient","id":"p-x","birthDate":"29/03/1947 ${NAME.family}"}`,
+      `{"resourceType":"Patient","id":"p-x","meta":"x","birthDate":"29/03/1947 ${NAME.family}"}`,
     ];
     for (const payload of malformed) {
       const response = await h.send({ method: 'POST', url: '/fhir/Patient', token: provider, payload });
@@ -88,7 +88,7 @@ describe('gateway logs carry no PHI or secrets', () => {
       method: 'PUT',
       url: '/fhir/Patient/p-x',
       token: provider,
-      payload: `{"resourceType":"Patient","id":"p-x","birthDate":"${NAME.family}"}`,
+      payload: `{"resourceType":"Patient","id":"p-x","meta":"x","birthDate":"${NAME.family}"}`,
     });
     assert.equal(invalid.statusCode, 422);
 
