@@ -11,45 +11,44 @@ export interface Subcommand {
   load: () => Promise<{ run: CommandRunner }>;
 }
 
+/** One row: name, one-line summary, and the literal import of its module. */
+const command = (name: string, summary: string, load: Subcommand['load']): Subcommand => ({
+  name,
+  summary,
+  load,
+});
+
 export const SUBCOMMANDS: readonly Subcommand[] = [
-  {
-    name: 'network',
-    summary: 'install Fabric binaries; bring a local Fabric network up or down',
-    load: () => import('../network/cli.js'),
-  },
-  {
-    name: 'generate',
-    summary: 'write synthetic FHIR R4 records (NDJSON or Bundles), optionally with defects',
-    load: () => import('../generators/cli.js'),
-  },
-  {
-    name: 'migrate',
-    summary: 'validate, clean and load FHIR records into the ledger',
-    load: () => import('../migrator/cli.js'),
-  },
-  {
-    name: 'gateway',
-    summary: 'run the FHIR REST gateway in front of Fabric',
-    load: () => import('../gateway/cli.js'),
-  },
-  {
-    name: 'users',
-    summary: 'manage the gateway users and their ledger identities',
-    load: () => import('../gateway/users-cli.js'),
-  },
-  {
-    name: 'load',
-    summary: 'run a k6 load scenario against the gateway and write a report',
-    load: () => import('../loadtests/runner/cli.js'),
-  },
-  {
-    name: 'bench',
-    summary: 'run a benchmark and write its results/<date>-<experiment>/run.json',
-    load: () => import('../bench/cli.js'),
-  },
-  {
-    name: 'demo',
-    summary: 'the whole job end to end (what npm start runs)',
-    load: () => import('./demo.js'),
-  },
+  command(
+    'network',
+    'install Fabric binaries; bring a local Fabric network up or down',
+    () => import('../network/cli.js'),
+  ),
+  command(
+    'generate',
+    'write synthetic FHIR R4 records (NDJSON or Bundles), optionally with defects',
+    () => import('../generators/cli.js'),
+  ),
+  command(
+    'migrate',
+    'validate, clean and load FHIR records into the ledger',
+    () => import('../migrator/cli.js'),
+  ),
+  command('gateway', 'run the FHIR REST gateway in front of Fabric', () => import('../gateway/cli.js')),
+  command(
+    'users',
+    'manage the gateway users and their ledger identities',
+    () => import('../gateway/users-cli.js'),
+  ),
+  command(
+    'load',
+    'run a k6 load scenario against the gateway and write a report',
+    () => import('../loadtests/runner/cli.js'),
+  ),
+  command(
+    'bench',
+    'run a benchmark and write its results/<date>-<experiment>/run.json',
+    () => import('../bench/cli.js'),
+  ),
+  command('demo', 'the whole job end to end (what npm start runs)', () => import('./demo.js')),
 ];
