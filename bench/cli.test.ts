@@ -5,13 +5,14 @@ import { parseBenchArgs } from './cli.js';
 import { EXPERIMENTS } from './experiments.js';
 
 describe('fhirledger bench', () => {
-  it('every experiment names a script that the build produced', () => {
+  it('runs every experiment through the one process entry the build produced, and each module exports run', async () => {
     for (const experiment of EXPERIMENTS) {
       const invocation = parseBenchArgs([experiment.name]);
       assert.notEqual(invocation, 'help');
       if (invocation === 'help') return;
       assert.ok(existsSync(invocation.script), `${experiment.name}: ${invocation.script}`);
-      assert.deepEqual(invocation.args, []);
+      assert.deepEqual(invocation.args, [experiment.name]);
+      assert.equal(typeof (await experiment.load()).run, 'function', experiment.name);
     }
   });
 
@@ -19,9 +20,9 @@ describe('fhirledger bench', () => {
     const generate = parseBenchArgs(['generate', '--patients', '500']);
     const dryRun = parseBenchArgs(['migrate-dry-run', '--patients', '500']);
     const bundle = parseBenchArgs(['bundle-stream', '--gib', '0.5']);
-    assert.deepEqual(generate !== 'help' && generate.args, ['500']);
-    assert.deepEqual(dryRun !== 'help' && dryRun.args, ['--patients', '500']);
-    assert.deepEqual(bundle !== 'help' && bundle.args, ['--gib', '0.5']);
+    assert.deepEqual(generate !== 'help' && generate.args, ['generate', '500']);
+    assert.deepEqual(dryRun !== 'help' && dryRun.args, ['migrate-dry-run', '--patients', '500']);
+    assert.deepEqual(bundle !== 'help' && bundle.args, ['bundle-stream', '--gib', '0.5']);
   });
 
   it('refuses a missing or unknown experiment, a flag that does not apply, and bad sizes', () => {

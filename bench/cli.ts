@@ -3,7 +3,6 @@
  * own) with the output streamed through, and exits with the script's code.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { CommandRunner } from '../cli/command.js';
 import {
   ExitCode,
@@ -13,7 +12,7 @@ import {
   UsageError,
   type CommandSpec,
 } from '../common/cli-args.js';
-import { EXPERIMENTS, findExperiment } from './experiments.js';
+import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.js';
 
 const SPEC: CommandSpec = {
   usage: 'fhirledger bench <experiment> [--patients N | --gib G]',
@@ -48,8 +47,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
     }
   }
   const size = args.values[experiment.size.flag];
-  const script = fileURLToPath(new URL(experiment.script, import.meta.url));
-  if (size === undefined) return { script, args: [] };
+  const script = EXPERIMENT_PROCESS;
+  if (size === undefined) return { script, args: [name] };
   const value =
     experiment.size.flag === 'gib'
       ? numberFlag(args.values, 'gib', 0.01, 64)
@@ -57,7 +56,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
   if (experiment.size.flag === 'patients' && !Number.isInteger(value)) {
     throw new UsageError(`--patients "${String(size)}" is not a whole number`);
   }
-  return { script, args: experiment.size.toArgs(String(value)) };
+  return { script, args: [name, ...experiment.size.toArgs(String(value))] };
 }
 
 export const run: CommandRunner = async (argv) => {

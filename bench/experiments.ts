@@ -1,14 +1,21 @@
 /**
- * The benchmarks `fhirledger bench` can run, each a script that writes its own results/<date>-<name>/run.json, and how
- * the command's flags become that script's arguments. Experiments that need a Fabric network (the CreateRecords
- * ceiling, gateway vs direct, the papers' load profiles, faults under load) are not here: see the top-level README.
+ * The benchmarks `fhirledger bench` can run, each a module exporting `run(args)` that writes its own
+ * results/<date>-<name>/run.json, and how the command's flags become its arguments. The modules are imported by
+ * literal paths the compiler checks; each runs in its own process (experiment-process.ts) so its timings and peak
+ * RSS are its own. Experiments that need a Fabric network (the CreateRecords ceiling, gateway vs direct, the papers'
+ * load profiles, faults under load) are not here: see the top-level README.
  */
+import { fileURLToPath } from 'node:url';
+
+export interface ExperimentModule {
+  run: (args: readonly string[]) => Promise<void>;
+}
+
 export interface Experiment {
   name: string;
   summary: string;
-  /** Compiled script, relative to this file. */
-  script: string;
-  /** The one size flag the experiment takes, and how the script wants it. */
+  load: () => Promise<ExperimentModule>;
+  /** The one size flag the experiment takes, and how the module wants it. */
   size: { flag: 'patients' | 'gib'; toArgs: (value: string) => string[] };
 }
 
@@ -17,24 +24,32 @@ export const EXPERIMENTS: readonly Experiment[] = [
     name: 'generate',
     summary:
       'generator throughput and peak RSS, ≥ 1 M resources, clean ×3 and 10 % dirty (--patients, default 23000)',
-    script: '../generators/bench-generate.js',
+    load: () => import('./generate.js'),
     size: { flag: 'patients', toArgs: (value) => [value] },
   },
   {
     name: 'migrate-dry-run',
     summary:
       'migrator dry-run records/s, worker pool vs in-thread, validator start-up, dedupe memory (--patients, default 2000)',
-    script: '../migrator/bench-dry-run.js',
+    load: () => import('./migrate-dry-run.js'),
     size: { flag: 'patients', toArgs: (value) => ['--patients', value] },
   },
   {
     name: 'bundle-stream',
     summary: 'streams one generated Bundle of --gib GiB (default 1) through the migrator, sampling RSS',
-    script: '../migrator/bench-bundle-stream.js',
+    load: () => import('./bundle-stream.js'),
     size: { flag: 'gib', toArgs: (value) => ['--gib', value] },
   },
 ];
 
 export function findExperiment(name: string): Experiment | undefined {
   return EXPERIMENTS.find((experiment) => experiment.name === name);
+}
+
+/** The compiled entry that runs one experiment in a process of its own (bench/experiment-process.ts). */
+export const EXPERIMENT_PROCESS = fileURLToPath(new URL('./experiment-process.js', import.meta.url));
+
+/** node arguments that run `experiment` with `args` in a new process (for an experiment's own child processes). */
+export function childProcessArgs(experiment: string, args: readonly string[]): string[] {
+  return [EXPERIMENT_PROCESS, experiment, ...args];
 }

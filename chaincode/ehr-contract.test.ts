@@ -310,6 +310,9 @@ describe('EhrContract', () => {
         /not in the caller's patient compartment/,
       );
       await rejectsWith(ledger.evaluate(patientP1, read('Patient', 'p2')), ChaincodeErrorCode.FORBIDDEN);
+      // No existence oracle: a record that is not there is refused like one that is.
+      await rejectsWith(ledger.evaluate(patientP1, read('Patient', 'nobody')), ChaincodeErrorCode.FORBIDDEN);
+      await rejectsWith(ledger.evaluate(provider, read('Patient', 'nobody')), ChaincodeErrorCode.NOT_FOUND);
     });
   });
 

@@ -83,7 +83,17 @@ export class EhrContract extends Contract {
 
   async ReadRecord(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
     const caller = authorize(ctx.clientIdentity, Tx.ReadRecord);
-    const record = await readExisting(ctx, resourceType, id);
+    let record;
+    try {
+      record = await readExisting(ctx, resourceType, id);
+    } catch (error) {
+      // A patient learns nothing outside their compartment, not even whether a record exists: an absent record is
+      // FORBIDDEN to them like a present one, except their own Patient.
+      const own = resourceType === 'Patient' && id === caller.patientId;
+      if (error instanceof ChaincodeError && error.code === ChaincodeErrorCode.NOT_FOUND && !own)
+        requireCompartment(caller, undefined, recordStateKey(resourceType, id));
+      throw error;
+    }
     requireCompartment(caller, patientIdOf(record.resource), recordStateKey(resourceType, id));
     return canonicalJson(record);
   }

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, helpText, parseCommandArgs, type CommandSpec } from '../common/cli-args.js';
+import { defaultRunFolder } from '../common/run-folders.js';
 import type { CommandRunner } from './command.js';
 
 const SPEC: CommandSpec = {
@@ -18,9 +19,9 @@ const SPEC: CommandSpec = {
   flags: {
     out: {
       type: 'string',
-      default: 'out/demo',
+      default: defaultRunFolder('demo'),
       valueName: 'DIR',
-      description: 'where the demo writes (default out/demo)',
+      description: `where the demo writes (default ${defaultRunFolder('demo')}, git-ignored)`,
     },
     patients: {
       type: 'string',

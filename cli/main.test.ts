@@ -14,6 +14,12 @@ describe('fhirledger CLI', () => {
       assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
   });
 
+  it('prints the package version with --version and exits 0', () => {
+    const result = fhirledger('--version');
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^fhirledger \d+\.\d+\.\d+\n$/);
+  });
+
   it('exits 2 with the usage for an unknown command', () => {
     const result = fhirledger('frobnicate');
     assert.equal(result.status, 2);

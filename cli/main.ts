@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 /** The `fhirledger` entry point: finds the subcommand, runs it, and turns its outcome into an exit code. */
+import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError } from '../common/cli-args.js';
-import type { CommandRunner } from './command.js';
 import { SUBCOMMANDS } from './subcommands.js';
+
+/** The package's version, read from the package.json shipped beside dist/ (the one `npm link` / `npx` installs). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
 
 function usage(): string {
   const rows = SUBCOMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
-  return `Usage: fhirledger <command> [options]\n\nCommands:\n${rows.join('\n')}\n\nRun "fhirledger <command> --help" for a command's options.\n`;
+  return `Usage: fhirledger <command> [options]\n\nCommands:\n${rows.join('\n')}\n\nRun "fhirledger <command> --help" for a command's options, "fhirledger --version" for the version.\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -15,13 +23,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`fhirledger ${version()}\n`);
+    return ExitCode.OK;
+  }
   const command = SUBCOMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
     process.stderr.write(`fhirledger: unknown command "${name}"\n\n${usage()}`);
     return ExitCode.USAGE;
   }
-  const loaded = (await import(command.module)) as { run: CommandRunner };
-  return loaded.run(rest);
+  const { run } = await command.load();
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { buildApp, type AppConfig, type GatewayApp, type GatewayDeps } from './app.js';
 import { CredentialStore, type Principal } from './credential-store.js';
-import { InMemoryEhrNetwork } from './in-memory-ledger.fake.js';
+import { InMemoryEhrNetwork } from './chaincode-ledger.fake.js';
 import { createGatewayLogger } from './logger.js';
 import { hashSecret } from './password-hash.js';
 import { TokenService, type ExternalIssuer } from './token-service.js';

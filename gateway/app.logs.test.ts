@@ -78,7 +78,7 @@ describe('gateway logs carry no PHI or secrets', () => {
     const malformed = [
       `{"resourceType":"Patient","name":[{"family":"${NAME.family}"}] "birthDate":"${BIRTH_DATE}"`,
       `{"resourceType":"Observation","name":"${NAME.family}"}`,
-      `{"resourceType":"Patient","id":"p-x","birthDate":"29/03/1947 ${NAME.family}"}`,
+      `{"resourceType":"Patient","id":"p-x","meta":"x","birthDate":"29/03/1947 ${NAME.family}"}`,
     ];
     for (const payload of malformed) {
       const response = await h.send({ method: 'POST', url: '/fhir/Patient', token: provider, payload });
@@ -88,7 +88,7 @@ describe('gateway logs carry no PHI or secrets', () => {
       method: 'PUT',
       url: '/fhir/Patient/p-x',
       token: provider,
-      payload: `{"resourceType":"Patient","id":"p-x","birthDate":"${NAME.family}"}`,
+      payload: `{"resourceType":"Patient","id":"p-x","meta":"x","birthDate":"${NAME.family}"}`,
     });
     assert.equal(invalid.statusCode, 422);
 
@@ -96,7 +96,8 @@ describe('gateway logs carry no PHI or secrets', () => {
     h.network.failNext('*', 'SOMETHING_NEW');
     const unexpected = await h.send({ method: 'GET', url: '/fhir/Patient/p-bob', token: provider });
     assert.equal(unexpected.statusCode, 500);
-    h.network.failNext('*', 'UNAVAILABLE');
+    // An outage, not a blip: every try of the write fails (a single UNAVAILABLE is retried, see ledger-access.ts).
+    h.network.failNext('*', 'UNAVAILABLE', 3);
     const down = await h.send({ method: 'PUT', url: '/fhir/Patient/p-bob', token: provider, body: patient });
     assert.equal(down.statusCode, 503);
 

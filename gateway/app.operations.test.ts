@@ -86,6 +86,8 @@ describe('gateway operations', () => {
     assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     const logs = h.logLines.join('');
     assert.match(logs, /"reqId":"req-abc-1"/);
+    for (const line of h.logLines)
+      assert.ok((line.match(/"reqId"/g) ?? []).length <= 1, `reqId twice: ${line}`);
     assert.match(logs, /"route":"\/fhir\/:type\/:id"/);
     assert.doesNotMatch(logs, /p-secret-42|Zebedee|alice-pw|Bearer|eyJ/);
   });

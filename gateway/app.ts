@@ -21,7 +21,7 @@ import type { CredentialStore } from './credential-store.js';
 import {
   describeFailure,
   GatewayErrorCode,
-  LedgerUnavailableError,
+  LedgerUnreachableError,
   NotFoundError,
   operationOutcome,
   type FailureDescription,
@@ -118,7 +118,7 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
   const caller = new LedgerCaller(
     admission,
     metrics,
-    { maxAttempts: config.mvccRetryAttempts, baseDelayMs: 25 },
+    { maxAttempts: config.mvccRetryAttempts, baseDelayMs: 25, maxDelayMs: 1_000 },
     deps.random,
   );
   const authenticator = new RequestAuthenticator(deps.tokens, deps.credentials, deps.ledgerForUser);
@@ -154,7 +154,6 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
     // Route template, never the URL: paths and queries carry patient ids.
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         route,
         status: reply.statusCode,
@@ -216,7 +215,6 @@ function sendFailure(
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 8).join('\n') : undefined;
     request.log.error(
       {
-        reqId: request.id,
         failure: failure.failure,
         code: failure.code,
         errName: (error as Error | undefined)?.name,
@@ -266,7 +264,7 @@ function registerOperations(app: FastifyInstance, deps: GatewayDeps, metrics: Ga
         ),
       ]);
     } catch (error) {
-      throw new LedgerUnavailableError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'the ledger is not reachable', {
+      throw new LedgerUnreachableError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'the ledger is not reachable', {
         cause: error,
         retryAfterSeconds: 5,
       });

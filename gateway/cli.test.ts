@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat, chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run as runGateway } from './cli.js';
@@ -58,10 +58,38 @@ describe('fhirledger gateway / users commands', () => {
   it('users add writes a 0600 store the gateway loads, and replaces an entry on re-run', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'gw-users-'));
     const store = path.join(dir, 'credentials.json');
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    await writeFile(cert, '-----BEGIN CERTIFICATE-----\n');
+    await writeFile(key, '-----BEGIN PRIVATE KEY-----\n');
     process.env.GW_TEST_SECRET = 'correct horse battery';
     try {
+      const missingKey = await captured(() =>
+        runUsers([
+          'add',
+          '--store',
+          store,
+          '--user',
+          'pat.dan',
+          '--role',
+          'provider',
+          '--cert',
+          cert,
+          '--key',
+          `${key}.gone`,
+        ]),
+      );
+      assert.equal(missingKey.code, 2);
+      assert.match(
+        missingKey.stderr,
+        /identity private key .*key\.pem\.gone \(--key\) cannot be read: ENOENT/,
+      );
       const args = [
         'add',
+        '--cert',
+        cert,
+        '--key',
+        key,
         '--store',
         store,
         '--user',
@@ -104,5 +132,11 @@ describe('fhirledger gateway / users commands', () => {
     const seed = await captured(() => runUsers(['seed']));
     assert.equal(seed.code, 2);
     assert.match(seed.stderr, /Fabric CA/);
+    const seedHelp = await captured(() => runUsers(['seed', '--help']));
+    assert.equal(seedHelp.code, 0);
+    assert.match(seedHelp.stdout, /Usage: fhirledger users seed/);
+    assert.doesNotMatch(seedHelp.stdout, /--patient-id/);
+    const addHelp = await captured(() => runUsers(['add', '--help']));
+    assert.match(addHelp.stdout, /Usage: fhirledger users add/);
   });
 });

@@ -1,17 +1,17 @@
 /**
- * `fhirledger gateway`: the composition root. Config (flags > env > defaults) → the real ledger (refuses to start
- * without one: exit 2) → credentials store → token service → buildApp → listen until SIGTERM/SIGINT.
+ * `fhirledger gateway`: the composition root. Config (flags > env > defaults) → the real ledger through
+ * ledger-client's `openLedgerSession` (refuses to start without one: exit 2) → credentials store → token service → buildApp → listen until SIGTERM/SIGINT.
  */
 import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, importPKCS8, importSPKI } from 'jose';
 import { pino } from 'pino';
 import { ExitCode, helpText, parseCommandArgs, UsageError, type CommandSpec } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
+import { LedgerUnavailableError, openLedgerSession } from '../ledger-client/index.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFlags, loadConfig, maskedConfig, type GatewayConfig } from './config.js';
 import { CredentialStoreError, loadCredentialStore } from './credential-store.js';
 import { createGatewayLogger } from './logger.js';
-import { createLedgerConnection, LedgerFactoryError } from './ledger-factory.js';
 import { listenGateway, shutdownSignal } from './server.js';
 import { TokenService, type TokenServiceOptions } from './token-service.js';
 
@@ -41,13 +41,16 @@ export const run: CommandRunner = async (argv) => {
   const logger = createGatewayLogger(config.logLevel, pino.destination(2));
   logger.info({ config: maskedConfig(config) }, 'gateway configuration');
   try {
-    const ledger = await createLedgerConnection({ connectionProfile: config.connectionProfile });
+    const ledger = openLedgerSession(
+      config.connectionProfile,
+      'set --connection-profile or FHIRLEDGER_GATEWAY_CONNECTION_PROFILE',
+    );
     const credentials = await loadCredentialStore(config.credentialsStore);
     const tokens = await TokenService.create(await tokenOptions(config));
     const { app } = buildApp({
       config,
-      ledgerForUser: ledger.ledgerForUser,
-      readinessProbe: ledger.probe,
+      ledgerForUser: (user) => ledger.ledgerFor(user.fabricIdentity),
+      readinessProbe: () => ledger.probe(),
       credentials,
       tokens,
       logger,
@@ -57,12 +60,12 @@ export const run: CommandRunner = async (argv) => {
     const signal = await shutdownSignal();
     logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
     const outcome = await running.close();
-    await ledger.close();
+    ledger.close();
     logger.info({ outcome }, 'gateway stopped');
     return ExitCode.OK;
   } catch (error) {
     if (
-      error instanceof LedgerFactoryError ||
+      error instanceof LedgerUnavailableError ||
       error instanceof CredentialStoreError ||
       error instanceof ConfigError
     ) {

@@ -5,6 +5,13 @@
  * a token or record content.
  */
 import { ChaincodeErrorCode } from '../common/ehr-contract.js';
+import {
+  operationOutcome as outcomeOf,
+  type IssueType,
+  type OperationOutcome,
+} from '../common/operation-outcome.js';
+import type { LedgerErrorCode } from '../ledger-client/ledger-error.js';
+import { ledgerErrorCodeOf } from '../ledger-client/retry.js';
 
 export const FAILURE_STATUS = {
   'bad-request': 400,
@@ -31,7 +38,7 @@ export function statusForFailure(failure: FailureClass): number {
 }
 
 /** The OperationOutcome issue.code (FHIR value set issue-type) that fits each failure class. */
-const ISSUE_TYPE: Record<FailureClass, string> = {
+const ISSUE_TYPE: Record<FailureClass, IssueType> = {
   'bad-request': 'invalid',
   unauthenticated: 'login',
   forbidden: 'forbidden',
@@ -146,21 +153,15 @@ export class OverloadedError extends GatewayError {
   readonly failure = 'overloaded';
   override name = 'OverloadedError';
 }
-export class LedgerUnavailableError extends GatewayError {
+/** The ledger does not answer the readiness probe (a live condition: 503, unlike a missing profile at start). */
+export class LedgerUnreachableError extends GatewayError {
   readonly failure = 'ledger-unavailable';
-  override name = 'LedgerUnavailableError';
+  override name = 'LedgerUnreachableError';
 }
 export class DeadlineExceededError extends GatewayError {
   readonly failure = 'deadline-exceeded';
   override name = 'DeadlineExceededError';
 }
-
-/** Codes the Fabric ledger client adds next to the chaincode's CC_ERR_* codes. */
-export const LedgerClientCode = {
-  MVCC_READ_CONFLICT: 'MVCC_READ_CONFLICT',
-  UNAVAILABLE: 'UNAVAILABLE',
-  COMMIT_FAILED: 'COMMIT_FAILED',
-} as const;
 
 interface LedgerCodeRule {
   failure: FailureClass;
@@ -169,8 +170,11 @@ interface LedgerCodeRule {
   retryAfterSeconds?: number;
 }
 
-/** The mapping from ledger error codes to failure classes, the only place it is decided. */
-export const LEDGER_CODE_RULES: Readonly<Record<string, LedgerCodeRule>> = {
+/**
+ * The mapping from every ledger-client code to a failure class, the only place it is decided. A `Record` over the
+ * client's code list, so a code the client adds does not compile until it has a status here.
+ */
+export const LEDGER_CODE_RULES: Readonly<Record<LedgerErrorCode, LedgerCodeRule>> = {
   [ChaincodeErrorCode.FORBIDDEN]: {
     failure: 'forbidden',
     diagnostics: 'the ledger refused this call for your role',
@@ -196,19 +200,44 @@ export const LEDGER_CODE_RULES: Readonly<Record<string, LedgerCodeRule>> = {
     failure: 'too-large',
     diagnostics: 'the batch has more entries than one ledger call accepts',
   },
-  [LedgerClientCode.MVCC_READ_CONFLICT]: {
+  MVCC_READ_CONFLICT: {
     failure: 'conflict',
     diagnostics: 'concurrent writes to the same record kept conflicting; retry later',
   },
-  [LedgerClientCode.UNAVAILABLE]: {
+  PHANTOM_READ_CONFLICT: {
+    failure: 'conflict',
+    diagnostics: 'concurrent writes kept changing what this call read; retry later',
+  },
+  UNAVAILABLE: {
     failure: 'ledger-unavailable',
     diagnostics: 'the ledger is not reachable',
     retryAfterSeconds: 5,
   },
-  [LedgerClientCode.COMMIT_FAILED]: {
+  ENDORSE_FAILED: {
+    failure: 'ledger-unavailable',
+    diagnostics: 'the ledger peers did not endorse the call; nothing was written',
+    retryAfterSeconds: 5,
+  },
+  SUBMIT_FAILED: {
+    failure: 'ledger-unavailable',
+    diagnostics:
+      'the ledger did not accept the transaction for ordering; read the record before writing again',
+    retryAfterSeconds: 5,
+  },
+  COMMIT_STATUS_UNKNOWN: {
+    failure: 'deadline-exceeded',
+    diagnostics:
+      'the transaction was sent but its commit could not be confirmed; read the record before writing again',
+    retryAfterSeconds: 2,
+  },
+  COMMIT_FAILED: {
     failure: 'ledger-unavailable',
     diagnostics: 'the ledger did not commit the transaction; nothing was written',
     retryAfterSeconds: 2,
+  },
+  BAD_RESPONSE: {
+    failure: 'unexpected',
+    diagnostics: 'the ledger answered with something this gateway cannot read',
   },
 };
 
@@ -276,11 +305,13 @@ export function describeFailure(error: unknown): FailureDescription {
   if (error instanceof GatewayError) {
     return describeAs(error.failure, error.code, error.message, error.retryAfterSeconds);
   }
+  const ledgerCode = ledgerErrorCodeOf(error);
+  if (ledgerCode !== undefined) {
+    const rule = LEDGER_CODE_RULES[ledgerCode];
+    return describeAs(rule.failure, ledgerCode, rule.diagnostics, rule.retryAfterSeconds);
+  }
   const code = errorCodeOf(error);
   if (code !== undefined) {
-    const ledgerRule = LEDGER_CODE_RULES[code];
-    if (ledgerRule)
-      return describeAs(ledgerRule.failure, code, ledgerRule.diagnostics, ledgerRule.retryAfterSeconds);
     const fastifyRule = FASTIFY_RULES[code];
     if (fastifyRule)
       return describeAs(fastifyRule.failure, fastifyRule.code, fastifyRule.diagnostics, undefined);
@@ -333,28 +364,12 @@ function validationMessage(error: unknown): string | undefined {
   return `${where} ${typeof first.message === 'string' ? first.message : 'is not valid'}`;
 }
 
-export interface OperationOutcome {
-  resourceType: 'OperationOutcome';
-  issue: {
-    severity: 'error' | 'warning' | 'information';
-    code: string;
-    details?: { coding: { system: string; code: string }[]; text?: string };
-    diagnostics?: string;
-  }[];
-}
-
-export const ERROR_CODE_SYSTEM = 'urn:fhirledger:error-code';
-
 export function operationOutcome(description: FailureDescription): OperationOutcome {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: [
-      {
-        severity: 'error',
-        code: ISSUE_TYPE[description.failure],
-        details: { coding: [{ system: ERROR_CODE_SYSTEM, code: description.code }] },
-        diagnostics: description.diagnostics,
-      },
-    ],
-  };
+  return outcomeOf([
+    {
+      code: ISSUE_TYPE[description.failure],
+      errorCode: description.code,
+      diagnostics: description.diagnostics,
+    },
+  ]);
 }

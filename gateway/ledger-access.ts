@@ -5,7 +5,8 @@
  */
 import type { Committed, EhrLedger, Role, TxName } from '../common/ehr-contract.js';
 import type { LedgerAdmission } from './admission.js';
-import { DeadlineExceededError, errorCodeOf, LedgerClientCode, OverloadedError } from './failure.js';
+import { backoffDelay, mayRetry, type RetryPolicy } from '../ledger-client/retry.js';
+import { DeadlineExceededError, OverloadedError } from './failure.js';
 import type { GatewayMetrics } from './metrics.js';
 
 /** The Fabric identity files of one user, as named in the credentials store. */
@@ -26,13 +27,6 @@ export interface LedgerUser {
 /** Supplies the ledger as seen by one user; the Fabric implementation caches connections per identity. */
 export type LedgerForUser = (user: LedgerUser) => EhrLedger;
 
-export interface RetryPolicy {
-  /** Tries in total, the first included. */
-  maxAttempts: number;
-  /** The n-th retry waits a random time in [0, baseDelayMs * 2^n) ("full jitter"). */
-  baseDelayMs: number;
-}
-
 export class LedgerCaller {
   constructor(
     private readonly admission: LedgerAdmission,
@@ -46,9 +40,11 @@ export class LedgerCaller {
   }
 
   /**
-   * A write answered only once committed. An MVCC_READ_CONFLICT means Fabric invalidated the transaction and
-   * nothing was written, so the same call (same expected version) is sent again as a new transaction, a bounded
-   * number of times; re-reading the version instead would silently overwrite the concurrent writer's change.
+   * A write answered only once committed. Retried only when ledger-client's one decision (`mayRetry`) says nothing
+   * was written (an MVCC/phantom read conflict, an unreachable peer before endorsement): the same call (same
+   * expected version) is sent again as a new transaction, a bounded number of times; re-reading the version instead
+   * would silently overwrite the concurrent writer's change. Gateway writes are not idempotent (a create, a versioned
+   * update), so an unknown outcome is never sent again blind.
    */
   async write<T>(tx: TxName, deadlineAt: number, work: () => Promise<Committed<T>>): Promise<Committed<T>> {
     const committed = await this.counted(
@@ -63,9 +59,8 @@ export class LedgerCaller {
       try {
         return await work();
       } catch (error) {
-        const retryable = errorCodeOf(error) === LedgerClientCode.MVCC_READ_CONFLICT;
-        if (!retryable || attempt >= this.retry.maxAttempts) throw error;
-        const delay = this.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
+        if (!mayRetry(error, { idempotent: false }) || attempt >= this.retry.maxAttempts) throw error;
+        const delay = backoffDelay(this.retry, attempt, this.random);
         if (Date.now() + delay >= deadlineAt) throw error;
         this.metrics.ledgerRetries.inc();
         await new Promise((resolve) => setTimeout(resolve, delay));

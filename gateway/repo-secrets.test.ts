@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,10 @@ describe('repository secrets', () => {
 
     it('`fhirledger users add` leaves a 0600 store and never echoes the secret', async () => {
       const file = join(dir, 'cli', 'credentials.json');
+      const cert = join(dir, 'dr.cli-cert.pem');
+      const key = join(dir, 'dr.cli-key.pem');
+      writeFileSync(cert, '-----BEGIN CERTIFICATE-----\n');
+      writeFileSync(key, '-----BEGIN PRIVATE KEY-----\n');
       process.env.FHIRLEDGER_TEST_SECRET_PW = 'cli-secret-value-123';
       const written: string[] = [];
       const write = process.stdout.write.bind(process.stdout);
@@ -150,6 +154,10 @@ describe('repository secrets', () => {
           file,
           '--password-env',
           'FHIRLEDGER_TEST_SECRET_PW',
+          '--cert',
+          cert,
+          '--key',
+          key,
         ]);
       } finally {
         process.stdout.write = write;

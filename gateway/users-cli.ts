@@ -1,8 +1,9 @@
 /**
  * `fhirledger users add|seed`: writes credentials-store entries (scrypt-hashed secret, role, patient id, the files of
  * the user's Fabric identity). `seed` needs a Fabric CA to enrol identities, which this build cannot reach yet, so
- * it says so and exits 2; `add` records a user whose identity files already exist.
+ * it says so and exits 2; `add` records a user whose identity files already exist (and refuses files that do not).
  */
+import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ROLES, type Role } from '../common/ehr-contract.js';
 import { isFhirId } from '../common/fhir-resource.js';
@@ -18,7 +19,7 @@ import type { CommandRunner } from '../cli/command.js';
 import { CredentialStoreError, upsertPrincipal, type Principal } from './credential-store.js';
 import { hashSecret } from './password-hash.js';
 
-export const USERS_COMMAND: CommandSpec = {
+export const USERS_ADD_COMMAND: CommandSpec = {
   usage: 'fhirledger users add --user ID --role ROLE [--patient-id ID] [--client] [options]',
   summary:
     'Add or replace a user (password grant) or client (client_credentials) in the gateway credentials store. ' +
@@ -61,15 +62,39 @@ export const USERS_COMMAND: CommandSpec = {
   },
 };
 
+export const USERS_SEED_COMMAND: CommandSpec = {
+  usage: 'fhirledger users seed',
+  summary:
+    'Enrol the demo users with a Fabric CA and record them in the credentials store. Needs a running Fabric CA, ' +
+    'which this build cannot reach yet: it says so and exits 2. Until then, enrol with fabric-ca-client and record ' +
+    'each user with `fhirledger users add`.',
+  positionals: true,
+  flags: {},
+};
+
+const USERS_USAGE =
+  'Usage: fhirledger users add|seed [options]\n\n' +
+  '  add    add or replace a user or client in the gateway credentials store\n' +
+  '  seed   enrol the demo users with a Fabric CA (not available in this build)\n\n' +
+  'Run "fhirledger users add --help" or "fhirledger users seed --help" for their options.\n';
+
 export const run: CommandRunner = async (argv) => {
   try {
-    const parsed = parseCommandArgs(USERS_COMMAND, argv);
+    const [action, ...afterAction] = argv;
+    if (action === undefined || action === '--help' || action === 'help') {
+      process.stdout.write(USERS_USAGE);
+      return action === undefined ? ExitCode.USAGE : ExitCode.OK;
+    }
+    if (action !== 'add' && action !== 'seed')
+      throw new UsageError(`unknown users subcommand "${action}"; expected add or seed`);
+    const spec = action === 'add' ? USERS_ADD_COMMAND : USERS_SEED_COMMAND;
+    const parsed = parseCommandArgs(spec, afterAction);
     if (parsed.help) {
-      process.stdout.write(helpText(USERS_COMMAND));
+      process.stdout.write(helpText(spec));
       return ExitCode.OK;
     }
-    const [action, ...rest] = parsed.positionals;
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0] ?? ''}"`);
+    if (parsed.positionals.length > 0)
+      throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
     if (action === 'seed') {
       process.stderr.write(
         'fhirledger users seed: enrolling identities needs a running Fabric CA, which is not available in this build; ' +
@@ -77,7 +102,6 @@ export const run: CommandRunner = async (argv) => {
       );
       return ExitCode.USAGE;
     }
-    if (action !== 'add') throw new UsageError('expected a subcommand: add or seed');
     const principal = await principalFrom(parsed.values);
     const store = stringFlag(parsed.values, 'store') ?? '.fhirledger/credentials.json';
     const result = await upsertPrincipal(store, principal);
@@ -109,6 +133,11 @@ async function principalFrom(values: Record<string, unknown>): Promise<Principal
     throw new UsageError('--patient-id is required for role patient');
   if (patientId !== undefined && !isFhirId(patientId))
     throw new UsageError('--patient-id is not a FHIR id (1–64 of A-Z a-z 0-9 - .)');
+  const certificatePath = text('cert') ?? `.fhirledger/identities/${id}/cert.pem`;
+  const privateKeyPath = text('key') ?? `.fhirledger/identities/${id}/key.pem`;
+  // The gateway would only find out at the user's first request; say it now, while the person is at the keyboard.
+  requireFile(certificatePath, '--cert', 'identity certificate');
+  requireFile(privateKeyPath, '--key', 'identity private key');
   const secret = await readSecret(text('password-env') ?? 'FHIRLEDGER_USER_PASSWORD');
   if (secret.length < 8) throw new UsageError('the password / client secret must have at least 8 characters');
   return {
@@ -119,10 +148,21 @@ async function principalFrom(values: Record<string, unknown>): Promise<Principal
     secret: await hashSecret(secret),
     fabricIdentity: {
       mspId: text('msp-id') ?? 'Org1MSP',
-      certificatePath: text('cert') ?? `.fhirledger/identities/${id}/cert.pem`,
-      privateKeyPath: text('key') ?? `.fhirledger/identities/${id}/key.pem`,
+      certificatePath,
+      privateKeyPath,
     },
   };
+}
+
+function requireFile(file: string, flag: string, what: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${what} ${file} (${flag}) cannot be read: ${code}`);
+  }
+  if (!isFile) throw new UsageError(`${what} ${file} (${flag}) is not a file`);
 }
 
 /** Never a flag: command lines are visible to every user of the machine. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../common/cli-args.js';
-import { createGenerateCommand } from './cli.js';
+import { createGenerateCommand, summaryText } from './cli.js';
 
 function capture(): {
   io: Parameters<typeof createGenerateCommand>[0];
@@ -126,9 +126,39 @@ describe('generators: fhirledger generate CLI', function () {
     };
     const lines = (await readFile(path.join(dir, 'Patient.ndjson'), 'utf8')).trimEnd().split('\n');
     assert.equal(manifest.output.find((o) => o.url === 'Patient.ndjson')?.count, lines.length);
-    const truth = (await readFile(path.join(dir, 'ground-truth.ndjson'), 'utf8')).trimEnd().split('\n');
+    const truth = (await readFile(path.join(dir, 'truth', 'ground-truth.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    // Nothing but records (and the manifest) where `migrate --input DIR` looks.
+    assert.deepEqual(
+      (await readdir(dir)).filter(
+        (name) => /\.(ndjson|jsonl)$/.test(name) && !/^[A-Z]\w+\.ndjson$/.test(name),
+      ),
+      [],
+    );
     assert.equal(truth.length, summary.defects);
     assert.ok(summary.totalResources > 100);
     assert.match(c.err(), /generate 5\/5 patients \(100%\) \d+ resources/);
+  });
+});
+
+describe('generators: the summary a person reads', () => {
+  it('on a terminal, prints the files with their line counts and explains injected duplicate lines', () => {
+    const text = summaryText({
+      directory: 'runs/x/data',
+      manifest: 'manifest.json',
+      totalResources: 220,
+      files: [
+        { type: 'Organization', url: 'Organization.ndjson', count: 1 },
+        { type: 'Patient', url: 'Patient.ndjson', count: 211 },
+      ],
+      resources: { Organization: 1, Patient: 210 },
+      defects: 4,
+      groundTruth: 'truth/ground-truth.ndjson',
+    });
+    assert.match(text, /^generated 220 resources into runs\/x\/data\n/);
+    assert.match(text, /Patient\.ndjson +211 lines \(210 resources \+ 1 injected duplicate\)/);
+    assert.match(text, /truth\/ground-truth\.ndjson: 4 injected defects/);
+    assert.doesNotMatch(text, /^\{/);
   });
 });

@@ -1,4 +1,7 @@
-/** `fhirledger generate`: flags → options → writePopulation, progress on stderr, a JSON summary on stdout. */
+/**
+ * `fhirledger generate`: flags → options → writePopulation, progress on stderr; on stdout a readable summary when it
+ * is a terminal, else one JSON line (for scripts and pipes).
+ */
 import { pino } from 'pino';
 import type { CommandRunner } from '../cli/command.js';
 import {
@@ -11,6 +14,7 @@ import {
   UsageError,
   type CommandSpec,
 } from '../common/cli-args.js';
+import { ProgressDisplay, type ProgressOutput } from '../common/progress.js';
 import { CleanRecordTooLargeError, GeneratorOptionsError, OutputDirectoryError } from './errors.js';
 import { DEFAULT_REFERENCE_DATE } from './fhir-time.js';
 import {
@@ -22,14 +26,13 @@ import {
   type BundleType,
   type OutputFormat,
 } from './options.js';
-import { ProgressReporter, type ProgressOutput } from './progress.js';
 import { REFERENCE_STYLES, type ReferenceStyle } from './reference-style.js';
-import { writePopulation } from './write-population.js';
+import { injectedLines, writePopulation, type WriteSummary } from './write-population.js';
 
 export const GENERATE_SPEC: CommandSpec = {
   usage: 'fhirledger generate --patients N --out DIR [options]',
   summary:
-    'Writes a synthetic, seeded FHIR R4 population (NDJSON per type + manifest, or Bundles); with --dirty-rate, injects catalogued defects and writes ground-truth.ndjson.',
+    'Writes a synthetic, seeded FHIR R4 population (NDJSON per type + manifest, or Bundles); with --dirty-rate, injects catalogued defects and writes truth/ground-truth.ndjson (outside the data set file pattern).',
   flags: {
     patients: { type: 'string', valueName: 'N', description: 'number of patients (required)' },
     seed: { type: 'string', valueName: 'S', default: '1', description: `seed, 0..${MAX_SEED} (default 1)` },
@@ -75,7 +78,7 @@ export const GENERATE_SPEC: CommandSpec = {
 };
 
 export interface GenerateIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: ProgressOutput;
   /** Where pino writes structured logs; stderr (fd 2) unless a test passes its own. */
   log?: { write(text: string): unknown };
@@ -114,9 +117,15 @@ export function createGenerateCommand(io: GenerateIo): CommandRunner {
       const progress =
         parsed.values.quiet === true
           ? undefined
-          : new ProgressReporter({ totalPatients: options.patients, output: io.stderr });
+          : new ProgressDisplay({
+              label: 'generate',
+              unit: 'patients',
+              itemUnit: 'resources',
+              total: options.patients,
+              output: io.stderr,
+            });
       const summary = await writePopulation(out, options, progress);
-      io.stdout.write(`${JSON.stringify(summary)}\n`);
+      io.stdout.write(io.stdout.isTTY === true ? summaryText(summary) : `${JSON.stringify(summary)}\n`);
       return ExitCode.OK;
     } catch (error) {
       if (
@@ -137,6 +146,25 @@ export function createGenerateCommand(io: GenerateIo): CommandRunner {
       return ExitCode.FAILURE;
     }
   };
+}
+
+export function summaryText(summary: WriteSummary): string {
+  const extra = injectedLines(summary);
+  const lines = [
+    `generated ${summary.totalResources} resources into ${summary.directory}`,
+    ...summary.files.map((file) => {
+      const copies = extra[file.type];
+      const note =
+        copies === undefined
+          ? ''
+          : ` (${file.count - copies} resources + ${copies} injected duplicate${copies === 1 ? '' : 's'})`;
+      return `  ${file.url.padEnd(28)} ${String(file.count).padStart(8)} lines${note}`;
+    }),
+    `  ${summary.manifest}`,
+  ];
+  if (summary.groundTruth !== undefined)
+    lines.push(`  ${summary.groundTruth}: ${summary.defects} injected defects, one line each`);
+  return `${lines.join('\n')}\n`;
 }
 
 function oneOf(values: Record<string, unknown>, name: string, allowed: readonly string[]): string {

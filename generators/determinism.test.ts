@@ -13,8 +13,11 @@ async function outputHash(options: GeneratorOptionsInput): Promise<string> {
   try {
     await writePopulation(dir, options);
     const hash = createHash('sha256');
-    for (const name of (await readdir(dir)).sort())
-      hash.update(name).update(await readFile(path.join(dir, name)));
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+      .sort();
+    for (const name of files) hash.update(name).update(await readFile(path.join(dir, name)));
     return hash.digest('hex');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -17,4 +17,4 @@ export { DefectClass, EXPECTED_OUTCOMES, type GroundTruthEntry } from './defects
 export { GROUND_TRUTH_FILE } from './sinks/ndjson-sink.js';
 export { GENERATED_TYPES, type GeneratedResource, type GeneratedType } from './generated-resource.js';
 export { CleanRecordTooLargeError, GeneratorOptionsError, OutputDirectoryError } from './errors.js';
-export { ProgressReporter } from './progress.js';
+export { ProgressDisplay } from '../common/progress.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { OutputDirectoryError } from './errors.js';
 import { resolveOptions, type GeneratorOptions, type GeneratorOptionsInput } from './options.js';
 import { populationUnits } from './population.js';
-import type { ProgressReporter } from './progress.js';
+import type { ProgressDisplay } from '../common/progress.js';
 import { SyntheaReferences } from './reference-style.js';
 import { BundlePerPatientSink, SingleBundleSink } from './sinks/bundle-sink.js';
 import { NdjsonSink } from './sinks/ndjson-sink.js';
@@ -24,16 +24,21 @@ export interface WriteSummary extends SinkSummary {
 export async function writePopulation(
   directory: string,
   input: GeneratorOptionsInput,
-  progress?: Pick<ProgressReporter, 'update' | 'finish'>,
+  /** Told the patients done and the resources written after each unit. */
+  progress?: Pick<ProgressDisplay, 'update' | 'finish'>,
 ): Promise<WriteSummary> {
   const options = resolveOptions(input);
   await prepareDirectory(directory);
   const synthea = options.referenceStyle === 'synthea' ? new SyntheaReferences(options.seed) : undefined;
   const sink = createSink(directory, options, synthea);
+  let resources = 0;
+  let patients = 0;
   for (const unit of populationUnits(options)) {
     synthea?.rewrite(unit.resources, options.format !== 'ndjson');
     await sink.writeUnit(unit);
-    progress?.update(unit.resources.length, unit.kind === 'patient' ? unit.index + 1 : 0);
+    resources += unit.resources.length;
+    if (unit.kind === 'patient') patients = unit.index + 1;
+    progress?.update(patients, resources);
   }
   const summary = await sink.finish();
   progress?.finish();
@@ -94,9 +99,28 @@ export function buildManifest(options: GeneratorOptions, summary: SinkSummary): 
         maxRecordBytes: options.maxRecordBytes,
         referenceStyle: options.referenceStyle,
         resources: summary.resources,
+        // output[].count is the file's line count (what Bulk Data promises); a duplicate defect adds a line for a
+        // resource already generated, so a dirty Patient.ndjson can count 211 lines for 210 patients.
+        ...(Object.keys(injectedLines(summary)).length > 0
+          ? {
+              injectedDuplicateLines: injectedLines(summary),
+              countNote:
+                'output[].count counts lines; injectedDuplicateLines are extra copies of generated resources added as defects (see groundTruth)',
+            }
+          : {}),
         defects: summary.defects,
         ...(summary.groundTruth !== undefined ? { groundTruth: summary.groundTruth } : {}),
       },
     },
   };
+}
+
+/** Lines per type beyond the resources generated: the copies duplicate defects added. */
+export function injectedLines(summary: SinkSummary): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const file of summary.files) {
+    const lines = file.count - (summary.resources[file.type] ?? 0);
+    if (lines > 0) extra[file.type] = lines;
+  }
+  return extra;
 }

@@ -10,6 +10,7 @@ import {
   type LedgerTransaction,
 } from './fabric-ehr-ledger.js';
 import { LedgerError, LedgerErrorCode } from './ledger-error.js';
+import { mayRetry, RETRY_DECISION } from './retry.js';
 
 const TX_ID = 'a1b2c3';
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
@@ -94,7 +95,7 @@ async function rejectsWithCode(
   });
   assert.ok(caught instanceof LedgerError, `expected LedgerError, got ${String(caught)}`);
   assert.equal(caught.code, code);
-  assert.equal(caught.retryable, retryable);
+  assert.equal(RETRY_DECISION[caught.code] === 'new-transaction', retryable);
   return caught;
 }
 
@@ -283,5 +284,32 @@ describe('FabricEhrLedger', () => {
       LedgerErrorCode.BAD_RESPONSE,
       false,
     );
+  });
+});
+
+describe('mayRetry', () => {
+  const failed = (code: LedgerErrorCode) => new LedgerError(code, code, { transaction: 'CreateRecords' });
+
+  it('resends after a conflict or an unreachable peer, and after an unknown outcome only when the call is idempotent', () => {
+    for (const code of ['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'UNAVAILABLE'] as const) {
+      assert.equal(mayRetry(failed(code), { idempotent: false }), true, code);
+    }
+    for (const code of ['SUBMIT_FAILED', 'COMMIT_STATUS_UNKNOWN'] as const) {
+      assert.equal(mayRetry(failed(code), { idempotent: true }), true, code);
+      assert.equal(mayRetry(failed(code), { idempotent: false }), false, code);
+    }
+  });
+
+  it('never retries a chaincode refusal, a failed commit, a bad response or anything that is not a ledger error', () => {
+    for (const code of [
+      'CC_ERR_FORBIDDEN',
+      'CC_ERR_BATCH_TOO_LARGE',
+      'ENDORSE_FAILED',
+      'COMMIT_FAILED',
+      'BAD_RESPONSE',
+    ] as const) {
+      assert.equal(mayRetry(failed(code), { idempotent: true }), false, code);
+    }
+    assert.equal(mayRetry(new Error('14 UNAVAILABLE: peer down'), { idempotent: true }), false);
   });
 });

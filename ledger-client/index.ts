@@ -1,6 +1,16 @@
 /** The ledger client's public surface, for the gateway and the migrator. */
 export { FabricEhrLedger, type LedgerContract } from './fabric-ehr-ledger.js';
-export { LedgerError, LedgerErrorCode, isRetryable } from './ledger-error.js';
+export { LedgerError, LedgerErrorCode } from './ledger-error.js';
+export {
+  DEFAULT_LEDGER_RETRY,
+  RETRY_DECISION,
+  backoffDelay,
+  isLedgerErrorCode,
+  ledgerErrorCodeOf,
+  mayRetry,
+  type RetryDecision,
+  type RetryPolicy,
+} from './retry.js';
 export {
   DEFAULT_DEADLINES_MS,
   PeerClients,
@@ -20,3 +30,4 @@ export {
   type ProfileIdentity,
 } from './connection-profile.js';
 export { LedgerSession } from './ledger-session.js';
+export { LedgerUnavailableError, ledgerForNamedIdentity, openLedgerSession } from './open-session.js';

@@ -1,7 +1,6 @@
 /**
- * The one error class the ledger client throws. `code` is stable and is what callers branch on; `retryable` says
- * whether submitting the same call again as a NEW transaction is safe and may succeed (the house rule: MVCC
- * conflicts retry, an endorsement that never reached the ledger retries, contract and validation errors never do).
+ * The one error class the ledger client throws. `code` is stable and is what callers branch on; what a caller may
+ * do after each code is decided once, in retry.ts (`RETRY_DECISION`).
  */
 import { ChaincodeErrorCode } from '../common/ehr-contract.js';
 
@@ -26,16 +25,6 @@ export const LedgerErrorCode = {
 } as const;
 export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
 
-const RETRYABLE: ReadonlySet<LedgerErrorCode> = new Set([
-  LedgerErrorCode.MVCC_READ_CONFLICT,
-  LedgerErrorCode.PHANTOM_READ_CONFLICT,
-  LedgerErrorCode.UNAVAILABLE,
-]);
-
-export function isRetryable(code: LedgerErrorCode): boolean {
-  return RETRYABLE.has(code);
-}
-
 export interface LedgerErrorContext {
   /** The chaincode transaction name, e.g. CreateRecords. */
   transaction: string;
@@ -47,7 +36,6 @@ export interface LedgerErrorContext {
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
-  readonly retryable: boolean;
   readonly transaction: string;
   readonly transactionId: string | undefined;
   readonly status: number | undefined;
@@ -56,7 +44,6 @@ export class LedgerError extends Error {
     super(message, { cause: context.cause });
     this.name = 'LedgerError';
     this.code = code;
-    this.retryable = isRetryable(code);
     this.transaction = context.transaction;
     this.transactionId = context.transactionId;
     this.status = context.status;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import { MIGRATOR_ERROR_CODES } from './errors.js';
 import { runCli } from './hostile-input.testkit.js';
 
@@ -54,10 +54,13 @@ describe('fhirledger migrate (cli)', function () {
     assert.match(deadLetter, /"line":2,"reason":"R8"/);
   });
 
-  it('a live run stops with LEDGER_UNAVAILABLE (exit 1) before reading input: no Fabric connection here', async () => {
+  it('a live run stops with LEDGER_UNAVAILABLE (exit 2, as in the gateway) before reading input: no Fabric connection here', async () => {
     const result = await runCli(common());
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /LEDGER_UNAVAILABLE: no Fabric connection is configured/);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /LEDGER_UNAVAILABLE: no Fabric connection profile configured \(give --connection FILE/,
+    );
     assert.equal(existsSync(path.join(dir, 'report.checkpoint.json')), false);
   });
 
@@ -72,7 +75,7 @@ describe('fhirledger migrate (cli)', function () {
       JSON.stringify({ peers: [{ address: '127.0.0.1:7051', tlsRootCertFile: 'tls-ca.pem' }] }),
     );
     const result = await runCli([...common(), '--connection', profile]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(
       result.stderr,
       /LEDGER_UNAVAILABLE: connection profile .*connection\.json: names no identity "migrator"/,

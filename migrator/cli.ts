@@ -3,12 +3,21 @@
  * ledger through ledger-factory, the clock, signals), runs the migration and writes the report.
  * stdout carries the summary only; logs and progress go to stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
-import { CheckpointStore } from './checkpoint.js';
+import { ProgressDisplay } from '../common/progress.js';
+import {
+  DEFAULT_LEDGER_RETRY,
+  ledgerForNamedIdentity,
+  LedgerUnavailableError,
+  openLedgerSession,
+  type LedgerSession,
+} from '../ledger-client/index.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import {
   CheckpointExistsError,
   CheckpointMismatchError,
@@ -16,22 +25,23 @@ import {
   MigratorError,
   OutputWriteError,
 } from './errors.js';
-import { DEFAULT_RETRY, defaultErrorClassifier } from './failure-class.js';
-import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
-import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
-import { createLedger } from './ledger-factory.js';
+import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './io/fingerprint.js';
+import { FhirTypeIndex, loadFhirSchema } from './core/fhir-types.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
-import { runMigration, type MigrationLedger } from './migration.js';
-import { notLoadedCount, summaryText, type MigrationReport } from './migration-report.js';
-import { OrdinalLog } from './ordinal-log.js';
-import { Progress } from './progress.js';
-import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
-import { InThreadProcessor } from './record-processor.js';
-import { RecordWorkerPool } from './record-worker-pool.js';
-import { loadSchemaValidators } from './schema-validator.js';
-import { countRecords } from './sources/count-lines.js';
-import { resolveInputs } from './sources/input-paths.js';
-import { sourceForInputs } from './sources/open-inputs.js';
+import { runMigration, type MigrationLedger } from './core/migration.js';
+import { notLoadedCount, summaryText, type MigrationReport } from './core/migration-report.js';
+import { applyLastWins, LastWinsSpool } from './io/last-wins.js';
+import { OrdinalLog } from './io/ordinal-log.js';
+import { RecordPipeline, type PipelineOptions } from './core/record-pipeline.js';
+import { InThreadProcessor } from './core/record-processor.js';
+import { RecordWorkerPool } from './io/record-worker-pool.js';
+import { loadSchemaValidators } from './io/schema-validator.js';
+import { countRecords } from './io/sources/count-lines.js';
+import { resolveInputs } from './io/sources/input-paths.js';
+import { sourceForInputs } from './io/sources/open-inputs.js';
+
+/** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
+export const MIGRATOR_IDENTITY = 'migrator';
 
 export const run: CommandRunner = async (argv) => {
   let config: Readonly<MigrateConfig>;
@@ -51,6 +61,7 @@ export const run: CommandRunner = async (argv) => {
   }
   const log = pino({ name: 'migrate', level: config.logLevel }, pino.destination(2));
   try {
+    makeOutputFolders(config);
     const report = await migrate(config, log);
     process.stdout.write(summaryText(report));
     writeReport(config.reportFile, report);
@@ -62,6 +73,7 @@ export const run: CommandRunner = async (argv) => {
     return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
   } catch (error) {
     if (
+      error instanceof LedgerUnavailableError ||
       error instanceof CheckpointMismatchError ||
       error instanceof CheckpointExistsError ||
       error instanceof InputNotFoundError
@@ -76,6 +88,19 @@ export const run: CommandRunner = async (argv) => {
     throw error;
   }
 };
+
+/** The folders of the files this run writes (by default runs/migrate/), made before anything is written there. */
+function makeOutputFolders(config: Readonly<MigrateConfig>): void {
+  const files = [config.reportFile, config.deadLetterFile, config.fixLogFile, config.checkpointFile];
+  for (const file of files) {
+    if (file === undefined) continue;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      throw new OutputWriteError(file, 'folder for', error);
+    }
+  }
+}
 
 function writeReport(file: string, report: MigrationReport): void {
   try {
@@ -103,8 +128,19 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     } else if (store.exists()) throw new CheckpointExistsError(config.checkpointFile);
   }
   // The ledger comes first: a run that cannot load anything should say so before reading any input.
-  const opened = config.dryRun ? undefined : await createLedger({ connection: config.connection });
-  const ledger: MigrationLedger | undefined = opened?.ledger;
+  const session: LedgerSession | undefined = config.dryRun
+    ? undefined
+    : openLedgerSession(
+        config.connection,
+        'give --connection FILE (or FHIRLEDGER_CONNECTION), or use --dry-run to validate and clean without loading',
+      );
+  let ledger: MigrationLedger | undefined;
+  try {
+    ledger = session === undefined ? undefined : ledgerForNamedIdentity(session, MIGRATOR_IDENTITY);
+  } catch (error) {
+    session?.close();
+    throw error;
+  }
   const validators = loadSchemaValidators();
   log.info(
     { cached: validators.origin.cached, ms: Math.round(validators.origin.millis) },
@@ -118,11 +154,11 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   const isTty = process.stderr.isTTY;
   const counted = isTty ? await countRecords(inputs) : undefined;
   const passes = config.dryRun ? 1 : 2;
-  const progress = new Progress({
-    write: (text) => process.stderr.write(text),
-    isTty,
+  const progress = new ProgressDisplay({
+    label: 'migrate',
+    unit: 'records',
     total: counted === undefined ? undefined : counted * passes,
-    now: () => performance.now(),
+    output: process.stderr,
   });
   const stop = new AbortController();
   const onSigint = () => {
@@ -170,8 +206,9 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
                 ...(resumeFrom === undefined ? {} : { resumeFrom }),
               },
             }),
-        lastWinsSpoolFile: `${config.checkpointFile}.last-wins.ndjson`,
-        classifier: defaultErrorClassifier,
+        ...(ledger !== undefined && config.onConflict === 'last-wins'
+          ? { lastWinsSpool: new LastWinsSpool(`${config.checkpointFile}.last-wins.ndjson`), applyLastWins }
+          : {}),
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
         stop: stop.signal,
@@ -187,7 +224,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         maxBatchBytes: config.maxBatchBytes,
         concurrency: config.concurrency,
         onConflict: config.onConflict,
-        retry: DEFAULT_RETRY,
+        retry: DEFAULT_LEDGER_RETRY,
         maxRecordBytes: config.maxRecordBytes,
       },
     );
@@ -195,7 +232,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);
     await processor.close();
-    opened?.close();
+    session?.close();
   }
 }
 

@@ -1,7 +1,6 @@
 /** One Error subclass per failure class of the migrator, each with a stable `code`, the `cause` and context. */
 
 export const MIGRATOR_ERROR_CODES = [
-  'LEDGER_UNAVAILABLE',
   'SCHEMA_COMPILE_FAILED',
   'INPUT_NOT_FOUND',
   'INPUT_READ_FAILED',
@@ -17,11 +16,6 @@ export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];
 
 export abstract class MigratorError extends Error {
   abstract readonly code: MigratorErrorCode;
-}
-
-export class LedgerUnavailableError extends MigratorError {
-  readonly code = 'LEDGER_UNAVAILABLE';
-  override readonly name = 'LedgerUnavailableError';
 }
 
 export class SchemaCompileError extends MigratorError {

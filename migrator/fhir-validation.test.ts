@@ -3,7 +3,7 @@
  * StructureDefinitions, primitive formats, invariants, contained-resource rules. Through the real pipeline.
  */
 import assert from 'node:assert/strict';
-import type { RecordResult } from './record-pipeline.js';
+import type { RecordResult } from './core/record-pipeline.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
 const at = { source: 'input.ndjson', line: 7 };

@@ -14,7 +14,7 @@ import {
   type GroundTruthEntry,
 } from '../generators/index.js';
 import { dryRunNdjson } from './ndjson-dry-run.js';
-import { RecordWorkerPool } from './record-worker-pool.js';
+import { RecordWorkerPool } from './io/record-worker-pool.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
 function readNdjsonFile<T>(file: string): T[] {

@@ -4,16 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import { run } from './cli.js';
-import { defaultErrorClassifier } from './failure-class.js';
-import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './fingerprint.js';
+import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './io/fingerprint.js';
 import type { InMemoryLedger } from './in-memory-ledger.fake.js';
-import { runMigration } from './migration.js';
-import type { MigrationReport } from './migration-report.js';
-import { OrdinalLog } from './ordinal-log.js';
-import { resolveInputs } from './sources/input-paths.js';
-import { sourceForInputs } from './sources/open-inputs.js';
+import { runMigration } from './core/migration.js';
+import type { MigrationReport } from './core/migration-report.js';
+import { OrdinalLog } from './io/ordinal-log.js';
+import { resolveInputs } from './io/sources/input-paths.js';
+import { sourceForInputs } from './io/sources/open-inputs.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
 export const patientLine = (id: string): string =>
@@ -97,7 +96,6 @@ export async function migrateFiles(options: LedgerRun): Promise<MigrationReport>
       ),
       fixLog: new OrdinalLog(undefined),
       checkpoint: { store, fingerprint, identity, ...(resumeFrom === undefined ? {} : { resumeFrom }) },
-      classifier: defaultErrorClassifier,
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
       stop: new AbortController().signal,

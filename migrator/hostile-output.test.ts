@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore } from './io/checkpoint.js';
 import { InMemoryLedger } from './in-memory-ledger.fake.js';
 import { migrateFiles, patientLine, readDeadLetter, runCli } from './hostile-input.testkit.js';
 

@@ -5,7 +5,7 @@
 import { contentHash } from '../common/canonical-json.js';
 import type { BatchItemResult, BatchResult, Committed, StoredRecord } from '../common/ehr-contract.js';
 import { recordKey, type FhirResource } from '../common/fhir-resource.js';
-import type { MigrationLedger } from './migration.js';
+import type { MigrationLedger } from './core/migration.js';
 
 export class InMemoryLedger implements MigrationLedger {
   readonly records = new Map<string, StoredRecord>();
@@ -15,6 +15,11 @@ export class InMemoryLedger implements MigrationLedger {
   /** Throw on every call after this many successful batches (simulates a crash mid-run). */
   failAfterBatches: number | undefined;
   failure: () => Error = () => new Error('simulated crash');
+
+  /** As the Fabric client does: the canonical JSON of each record, joined into the CreateRecords argument. */
+  createRecordsJson(batch: readonly string[]): Promise<Committed<BatchResult>> {
+    return this.createRecords(batch.map((json) => JSON.parse(json) as FhirResource));
+  }
 
   createRecords(batch: readonly FhirResource[]): Promise<Committed<BatchResult>> {
     if (this.failAfterBatches !== undefined && this.calls.length >= this.failAfterBatches) {

@@ -3,8 +3,9 @@
  */
 import path from 'node:path';
 import { intFlag, stringFlag, UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
-import type { DateOrder } from './fhir-dates.js';
-import { defaultWorkerCount } from './record-worker-pool.js';
+import type { DateOrder } from './core/fhir-dates.js';
+import { defaultWorkerCount } from './io/record-worker-pool.js';
+import { defaultRunFolder } from '../common/run-folders.js';
 
 export const MIGRATE_SPEC: CommandSpec = {
   usage: 'fhirledger migrate --input PATH... [options]',
@@ -80,7 +81,11 @@ export const MIGRATE_SPEC: CommandSpec = {
       valueName: 'FILE',
       description: 'fixes per record, NDJSON (default: not written)',
     },
-    report: { type: 'string', valueName: 'FILE', description: 'JSON report (default migrate-report.json)' },
+    report: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'JSON report (default runs/migrate/migrate-report.json)',
+    },
     checkpoint: {
       type: 'string',
       valueName: 'FILE',
@@ -165,7 +170,7 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
   }
   const defaultZone = stringFlag(v, 'default-zone') ?? 'Z';
   if (!ZONE.test(defaultZone)) throw new UsageError(`--default-zone "${defaultZone}" is not Z or ±hh:mm`);
-  const reportFile = stringFlag(v, 'report') ?? 'migrate-report.json';
+  const reportFile = stringFlag(v, 'report') ?? path.join(defaultRunFolder('migrate'), 'migrate-report.json');
   const base = path.join(path.dirname(reportFile), path.basename(reportFile, '.json'));
   const logLevel = stringFlag(v, 'log-level') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {

@@ -2,13 +2,12 @@
  * A dry run over local NDJSON files with the CLI's default settings and no progress or logging: the one wiring of
  * `runMigration` that the benchmarks and the ground-truth tests share, so they measure and check the same thing.
  */
-import { defaultErrorClassifier } from './failure-class.js';
-import { runMigration } from './migration.js';
-import type { MigrationReport } from './migration-report.js';
-import { OrdinalLog } from './ordinal-log.js';
-import type { RecordPipeline } from './record-pipeline.js';
-import type { RecordProcessor } from './record-processor.js';
-import { sourceForInputs } from './sources/open-inputs.js';
+import { runMigration } from './core/migration.js';
+import type { MigrationReport } from './core/migration-report.js';
+import { OrdinalLog } from './io/ordinal-log.js';
+import type { RecordPipeline } from './core/record-pipeline.js';
+import type { RecordProcessor } from './core/record-processor.js';
+import { sourceForInputs } from './io/sources/open-inputs.js';
 
 export interface NdjsonDryRun {
   files: readonly string[];
@@ -39,7 +38,6 @@ export function dryRunNdjson(run: NdjsonDryRun): Promise<MigrationReport> {
       ...(run.processor === undefined ? {} : { processor: run.processor }),
       deadLetter: new OrdinalLog(run.deadLetterFile),
       fixLog: new OrdinalLog(run.fixLogFile),
-      classifier: defaultErrorClassifier,
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
       stop: new AbortController().signal,

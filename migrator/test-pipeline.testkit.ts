@@ -1,7 +1,7 @@
 /** One RecordPipeline over the real R4 schema for tests (the validators load from the on-disk cache). */
-import { FhirTypeIndex, loadFhirSchema } from './fhir-types.js';
-import { RecordPipeline, type PipelineOptions } from './record-pipeline.js';
-import { loadSchemaValidators, type SchemaValidators } from './schema-validator.js';
+import { FhirTypeIndex, loadFhirSchema } from './core/fhir-types.js';
+import { RecordPipeline, type PipelineOptions } from './core/record-pipeline.js';
+import { loadSchemaValidators, type SchemaValidators } from './io/schema-validator.js';
 
 let shared: { index: FhirTypeIndex; validators: SchemaValidators } | undefined;
 

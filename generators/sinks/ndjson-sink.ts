@@ -1,7 +1,8 @@
 /**
- * FHIR Bulk Data layout: one `<Type>.ndjson` per resource type, and in dirty mode `ground-truth.ndjson` naming each
- * damaged line by file and 1-based line number.
+ * FHIR Bulk Data layout: one `<Type>.ndjson` per resource type, and in dirty mode `truth/ground-truth.ndjson` naming
+ * each damaged line by file and 1-based line number.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GroundTruthEntry } from '../defects/catalogue.js';
 import { cleanLine, linesWithDefects, type OutputLine } from '../defects/apply-defects.js';
@@ -12,7 +13,11 @@ import { Rng, SeedDomain } from '../rng.js';
 import { BufferedFile } from './buffered-file.js';
 import type { PopulationSink, SinkSummary } from './sink.js';
 
-export const GROUND_TRUTH_FILE = 'ground-truth.ndjson';
+/**
+ * In a subfolder, so the data set's own file pattern (`*.ndjson` in the folder, what `migrate --input DIR` reads)
+ * never takes the answer sheet for records.
+ */
+export const GROUND_TRUTH_FILE = path.join('truth', 'ground-truth.ndjson');
 
 export class NdjsonSink implements PopulationSink {
   private readonly files = new Map<GeneratedType, BufferedFile>();
@@ -27,6 +32,8 @@ export class NdjsonSink implements PopulationSink {
   ) {
     for (const type of GENERATED_TYPES)
       this.files.set(type, new BufferedFile(path.join(directory, `${type}.ndjson`)));
+    if (options.dirtyRate > 0)
+      mkdirSync(path.dirname(path.join(directory, GROUND_TRUTH_FILE)), { recursive: true });
     this.groundTruth =
       options.dirtyRate > 0 ? new BufferedFile(path.join(directory, GROUND_TRUTH_FILE)) : undefined;
   }

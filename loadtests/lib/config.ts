@@ -1,6 +1,7 @@
 /**
- * Everything a scenario reads from `__ENV`, read once in the init context into a frozen object. The Node runner
- * sets these from its flags; when k6 is run by hand they come from `-e NAME=value` or the shell.
+ * Everything a scenario reads from `__ENV` goes through here: read once in the init context, validated (a bad value
+ * stops the run before any VU starts, naming the variable and what was expected), into a frozen object or a checked
+ * number. The Node runner sets these from its flags; when k6 is run by hand they come from `-e NAME=value`.
  */
 
 export interface LoadConfig {
@@ -36,18 +37,51 @@ function envNumber(name: string, fallback: number, min: number): number {
   return value;
 }
 
+/** A whole number >= min (`SMOKE_VUS=abc` must not become NaN users). */
+export function envInt(name: string, fallback: number, min: number): number {
+  const text = envText(name, String(fallback));
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`env ${name}="${text}" is not a whole number >= ${min}`);
+  }
+  return value;
+}
+
+/** A comma-separated list of whole numbers >= min, e.g. CALIPER_RATES=50,150,250. */
+export function envIntList(name: string, fallback: string, min: number): number[] {
+  return envText(name, fallback)
+    .split(',')
+    .map((text) => {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isInteger(value) || value < min) {
+        throw new Error(`env ${name} entry "${text}" is not a whole number >= ${min}`);
+      }
+      return value;
+    });
+}
+
+const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+/** A k6 duration such as `30s`, `1m30s` or `500ms`. */
+export function envDuration(name: string, fallback: string): string {
+  const text = envText(name, fallback);
+  if (!K6_DURATION.test(text))
+    throw new Error(`env ${name}="${text}" is not a k6 duration (e.g. 30s, 1m30s, 500ms)`);
+  return text;
+}
+
 export function loadConfig(): LoadConfig {
   const payloadFile = envText('PAYLOAD_FILE', '');
   return Object.freeze({
     baseUrl: envText('BASE_URL', 'http://127.0.0.1:8080').replace(/\/+$/, ''),
     usernamePattern: envText('LOAD_USERNAME', 'provider{n}'),
     password: envText('LOAD_PASSWORD', ''),
-    userCount: Math.floor(envNumber('LOAD_USER_COUNT', 1, 1)),
+    userCount: envInt('LOAD_USER_COUNT', 1, 1),
     thinkTimeSeconds: envNumber('THINK_TIME', 1, 0),
     payloadFile: payloadFile === '' ? undefined : payloadFile,
-    smokeDuration: envText('SMOKE_DURATION', '30s'),
-    vusMax: Math.floor(envNumber('VUS_MAX', 2000, 1)),
-    requestTimeout: envText('REQUEST_TIMEOUT', '60s'),
+    smokeDuration: envDuration('SMOKE_DURATION', '30s'),
+    vusMax: envInt('VUS_MAX', 2000, 1),
+    requestTimeout: envDuration('REQUEST_TIMEOUT', '60s'),
   });
 }
 

@@ -47,9 +47,21 @@ export function patientRecordLoop(config: LoadConfig, source: PatientSource): vo
     readBack,
     {
       'retrieve: shows the modification': (r) =>
-        JSON.stringify(r?.resource.telecom) === JSON.stringify(changed.telecom),
+        sortedJson(r?.resource.telecom) === sortedJson(changed.telecom),
     },
     { op: 'retrieve' },
   );
   think();
+}
+
+/**
+ * JSON with keys sorted at every depth: the ledger stores canonical JSON (keys in byte order), so a record read back
+ * has the same content as what was sent, not necessarily the same key order.
+ */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
 }

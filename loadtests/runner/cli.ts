@@ -19,6 +19,7 @@ import {
 } from '../../common/cli-args.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
+import { defaultRunFolder } from '../../common/run-folders.js';
 
 const SPEC: CommandSpec = {
   usage: `fhirledger load <${SCENARIOS.join('|')}> [options]`,
@@ -35,8 +36,8 @@ const SPEC: CommandSpec = {
     out: {
       type: 'string',
       valueName: 'DIR',
-      default: 'results',
-      description: 'results root (default results)',
+      default: defaultRunFolder('load'),
+      description: `results root (default ${defaultRunFolder('load')}, git-ignored)`,
     },
     'think-time': { type: 'string', valueName: 'S', description: "seconds between a VU's steps (default 1)" },
     'vus-max': {
@@ -98,7 +99,7 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   return {
     scenario,
     baseUrl,
-    resultsRoot: stringFlag(args.values, 'out') ?? 'results',
+    resultsRoot: stringFlag(args.values, 'out') ?? defaultRunFolder('load'),
     username: env.LOAD_USERNAME ?? 'provider{n}',
     password,
     thinkTimeSeconds: optional('think-time', () => numberFlag(args.values, 'think-time', 0, 3600)),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { checkK6, ensureK6 } from '../../toolchain/k6.js';
 import { verifyAcknowledgedCreates } from './acknowledged-check.js';
-import { startFakeGateway, type FakeGateway } from './gateway.fake.js';
+import { startTestGateway, type TestGateway } from './test-gateway.fake.js';
 import { runLoad, type LoadRunIo, type LoadRunOptions } from './load-run.js';
 
 const PASSWORD = 'load-test-secret';
@@ -21,7 +21,7 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-function smokeOptions(gateway: FakeGateway, resultsRoot: string): LoadRunOptions {
+function smokeOptions(gateway: TestGateway, resultsRoot: string): LoadRunOptions {
   return {
     scenario: 'smoke',
     baseUrl: gateway.baseUrl,
@@ -44,7 +44,7 @@ describe('fhirledger load with real k6 against a test gateway', function () {
   let k6Binary = '';
   let k6Version = '';
   let resultsRoot = '';
-  let gateway: FakeGateway | undefined;
+  let gateway: TestGateway | undefined;
 
   before(async function () {
     // On a fresh machine this builds the pinned k6 first (a few minutes), exactly as `fhirledger load` would.
@@ -73,7 +73,7 @@ describe('fhirledger load with real k6 against a test gateway', function () {
   }
 
   it('smoke passes against a well-behaved gateway and every acknowledged create is readable', async () => {
-    gateway = await startFakeGateway({ password: PASSWORD });
+    gateway = await startTestGateway({ password: PASSWORD });
     const runIo = io();
     const outcome = await runLoad(smokeOptions(gateway, resultsRoot), runIo);
 
@@ -120,7 +120,7 @@ describe('fhirledger load with real k6 against a test gateway', function () {
   });
 
   it('thresholds bite: a gateway answering 500 makes k6 exit 99 and the run fail with the breached SLOs', async () => {
-    gateway = await startFakeGateway({ password: PASSWORD, failFhirRequests: true });
+    gateway = await startTestGateway({ password: PASSWORD, failFhirRequests: true });
     const runIo = io();
     const outcome = await runLoad({ ...smokeOptions(gateway, resultsRoot), duration: '3s' }, runIo);
 
@@ -133,7 +133,7 @@ describe('fhirledger load with real k6 against a test gateway', function () {
   });
 
   it('setup() stops the run when the target is down (k6 exit 107/108, runner exit 1)', async () => {
-    gateway = await startFakeGateway({ password: PASSWORD });
+    gateway = await startTestGateway({ password: PASSWORD });
     const options = smokeOptions(gateway, resultsRoot);
     await gateway.close();
     gateway = undefined;
@@ -146,24 +146,25 @@ describe('fhirledger load with real k6 against a test gateway', function () {
 });
 
 describe('verifyAcknowledgedCreates', () => {
-  let gateway: FakeGateway | undefined;
+  let gateway: TestGateway | undefined;
   afterEach(async () => {
     await gateway?.close();
     gateway = undefined;
   });
 
   it('reports acknowledged records that the gateway cannot read as missing', async () => {
-    gateway = await startFakeGateway({ password: PASSWORD, forgetEveryNthCreate: 2 });
+    gateway = await startTestGateway({ password: PASSWORD, forgetEveryNthCreate: 2 });
     const keys: string[] = [];
     const login = await fetch(`${gateway.baseUrl}/auth/token`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ grant_type: 'password', username: 'provider1', password: PASSWORD }),
     });
     const { access_token: token } = (await login.json()) as { access_token: string };
     for (let i = 0; i < 4; i += 1) {
       const response = await fetch(`${gateway.baseUrl}/fhir/Patient`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' },
         body: JSON.stringify({ resourceType: 'Patient' }),
       });
       keys.push(`Patient/${((await response.json()) as { id: string }).id}`);
@@ -180,7 +181,7 @@ describe('verifyAcknowledgedCreates', () => {
   });
 
   it('fails with LOAD_VERIFY_LOGIN_FAILED when the provider cannot log in', async () => {
-    gateway = await startFakeGateway({ password: PASSWORD });
+    gateway = await startTestGateway({ password: PASSWORD });
     await assert.rejects(
       verifyAcknowledgedCreates({
         baseUrl: gateway.baseUrl,

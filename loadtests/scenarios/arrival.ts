@@ -4,27 +4,20 @@
  * create → retrieve → modify → retrieve loop.
  */
 import type { Options } from 'k6/options';
-import { loadConfig } from '../lib/config.ts';
-import { patientRecordLoop } from '../lib/ehr-flow.ts';
-import { requireHealthyGateway } from '../lib/gateway-client.ts';
-import { patientSource } from '../lib/payloads.ts';
+import { envInt, loadConfig } from '../lib/config.ts';
+import { patientRecordsScenario } from '../lib/patient-records-scenario.ts';
 import { rampingArrivals } from '../lib/profiles.ts';
-import { STANDARD_SLO, SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
+import { STANDARD_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const source = patientSource(config.payloadFile);
-const peakPerSecond = Math.max(1, Math.floor(Number(__ENV.ARRIVAL_RATE_MAX ?? String(config.vusMax / 20))));
+const peakPerSecond = envInt('ARRIVAL_RATE_MAX', Math.max(1, Math.floor(config.vusMax / 20)), 1);
 
-export const options: Options = {
-  scenarios: { arrival: rampingArrivals('patientRecords', peakPerSecond) },
-  thresholds: thresholdsFor(STANDARD_SLO),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-};
+const scenario = patientRecordsScenario(
+  config,
+  { arrival: rampingArrivals('patientRecords', peakPerSecond) },
+  STANDARD_SLO,
+);
 
-export function setup(): void {
-  requireHealthyGateway(config);
-}
-
-export function patientRecords(): void {
-  patientRecordLoop(config, source);
-}
+export const options: Options = scenario.options;
+export const setup = scenario.setup;
+export const patientRecords = scenario.patientRecords;

@@ -8,7 +8,7 @@
 import http from 'k6/http';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { loadConfig } from '../lib/config.ts';
+import { envInt, envIntList, loadConfig } from '../lib/config.ts';
 import { tokenForThisVu } from '../lib/ehr-flow.ts';
 import {
   createRecord,
@@ -25,14 +25,9 @@ import { SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
 
 const config = loadConfig();
 const source = patientSource(config.payloadFile);
-const transactions = Math.max(1, Math.floor(Number(__ENV.CALIPER_TRANSACTIONS ?? '1000')));
-const rates = (__ENV.CALIPER_RATES ?? '50,150,250').split(',').map((text) => {
-  const rate = Number(text);
-  if (!Number.isInteger(rate) || rate < 1)
-    throw new Error(`CALIPER_RATES entry "${text}" is not a whole number >= 1`);
-  return rate;
-});
-const poolSize = Math.max(1, Math.floor(Number(__ENV.CALIPER_POOL ?? '500')));
+const transactions = envInt('CALIPER_TRANSACTIONS', 1000, 1);
+const rates = envIntList('CALIPER_RATES', '50,150,250', 1);
+const poolSize = envInt('CALIPER_POOL', 500, 1);
 const OPS = ['open', 'query', 'transfer'] as const;
 
 const rounds: CaliperRound[] = OPS.flatMap((op) => rates.map((rate) => ({ op, rate, transactions })));

@@ -4,25 +4,18 @@
  */
 import type { Options } from 'k6/options';
 import { loadConfig } from '../lib/config.ts';
-import { patientRecordLoop } from '../lib/ehr-flow.ts';
-import { requireHealthyGateway } from '../lib/gateway-client.ts';
-import { patientSource } from '../lib/payloads.ts';
+import { patientRecordsScenario } from '../lib/patient-records-scenario.ts';
 import { rampingUsers } from '../lib/profiles.ts';
-import { STANDARD_SLO, SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
+import { STANDARD_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const source = patientSource(config.payloadFile);
 
-export const options: Options = {
-  scenarios: { ramp: rampingUsers('patientRecords', config.vusMax) },
-  thresholds: thresholdsFor(STANDARD_SLO),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-};
+const scenario = patientRecordsScenario(
+  config,
+  { ramp: rampingUsers('patientRecords', config.vusMax) },
+  STANDARD_SLO,
+);
 
-export function setup(): void {
-  requireHealthyGateway(config);
-}
-
-export function patientRecords(): void {
-  patientRecordLoop(config, source);
-}
+export const options: Options = scenario.options;
+export const setup = scenario.setup;
+export const patientRecords = scenario.patientRecords;

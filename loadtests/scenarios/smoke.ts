@@ -3,27 +3,20 @@
  * under strict SLOs: no failed request, no failed check. A breach exits 99.
  */
 import type { Options } from 'k6/options';
-import { loadConfig } from '../lib/config.ts';
-import { patientRecordLoop } from '../lib/ehr-flow.ts';
-import { requireHealthyGateway } from '../lib/gateway-client.ts';
-import { patientSource } from '../lib/payloads.ts';
+import { envInt, loadConfig } from '../lib/config.ts';
+import { patientRecordsScenario } from '../lib/patient-records-scenario.ts';
 import { constantUsers } from '../lib/profiles.ts';
-import { SMOKE_SLO, SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
+import { SMOKE_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const source = patientSource(config.payloadFile);
-const vus = Math.max(1, Math.floor(Number(__ENV.SMOKE_VUS ?? '3')));
+const vus = envInt('SMOKE_VUS', 3, 1);
 
-export const options: Options = {
-  scenarios: { smoke: constantUsers('patientRecords', vus, config.smokeDuration) },
-  thresholds: thresholdsFor(SMOKE_SLO),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-};
+const scenario = patientRecordsScenario(
+  config,
+  { smoke: constantUsers('patientRecords', vus, config.smokeDuration) },
+  SMOKE_SLO,
+);
 
-export function setup(): void {
-  requireHealthyGateway(config);
-}
-
-export function patientRecords(): void {
-  patientRecordLoop(config, source);
-}
+export const options: Options = scenario.options;
+export const setup = scenario.setup;
+export const patientRecords = scenario.patientRecords;

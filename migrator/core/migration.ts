@@ -1,0 +1,426 @@
+/**
+ * The migration itself: read → pipeline (parse, clean, validate) → dedupe → batch → submit → checkpoint → report.
+ * Everything with side effects arrives through `MigrationDeps`, so tests drive it with an in-memory ledger and
+ * the CLI with the real one.
+ *
+ * Ordering: when a ledger is present the input is read twice. The first pass loads only the record types others
+ * refer to (Organization, Practitioner), the second everything else, so a dependant never reaches the ledger
+ * before the organisation or practitioner it references from the same run. Record ordinals count every record of
+ * every pass, which is what the checkpoint's watermark refers to.
+ *
+ * Resume: records up to the checkpoint's watermark are replayed through the pipeline and the dedupe index (so
+ * duplicates across the crash are still found) but not submitted again; the dead letter and fix log were cut back
+ * to the checkpoint's size and do not get their surviving entries twice.
+ */
+import type { BatchItemResult } from '../../common/ehr-contract.js';
+import { FixCode, RejectCode } from '../../common/migration-codes.js';
+import { BatchSubmitter, type Batch, type BatchItem } from './batch-submitter.js';
+import { ChunkDispatcher, DEFAULT_CHUNK_RECORDS, type HandledChunk } from './chunk-dispatcher.js';
+import { conflictIssue, ledgerRefusalEntry, rejectEntry } from './dead-letter-entries.js';
+import { DedupeIndex } from './dedupe-index.js';
+import {
+  FhirServerError,
+  InputReadError,
+  OutputWriteError,
+  PipelineWorkerError,
+  type MigratorError,
+} from '../errors.js';
+import type { Fix, Issue } from './issues.js';
+import type { LastWinsSpool } from '../io/last-wins.js';
+import {
+  buildReport,
+  emptyLedgerCounts,
+  MigrationCounters,
+  type LedgerCounts,
+  type MigrationReport,
+  type MigrationStatus,
+} from './migration-report.js';
+import type { RecordLocation } from './record-location.js';
+import { InThreadProcessor, type ProcessedRecord, type RecordProcessor } from './record-processor.js';
+import { inPass, type Pass } from './referenced-first.js';
+import { CommitWatermark } from './watermark.js';
+
+import type { MigrationDeps, MigrationSettings } from './migration-deps.js';
+
+export type { Logger, MigrationDeps, MigrationLedger, MigrationSettings } from './migration-deps.js';
+export { REFERENCED_FIRST_TYPES } from './referenced-first.js';
+export { OVERSIZE_TEXT_CHARS } from './dead-letter-entries.js';
+
+export async function runMigration(
+  deps: MigrationDeps,
+  settings: MigrationSettings,
+): Promise<MigrationReport> {
+  return new Migration(deps, settings).run();
+}
+
+class Migration {
+  private readonly counters = new MigrationCounters();
+  private readonly dedupe = new DedupeIndex();
+  private readonly ledgerCounts: LedgerCounts;
+  private readonly submitter: BatchSubmitter | undefined;
+  private readonly replayUpTo: number;
+  private readonly spool: LastWinsSpool | undefined;
+  private current: Batch = { items: [], bytes: 0, lastOrdinal: 0 };
+  private ordinal = 0;
+  /** Every record up to this ordinal has been handled (or belongs to the other pass): what a batch may checkpoint. */
+  private handledOrdinal = 0;
+  private readonly processor: RecordProcessor;
+  private readonly watermark: CommitWatermark;
+  private failure: MigratorError | undefined;
+  /** The input that failed to read to its end, recorded in the checkpoint for a resume with the completed file. */
+  private stoppedOnInput: string | undefined;
+
+  constructor(
+    private readonly deps: MigrationDeps,
+    private readonly settings: MigrationSettings,
+  ) {
+    const resumeFrom = deps.checkpoint?.resumeFrom;
+    this.replayUpTo = resumeFrom?.watermark ?? 0;
+    this.processor = deps.processor ?? new InThreadProcessor(deps.pipeline);
+    this.watermark = new CommitWatermark(this.replayUpTo);
+    this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
+    const ledger = deps.ledger;
+    if (ledger !== undefined) {
+      this.submitter = new BatchSubmitter(
+        {
+          createRecordsJson: (batch) => ledger.createRecordsJson(batch),
+          retry: settings.retry,
+          sleep: deps.sleep,
+          onAttemptFailed: (batch, attempt, error, willRetry) => {
+            deps.log.warn(
+              {
+                attempt,
+                willRetry,
+                size: batch.items.length,
+                lastOrdinal: batch.lastOrdinal,
+                err: String(error),
+              },
+              'CreateRecords attempt failed',
+            );
+          },
+        },
+        settings.concurrency,
+      );
+    }
+    if (ledger !== undefined && settings.onConflict === 'last-wins') this.spool = deps.lastWinsSpool;
+  }
+
+  async run(): Promise<MigrationReport> {
+    const startedAtMs = this.deps.now();
+    const heightBefore = await this.height();
+    const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
+    let status: MigrationStatus = 'finished';
+    try {
+      try {
+        for (const pass of passes) {
+          const complete = await this.readPass(pass);
+          if (!complete) break;
+          // Referenced records must be committed before any dependant is submitted.
+          await this.flushBatch();
+          await this.submitter?.drain();
+          if (this.failure !== undefined) break;
+        }
+      } catch (error) {
+        await this.stopOn(error);
+      }
+      await this.submitter?.drain();
+      if (this.failure !== undefined) status = 'failed';
+      else if (this.deps.stop.aborted) status = 'interrupted';
+      else {
+        this.watermark.raiseTo(this.ordinal);
+        if (this.spool !== undefined && this.deps.ledger !== undefined && this.deps.applyLastWins) {
+          const updated = await this.deps.applyLastWins(this.spool, this.deps.ledger, this.ledgerCounts);
+          this.deps.log.info({ updated }, 'last-wins replacements applied');
+        }
+      }
+    } finally {
+      this.spool?.close();
+    }
+    this.writeCheckpoint(status === 'finished');
+    const heightAfter = await this.height();
+    this.closeLogs();
+    if (this.failure !== undefined) status = 'failed';
+    return buildReport({
+      status,
+      ...(this.failure === undefined
+        ? {}
+        : { error: { code: this.failure.code, message: this.failure.message } }),
+      dryRun: this.deps.ledger === undefined,
+      inputs: this.settings.inputs,
+      startedAtMs,
+      finishedAtMs: this.deps.now(),
+      counters: this.counters,
+      ledger: this.ledgerCounts,
+      ledgerHeight: {
+        ...(heightBefore === undefined ? {} : { before: heightBefore }),
+        ...(heightAfter === undefined ? {} : { after: heightAfter }),
+      },
+      ...(this.replayUpTo > 0 ? { resumedFrom: this.replayUpTo } : {}),
+      files: {
+        ...(this.deps.deadLetter.file === undefined ? {} : { deadLetter: this.deps.deadLetter.file }),
+        ...(this.deps.fixLog.file === undefined ? {} : { fixLog: this.deps.fixLog.file }),
+        ...(this.deps.checkpoint === undefined ? {} : { checkpoint: this.deps.checkpoint.store.file }),
+      },
+    });
+  }
+
+  /**
+   * An input that cannot be read on (truncated gzip, unclosed Bundle, a FHIR server gone) or an output that cannot be
+   * written (dead letter on a full disk) ends the run as 'failed' with a report, not a crash. For a read failure the
+   * records before it are good: the batch being filled is submitted and awaited, so the checkpoint covers them. For
+   * a write failure the checkpoint cannot move any more (the log refuses to report a position), so nothing is lost.
+   */
+  private async stopOn(error: unknown): Promise<void> {
+    if (!(
+      error instanceof InputReadError ||
+      error instanceof FhirServerError ||
+      error instanceof OutputWriteError
+    )) {
+      throw error;
+    }
+    this.deps.log.warn({ err: error.message }, 'stopping');
+    if (error instanceof InputReadError) this.stoppedOnInput = error.input;
+    if (this.failure === undefined) {
+      await this.flushBatch();
+      await this.submitter?.drain();
+    }
+    this.failure ??= error;
+  }
+
+  private closeLogs(): void {
+    for (const log of [this.deps.deadLetter, this.deps.fixLog]) {
+      try {
+        log.close();
+      } catch (error) {
+        if (!(error instanceof OutputWriteError)) throw error;
+        this.failure ??= error;
+      }
+    }
+  }
+
+  private async height(): Promise<number | undefined> {
+    const ledger = this.deps.ledger;
+    if (ledger?.blockHeight === undefined) return undefined;
+    try {
+      return await ledger.blockHeight();
+    } catch (error) {
+      this.deps.log.warn({ err: String(error) }, 'ledger height unavailable');
+      return undefined;
+    }
+  }
+
+  /** Returns false when the run stopped early (interrupt or failed batch). */
+  private async readPass(pass: Pass): Promise<boolean> {
+    const chunks = new ChunkDispatcher(
+      this.processor,
+      this.settings.chunkRecords ?? DEFAULT_CHUNK_RECORDS,
+      (chunk) => this.handleChunk(chunk),
+    );
+    let readFailure: InputReadError | FhirServerError | undefined;
+    try {
+      for await (const record of this.deps.source()) {
+        if (this.stopping()) break;
+        this.ordinal += 1;
+        if (!inPass(pass, record, this.settings.maxRecordBytes)) continue;
+        // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
+        const text = record.text ?? JSON.stringify(record.value);
+        await chunks.add({
+          ordinal: this.ordinal,
+          location: record.location,
+          text,
+          ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
+        });
+        if ((this.ordinal & 1023) === 0) this.deps.onProgress?.(this.ordinal);
+      }
+    } catch (error) {
+      // A source that breaks off (truncated gzip, unclosed Bundle): the records read before the break are good and
+      // are handled below like any others, so the checkpoint can cover them; then the failure goes on up.
+      if (!(error instanceof InputReadError || error instanceof FhirServerError)) throw error;
+      readFailure = error;
+    }
+    await chunks.finish();
+    if (!this.stopping()) this.handledOrdinal = this.ordinal;
+    this.deps.onProgress?.(this.ordinal);
+    if (readFailure !== undefined) throw readFailure;
+    return !this.stopping();
+  }
+
+  private stopping(): boolean {
+    return this.deps.stop.aborted || this.failure !== undefined;
+  }
+
+  /**
+   * Handles a chunk's results in input order. Once the run is stopping, chunks still in flight are dropped: their
+   * records are past the watermark, so a resume reads them again.
+   */
+  private async handleChunk(chunk: HandledChunk): Promise<void> {
+    if (this.stopping()) return;
+    if (chunk.results === undefined) {
+      this.failure =
+        chunk.error instanceof PipelineWorkerError
+          ? chunk.error
+          : new PipelineWorkerError(-1, `record processing failed: ${String(chunk.error)}`, {
+              cause: chunk.error,
+            });
+      this.deps.log.warn({ err: this.failure.message }, 'record processing failed; stopping');
+      return;
+    }
+    for (let i = 0; i < chunk.entries.length; i += 1) {
+      const entry = chunk.entries[i] as HandledChunk['entries'][number];
+      this.handle(entry, chunk.results[i] as ProcessedRecord);
+      this.handledOrdinal = entry.ordinal;
+      if (this.batchIsFull()) await this.flushBatch();
+      if (this.stopping()) return;
+    }
+  }
+
+  private handle(record: HandledChunk['entries'][number], result: ProcessedRecord): void {
+    const { ordinal, text } = record;
+    this.counters.read += 1;
+    if (result.kind === 'rejected') {
+      this.counters.countFixes(result.fixes);
+      this.reject(
+        ordinal,
+        record.location,
+        text,
+        result.resourceType,
+        result.reason,
+        result.issues,
+        record.bytes !== undefined,
+      );
+      return;
+    }
+    const verdict = this.dedupe.check(result.resourceType, result.id, result.hash);
+    if (verdict === 'duplicate') {
+      const fixes: Fix[] = [...result.fixes, { code: FixCode.C7_EXACT_DUPLICATE, path: result.resourceType }];
+      this.counters.countFixes(fixes);
+      this.counters.countDuplicate(result.resourceType);
+      this.logFixes(ordinal, record.location, result.key, fixes);
+      return;
+    }
+    if (verdict === 'conflict') {
+      if (this.settings.onConflict === 'reject') {
+        this.counters.countFixes(result.fixes);
+        this.reject(
+          ordinal,
+          record.location,
+          text,
+          result.resourceType,
+          RejectCode.R5_CONFLICTING_DUPLICATE,
+          [conflictIssue(result.key, record.location, result.resourceType)],
+        );
+        return;
+      }
+      this.dedupe.replace(result.resourceType, result.id, result.hash);
+      this.spool?.appendJson(result.key, result.json);
+    }
+    this.counters.countFixes(result.fixes);
+    this.counters.countAccepted(result.resourceType);
+    if (result.assignedId) this.counters.assignedIds += 1;
+    this.logFixes(ordinal, record.location, result.key, result.fixes);
+    if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
+    const item: BatchItem = {
+      json: result.json,
+      key: result.key,
+      ordinal,
+      location: record.location,
+      text,
+    };
+    this.current.items.push(item);
+    this.current.bytes += text.length;
+  }
+
+  private reject(
+    ordinal: number,
+    location: RecordLocation,
+    text: string,
+    resourceType: string | undefined,
+    reason: RejectCode,
+    issues: Issue[],
+    /** The source kept only the head of this (over-long) record. */
+    cutBySource = false,
+  ): void {
+    this.counters.countRejected(resourceType, reason);
+    this.deps.deadLetter.append(ordinal, rejectEntry(location, text, reason, issues, cutBySource));
+  }
+
+  private logFixes(ordinal: number, location: RecordLocation, key: string, fixes: readonly Fix[]): void {
+    if (fixes.length > 0) this.deps.fixLog.append(ordinal, { ...location, key, fixes });
+  }
+
+  private batchIsFull(): boolean {
+    return (
+      this.current.items.length >= this.settings.batchSize ||
+      this.current.bytes >= this.settings.maxBatchBytes
+    );
+  }
+
+  private async flushBatch(): Promise<void> {
+    const submitter = this.submitter;
+    if (submitter === undefined || this.current.items.length === 0) return;
+    const batch: Batch = { ...this.current, lastOrdinal: this.handledOrdinal };
+    this.current = { items: [], bytes: 0, lastOrdinal: 0 };
+    const settle = this.watermark.track(batch);
+    await submitter.submit(batch, (outcome) => {
+      settle(outcome);
+      this.advanceWatermark();
+    });
+  }
+
+  /** Moves the watermark over the contiguous prefix of committed batches and writes the checkpoint. */
+  private advanceWatermark(): void {
+    if (this.failure !== undefined) return;
+    const { moved, failed } = this.watermark.advance(
+      (batch, result) => {
+        this.recordLedgerOutcome(batch, result.items);
+      },
+      () => this.failure !== undefined,
+    );
+    if (failed !== undefined) {
+      this.failure = failed;
+      this.deps.log.warn({ err: failed.message }, 'batch failed; stopping');
+    }
+    if (moved) this.writeCheckpoint(false);
+  }
+
+  private recordLedgerOutcome(batch: Batch, results: readonly BatchItemResult[]): void {
+    for (const item of results) {
+      this.ledgerCounts[item.outcome] += 1;
+      if (item.outcome !== 'conflict' && item.outcome !== 'invalid') continue;
+      const submitted = batch.items[item.index];
+      if (submitted === undefined) continue;
+      this.deps.deadLetter.appendAlways(submitted.ordinal, ledgerRefusalEntry(submitted, item));
+    }
+    this.deps.log.info(
+      { size: batch.items.length, lastOrdinal: batch.lastOrdinal, counts: this.ledgerCounts },
+      'batch committed',
+    );
+  }
+
+  /**
+   * A log or checkpoint that cannot be written fails the run instead of throwing: this runs inside batch callbacks,
+   * and the checkpoint on disk stays at the last position whose dead-letter entries are known to be written.
+   */
+  private writeCheckpoint(finished: boolean): void {
+    const checkpoint = this.deps.checkpoint;
+    if (checkpoint === undefined || this.deps.ledger === undefined) return;
+    try {
+      checkpoint.store.write({
+        version: 1,
+        fingerprint: checkpoint.fingerprint,
+        watermark: this.watermark.value,
+        finished: finished && this.failure === undefined,
+        deadLetter: this.deps.deadLetter.position(),
+        fixLog: this.deps.fixLog.position(),
+        ledger: { ...this.ledgerCounts },
+        updatedAt: new Date(this.deps.now()).toISOString(),
+        ...(checkpoint.identity === undefined ? {} : { identity: checkpoint.identity }),
+        ...(this.stoppedOnInput === undefined ? {} : { stoppedOnInput: this.stoppedOnInput }),
+      });
+    } catch (error) {
+      if (!(error instanceof OutputWriteError)) throw error;
+      if (this.failure === undefined) this.deps.log.warn({ err: error.message }, 'stopping');
+      this.failure ??= error;
+    }
+  }
+}
