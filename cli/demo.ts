@@ -1,21 +1,24 @@
 /**
- * `npm start`: the whole job end to end — generate 10,000 records with some defects, validate and clean them with
- * the migrator, then bring up Fabric and load them, seed users, start the gateway and run the smoke load.
- * Each stage is the same fhirledger command a user would type, run as a child process, so the demo shows nothing
- * the CLI cannot do. A stage that fails stops the demo with its exit code and says why.
+ * `npm start`: the job end to end on fabric-devnet — bring the devnet up (orderer, peer, CA, EHR chaincode),
+ * generate about 10,000 FHIR records with injected defects, migrate them into the ledger through the devnet's
+ * connection profile (validate, clean, dead-letter, batch-create), and print a one-screen summary. Each stage is
+ * the fhirledger command a user would type, run as a child process, so the demo shows nothing the CLI cannot do.
+ * The devnet is left running (the summary says how to stop it) so the records can be looked at afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, helpText, parseCommandArgs, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, helpText, parseCommandArgs, stringFlag, type CommandSpec } from '../common/cli-args.js';
 import { defaultRunFolder } from '../common/run-folders.js';
+import type { MigrationReport } from '../migrator/core/migration-report.js';
+import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
 import type { CommandRunner } from './command.js';
 
 const SPEC: CommandSpec = {
-  usage: 'fhirledger demo [--out DIR] [--patients N]',
+  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR]',
   summary:
-    'Generates about 10,000 FHIR records with defects, migrates them (validate, clean, dead-letter), then needs a Fabric network for loading, the gateway and the smoke load.',
+    'Starts fabric-devnet, generates about 10,000 FHIR records with defects and migrates them into the ledger (validate, clean, dead-letter, load), then prints a summary. Leaves the devnet running.',
   flags: {
     out: {
       type: 'string',
@@ -28,6 +31,11 @@ const SPEC: CommandSpec = {
       default: '210',
       valueName: 'N',
       description: 'patients to generate; ~48 resources each (default 210)',
+    },
+    home: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
     },
   },
 };
@@ -42,35 +50,30 @@ export const run: CommandRunner = async (argv) => {
   }
   const out = path.resolve(String(args.values.out), new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(out, { recursive: true });
+  const home = new DevnetHome(stringFlag(args.values, 'home') ?? defaultHome());
   const data = path.join(out, 'data');
+  const report = path.join(out, 'migrate-report.json');
   const started = Date.now();
 
+  await stage('1/3 start fabric-devnet (orderer, peer, CA, EHR chaincode)', ['network', 'up', '--home', home.root], [
+    ExitCode.OK,
+  ]);
   await stage(
-    '1/3 generate records with ~2 % injected defects',
-    [
-      'generate',
-      '--patients',
-      String(args.values.patients),
-      '--seed',
-      '2026',
-      '--dirty-rate',
-      '0.02',
-      '--out',
-      data,
-      '--quiet',
-    ],
+    '2/3 generate records with ~2 % injected defects',
+    ['generate', '--patients', String(args.values.patients), '--seed', '2026', '--dirty-rate', '0.02', '--out', data],
     [ExitCode.OK],
   );
   // Exit 3 means "finished, some input rejected": expected here, the defects were injected on purpose.
   await stage(
-    '2/3 validate and clean them (dry run: no ledger yet)',
+    '3/3 migrate them into the ledger: validate, clean, dead-letter, batch-create',
     [
       'migrate',
       '--input',
       data,
-      '--dry-run',
+      '--connection',
+      home.fhirledgerProfile,
       '--report',
-      path.join(out, 'migrate-report.json'),
+      report,
       '--dead-letter',
       path.join(out, 'dead-letter.ndjson'),
       '--log-level',
@@ -78,19 +81,30 @@ export const run: CommandRunner = async (argv) => {
     ],
     [ExitCode.OK, ExitCode.FINISHED_WITH_REJECTS],
   );
-  const network = await runCli(['network', 'install']);
-  say(`3/3 Fabric network: ${network === ExitCode.OK ? 'binaries ready' : 'unavailable'}`);
-  say(`demo output: ${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (network !== ExitCode.OK) {
-    say(
-      'stopped: loading into the ledger, users, the gateway and the smoke load need Fabric binaries, and this machine ' +
-        'cannot build them (see the error above). Set FABRIC_BIN to a folder with Fabric 3.1.x binaries.',
-    );
-    return ExitCode.FAILURE;
-  }
-  say('network orchestration (network up) is the next stage to build; see the README status section.');
-  return ExitCode.FAILURE;
+  process.stdout.write(summary(JSON.parse(readFileSync(report, 'utf8')) as MigrationReport, out, home, started));
+  return ExitCode.OK;
 };
+
+function summary(report: MigrationReport, out: string, home: DevnetHome, started: number): string {
+  const rejects = Object.entries(report.rejects)
+    .sort(([, a], [, b]) => b.records - a.records)
+    .map(([code, reject]) => `    ${String(reject.records).padStart(6)}  ${code}  ${reject.description}`);
+  const ledger = report.ledger;
+  return [
+    '',
+    '== summary',
+    `  records read ${report.records.read}, accepted ${report.records.accepted}, rejected ${report.records.rejected}, duplicates ${report.records.duplicates}`,
+    `  on the ledger: created ${ledger.created}, unchanged ${ledger.unchanged}, conflicts ${ledger.conflict}, refused ${ledger.invalid} (ledger height ${report.ledgerHeight.after ?? '?'})`,
+    '  rejected records by reason:',
+    ...(rejects.length === 0 ? ['    none'] : rejects),
+    `  report ${path.join(out, 'migrate-report.json')}`,
+    `  dead letter ${path.join(out, 'dead-letter.ndjson')}`,
+    `  devnet ${home.root} (connection profile ${home.fhirledgerProfile})`,
+    `  done in ${((Date.now() - started) / 1000).toFixed(1)} s; the devnet keeps running: stop it with "npx fhirledger network down --home ${home.root}"`,
+    '  not yet in the demo: the ledger audit (migrate verify), the gateway and the smoke load (issues 15-17)',
+    '',
+  ].join('\n');
+}
 
 async function stage(title: string, argv: string[], okCodes: number[]): Promise<void> {
   say(title);

@@ -135,7 +135,7 @@ async function goInstall(
     throw new ToolchainError(
       'TOOLCHAIN_MODULE_UNAVAILABLE',
       `cannot build ${toolSet.name}: the Go module proxy refused ${refusal.module} (${refusal.answer}). ` +
-        `fhirledger builds its tools from Go modules only; point FABRIC_BIN / K6_BIN at binaries you already have, ` +
+        `fhirledger builds its tools from Go modules only; point K6_BIN at a k6 you already have, ` +
         `or use a GOPROXY that serves this module.\n${tail(result.stderr, 5)}`,
     );
   }

