@@ -324,7 +324,13 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     assert.equal(peerHeight(), height);
     assert.equal(utf8.decode(await contract.evaluateTransaction('get', 'durable')), 'yes');
 
+    const pids = devnet.status().nodes.map((node) => node.pid);
     assert.equal(devnet.network('down').status, 0);
+    assert.deepEqual(
+      pids.filter((pid) => pid !== null && isAlive(pid)),
+      [],
+      'network down left node processes running',
+    );
     const up = devnet.up();
     assert.equal(up.status, 0, up.stderr);
     await reconnected();
@@ -356,6 +362,16 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     return peer.ledgerHeight;
   }
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // ESRCH: no such process. EPERM would mean it exists but is not ours.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 async function first<T>(iterable: AsyncIterable<T>): Promise<T> {
   for await (const item of iterable) return item;
