@@ -13,6 +13,7 @@ import { ExitCode, helpText, parseCommandArgs, stringFlag, type CommandSpec } fr
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
+import { networkStatus } from '../network/node/network-status.js';
 import type { CommandRunner } from './command.js';
 
 const SPEC: CommandSpec = {
@@ -55,12 +56,24 @@ export const run: CommandRunner = async (argv) => {
   const report = path.join(out, 'migrate-report.json');
   const started = Date.now();
 
-  await stage('1/3 start fabric-devnet (orderer, peer, CA, EHR chaincode)', ['network', 'up', '--home', home.root], [
-    ExitCode.OK,
-  ]);
+  await stage(
+    '1/3 start fabric-devnet (orderer, peer, CA, EHR chaincode)',
+    ['network', 'up', '--home', home.root],
+    [ExitCode.OK],
+  );
   await stage(
     '2/3 generate records with ~2 % injected defects',
-    ['generate', '--patients', String(args.values.patients), '--seed', '2026', '--dirty-rate', '0.02', '--out', data],
+    [
+      'generate',
+      '--patients',
+      String(args.values.patients),
+      '--seed',
+      '2026',
+      '--dirty-rate',
+      '0.02',
+      '--out',
+      data,
+    ],
     [ExitCode.OK],
   );
   // Exit 3 means "finished, some input rejected": expected here, the defects were injected on purpose.
@@ -81,11 +94,19 @@ export const run: CommandRunner = async (argv) => {
     ],
     [ExitCode.OK, ExitCode.FINISHED_WITH_REJECTS],
   );
-  process.stdout.write(summary(JSON.parse(readFileSync(report, 'utf8')) as MigrationReport, out, home, started));
+  const peer = (await networkStatus(home.root)).nodes.find((node) => node.role === 'peer');
+  const migration = JSON.parse(readFileSync(report, 'utf8')) as MigrationReport;
+  process.stdout.write(summary(migration, peer?.ledgerHeight ?? null, out, home, started));
   return ExitCode.OK;
 };
 
-function summary(report: MigrationReport, out: string, home: DevnetHome, started: number): string {
+function summary(
+  report: MigrationReport,
+  ledgerHeight: number | null,
+  out: string,
+  home: DevnetHome,
+  started: number,
+): string {
   const rejects = Object.entries(report.rejects)
     .sort(([, a], [, b]) => b.records - a.records)
     .map(([code, reject]) => `    ${String(reject.records).padStart(6)}  ${code}  ${reject.description}`);
@@ -94,7 +115,7 @@ function summary(report: MigrationReport, out: string, home: DevnetHome, started
     '',
     '== summary',
     `  records read ${report.records.read}, accepted ${report.records.accepted}, rejected ${report.records.rejected}, duplicates ${report.records.duplicates}`,
-    `  on the ledger: created ${ledger.created}, unchanged ${ledger.unchanged}, conflicts ${ledger.conflict}, refused ${ledger.invalid} (ledger height ${report.ledgerHeight.after ?? '?'})`,
+    `  on the ledger: created ${ledger.created}, unchanged ${ledger.unchanged}, conflicts ${ledger.conflict}, refused ${ledger.invalid} (peer ledger height ${ledgerHeight ?? 'unknown'} blocks)`,
     '  rejected records by reason:',
     ...(rejects.length === 0 ? ['    none'] : rejects),
     `  report ${path.join(out, 'migrate-report.json')}`,
