@@ -23,7 +23,7 @@ import {
   PEER_ORG,
   type DevProfile,
 } from './dev-profile.js';
-import { DevnetHome } from './devnet-home.js';
+import { DevnetHome, type NodeName } from './devnet-home.js';
 import { enrollMigrator } from './enroll-migrator.js';
 import {
   readDescription,
@@ -34,7 +34,7 @@ import {
 import { NetworkError } from './network-error.js';
 import { formatStatus, networkStatus } from './network-status.js';
 import { launch } from './node-control.js';
-import type { OrdererNodeConfig, PeerNodeConfig } from './node-config.js';
+import type { FabricNodeConfig, OrdererNodeConfig, PeerNodeConfig } from './node-config.js';
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPO = path.resolve(DIST, '..');
@@ -124,27 +124,35 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
   const orderer = identityPaths(home.root, ORDERER_ORG, { node: 'orderer' });
   const peer = identityPaths(home.root, PEER_ORG, { node: 'peer0' });
   const peerOrgFiles = orgPaths(home.root, PEER_ORG);
-  const ordererConfig: OrdererNodeConfig = {
-    name: orderer.name,
-    mspId: ORDERER_ORG.mspId,
-    mspDir: orderer.mspDir,
-    tls: { certFile: orderer.tlsCert, keyFile: orderer.tlsKey },
-    listen: { host: HOST, port: profile.ports.orderer },
-    operations: { host: HOST, port: profile.ports.ordererOperations },
-    dataDir: home.nodeData('orderer.example.com'),
+  const fabricNode = (
+    identity: typeof orderer,
+    mspId: string,
+    ports: { listen: number; operations: number },
+    data: NodeName,
+  ): FabricNodeConfig => ({
+    name: identity.name,
+    mspId,
+    mspDir: identity.mspDir,
+    tls: { certFile: identity.tlsCert, keyFile: identity.tlsKey },
+    listen: { host: HOST, port: ports.listen },
+    operations: { host: HOST, port: ports.operations },
+    dataDir: home.nodeData(data),
     channelId: profile.channelId,
     genesisBlockFile: genesisFile,
-  };
+  });
+  const ordererConfig: OrdererNodeConfig = fabricNode(
+    orderer,
+    ORDERER_ORG.mspId,
+    { listen: profile.ports.orderer, operations: profile.ports.ordererOperations },
+    'orderer.example.com',
+  );
   const peerConfig: PeerNodeConfig = {
-    name: peer.name,
-    mspId: PEER_ORG.mspId,
-    mspDir: peer.mspDir,
-    tls: { certFile: peer.tlsCert, keyFile: peer.tlsKey },
-    listen: { host: HOST, port: profile.ports.peer },
-    operations: { host: HOST, port: profile.ports.peerOperations },
-    dataDir: home.nodeData('peer0.org1.example.com'),
-    channelId: profile.channelId,
-    genesisBlockFile: genesisFile,
+    ...fabricNode(
+      peer,
+      PEER_ORG.mspId,
+      { listen: profile.ports.peer, operations: profile.ports.peerOperations },
+      'peer0.org1.example.com',
+    ),
     orderer: {
       address: ordererAddress,
       mspId: ORDERER_ORG.mspId,

@@ -14,18 +14,24 @@ export interface TlsServerFiles {
   readonly keyFile: string;
 }
 
-export interface PeerNodeConfig {
+/** What every Fabric node process (peer, orderer) is given. */
+export interface FabricNodeConfig {
   readonly name: string;
   readonly mspId: string;
-  /** The peer's local MSP (signcerts, keystore): its endorsing identity. */
+  /** The node's local MSP (signcerts, keystore): the identity it signs with (endorsements, blocks). */
   readonly mspDir: string;
   readonly tls: TlsServerFiles;
   readonly listen: ListenAddress;
   readonly operations: ListenAddress;
   readonly dataDir: string;
   readonly channelId: string;
-  /** The channel's genesis block, committed as block 0 when the peer joins. */
+  /** The channel's genesis block: the peer commits it as block 0 when it joins, the orderer starts its chain with it. */
   readonly genesisBlockFile: string;
+}
+
+export type OrdererNodeConfig = FabricNodeConfig;
+
+export interface PeerNodeConfig extends FabricNodeConfig {
   readonly orderer: {
     readonly address: string;
     readonly mspId: string;
@@ -34,18 +40,6 @@ export interface PeerNodeConfig {
   };
   /** Concurrent gateway requests before the excess is refused (Fabric: peer.limits.concurrency.gatewayService). */
   readonly gatewayConcurrency: number;
-}
-
-export interface OrdererNodeConfig {
-  readonly name: string;
-  readonly mspId: string;
-  readonly mspDir: string;
-  readonly tls: TlsServerFiles;
-  readonly listen: ListenAddress;
-  readonly operations: ListenAddress;
-  readonly dataDir: string;
-  readonly channelId: string;
-  readonly genesisBlockFile: string;
 }
 
 /** The parsed JSON of `--config FILE`; network up wrote it, so its shape is the caller's to name. */

@@ -8,7 +8,7 @@ import type { ChannelLedger, CommittedTransaction } from '../ledger/types.js';
 import { blockTransactions } from '../protocol/block-transactions.js';
 import { BlockFeed } from './block-feed.js';
 import { rpcError, Status } from './rpc-error.js';
-import { checkSignedRequest, type ReadAccess } from './signed-request.js';
+import { refuseSignedRequest, type ReadAccess } from './signed-request.js';
 
 const VALID = 0;
 
@@ -31,19 +31,9 @@ export async function streamChaincodeEvents(
     fail(Status.INVALID_ARGUMENT, `invalid chaincode events request: ${String(error)}`);
     return;
   }
-  const denied = checkSignedRequest(
-    deps,
-    request.getChannelId(),
-    requestBytes,
-    request.getIdentity_asU8(),
-    call.request.getSignature_asU8(),
-  );
-  if (denied !== undefined) {
-    fail(Status.PERMISSION_DENIED, denied);
-    return;
-  }
-  if (request.getChannelId() !== deps.channelId) {
-    fail(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+  const refused = refuseSignedRequest(deps, request, requestBytes, call.request.getSignature_asU8());
+  if (refused !== undefined) {
+    call.emit('error', refused);
     return;
   }
 

@@ -14,7 +14,7 @@ import type { CommitWaiters } from './commit-waiters.js';
 import type { Endorser, EndorserOutcome } from './endorser.js';
 import type { Broadcaster, OrdererEndpoint } from './orderer-client.js';
 import { rpcError, Status, type EndpointError } from './rpc-error.js';
-import { checkSignedRequest, type ReadAccess } from './signed-request.js';
+import { refuseSignedRequest, type ReadAccess } from './signed-request.js';
 
 export interface GatewayDeps extends ReadAccess {
   readonly channelId: string;
@@ -243,19 +243,9 @@ async function commitStatus(
     callback(rpcError(Status.INVALID_ARGUMENT, 'transaction ID should not be empty'));
     return;
   }
-  const denied = checkSignedRequest(
-    deps,
-    request.getChannelId(),
-    requestBytes,
-    request.getIdentity_asU8(),
-    call.request.getSignature_asU8(),
-  );
-  if (denied !== undefined) {
-    callback(rpcError(Status.PERMISSION_DENIED, denied));
-    return;
-  }
-  if (request.getChannelId() !== deps.channelId) {
-    callback(rpcError(Status.NOT_FOUND, `channel '${request.getChannelId()}' not found`));
+  const refused = refuseSignedRequest(deps, request, requestBytes, call.request.getSignature_asU8());
+  if (refused !== undefined) {
+    callback(refused);
     return;
   }
   const controller = new AbortController();
@@ -275,10 +265,9 @@ async function commitStatus(
 }
 
 const STATUS_NAMES = new Map<number, string>(
-  Object.entries(common.Status as unknown as Record<string, number>).map(([name, value]): [number, string] => [
-    value,
-    name,
-  ]),
+  Object.entries(common.Status as unknown as Record<string, number>).map(
+    ([name, value]): [number, string] => [value, name],
+  ),
 );
 
 function statusName(status: number): string {

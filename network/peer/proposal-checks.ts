@@ -22,10 +22,9 @@ export interface ProposalCheckContext {
 }
 
 const HEADER_TYPE_NAMES = new Map<number, string>(
-  Object.entries(common.HeaderType as unknown as Record<string, number>).map(([name, value]): [number, string] => [
-    value,
-    name,
-  ]),
+  Object.entries(common.HeaderType as unknown as Record<string, number>).map(
+    ([name, value]): [number, string] => [value, name],
+  ),
 );
 
 export async function checkProposal(
