@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CheckpointStore } from './io/checkpoint.js';
@@ -55,7 +55,7 @@ describe('fhirledger migrate (cli)', function () {
   });
 
   it('a live run stops with LEDGER_UNAVAILABLE (exit 2, as in the gateway) before reading input: no Fabric connection here', async () => {
-    const result = await runCli(common());
+    const result = await withNetworkHome(path.join(dir, 'no-devnet-here'), () => runCli(common()));
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
@@ -80,6 +80,23 @@ describe('fhirledger migrate (cli)', function () {
       result.stderr,
       /LEDGER_UNAVAILABLE: connection profile .*connection\.json: names no identity "migrator"/,
     );
+  });
+
+  it("a live run without --connection uses the local devnet's profile when one was created here", async () => {
+    const home = path.join(dir, 'devnet-home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      path.join(home, 'tls-ca.pem'),
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    );
+    writeFileSync(
+      path.join(home, 'fhirledger-connection.json'),
+      JSON.stringify({ peers: [{ address: '127.0.0.1:7051', tlsRootCertFile: 'tls-ca.pem' }] }),
+    );
+    const result = await withNetworkHome(home, () => runCli(common()));
+    assert.equal(result.code, 2);
+    // It read the devnet's profile (which here names no migrator), rather than saying no profile is configured.
+    assert.match(result.stderr, /devnet-home\/fhirledger-connection\.json: names no identity "migrator"/);
   });
 
   it('--resume against other inputs fails loudly with exit 2', async () => {
@@ -115,3 +132,15 @@ describe('fhirledger migrate (cli)', function () {
     for (const code of MIGRATOR_ERROR_CODES) assert.match(readme, new RegExp(`\\b${code}\\b`), code);
   });
 });
+
+/** Runs `body` with FHIRLEDGER_NETWORK_HOME set, so the test never sees a devnet someone brought up in the checkout. */
+async function withNetworkHome<T>(home: string, body: () => Promise<T>): Promise<T> {
+  const previous = process.env.FHIRLEDGER_NETWORK_HOME;
+  process.env.FHIRLEDGER_NETWORK_HOME = home;
+  try {
+    return await body();
+  } finally {
+    if (previous === undefined) delete process.env.FHIRLEDGER_NETWORK_HOME;
+    else process.env.FHIRLEDGER_NETWORK_HOME = previous;
+  }
+}

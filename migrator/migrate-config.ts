@@ -2,6 +2,7 @@
  * `fhirledger migrate` flags → one frozen, validated config. Flags beat environment variables beat defaults.
  */
 import path from 'node:path';
+import { localDevnetProfile } from '../common/devnet-location.js';
 import { intFlag, stringFlag, UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
 import type { DateOrder } from './core/fhir-dates.js';
 import { defaultWorkerCount } from './io/record-worker-pool.js';
@@ -94,7 +95,8 @@ export const MIGRATE_SPEC: CommandSpec = {
     connection: {
       type: 'string',
       valueName: 'FILE',
-      description: 'Fabric connection settings (env FHIRLEDGER_CONNECTION)',
+      description:
+        "Fabric connection profile (env FHIRLEDGER_CONNECTION; default: the local devnet's, once `network up` ran here)",
     },
     'server-types': {
       type: 'string',
@@ -197,7 +199,7 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
     fixLogFile: stringFlag(v, 'fix-log'),
     reportFile,
     checkpointFile: stringFlag(v, 'checkpoint') ?? `${base}.checkpoint.json`,
-    connection: stringFlag(v, 'connection') ?? env.FHIRLEDGER_CONNECTION,
+    connection: stringFlag(v, 'connection') ?? env.FHIRLEDGER_CONNECTION ?? localDevnetProfile(env),
     serverTypes: (stringFlag(v, 'server-types') ?? '').split(',').filter((type) => type !== ''),
     serverPageSize: intFlag(v, 'server-page-size', 1, 1000),
     bulkExport: v['bulk-export'] === true,

@@ -4,6 +4,7 @@
  * profiles. Pure path arithmetic, so the CLI, the node processes and the tests can never disagree about a path.
  */
 import path from 'node:path';
+import { defaultDevnetHome, DEVNET_PROFILE_FILE } from '../../common/devnet-location.js';
 
 export const NODE_NAMES = [
   'orderer.example.com',
@@ -72,7 +73,7 @@ export class DevnetHome {
 
   /** fhirledger's own profile (ledger-client/connection-profile.ts): channel, chaincode, peers, identities. */
   get fhirledgerProfile(): string {
-    return path.join(this.root, 'fhirledger-connection.json');
+    return path.join(this.root, DEVNET_PROFILE_FILE);
   }
 
   get chaincodePackages(): string {
@@ -81,6 +82,4 @@ export class DevnetHome {
 }
 
 /** The default home: `.fhirledger/devnet` in the working folder (gitignored), or FHIRLEDGER_NETWORK_HOME. */
-export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FHIRLEDGER_NETWORK_HOME ?? path.join(process.cwd(), '.fhirledger', 'devnet');
-}
+export const defaultHome = defaultDevnetHome;

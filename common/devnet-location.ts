@@ -1,0 +1,20 @@
+/**
+ * Where a local fabric-devnet keeps its home and the fhirledger connection profile it writes, so that `migrate` and
+ * `gateway` can use a running devnet without being told: the profile of a network someone brought up here is the
+ * obvious default, and an explicit --connection or FHIRLEDGER_CONNECTION always wins.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const DEVNET_PROFILE_FILE = 'fhirledger-connection.json';
+
+/** `.fhirledger/devnet` in the working folder, or FHIRLEDGER_NETWORK_HOME. */
+export function defaultDevnetHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FHIRLEDGER_NETWORK_HOME ?? path.join(process.cwd(), '.fhirledger', 'devnet');
+}
+
+/** The local devnet's profile when a devnet has been created here, else undefined. */
+export function localDevnetProfile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = path.join(defaultDevnetHome(env), DEVNET_PROFILE_FILE);
+  return existsSync(file) ? file : undefined;
+}
