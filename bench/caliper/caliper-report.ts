@@ -70,6 +70,36 @@ export function parseCaliperLog(log: string, source = 'caliper.log'): CaliperRou
   );
 }
 
+export interface FailureReason {
+  /** e.g. `submit CreateRecords` or `query ReadRecord`. */
+  call: string;
+  /** The peer's own message when the client error carried details, else the client error. */
+  reason: string;
+  count: number;
+}
+
+/**
+ * Why transactions failed, from the peer-gateway connector's "Failed to perform …" log entries, most frequent first.
+ * The connector appends the gateway's per-endpoint details ("-  host:port:message") on the lines after the entry.
+ */
+export function failureReasons(log: string): FailureReason[] {
+  const lines = stripAnsi(log).split('\n');
+  const counts = new Map<string, FailureReason>();
+  lines.forEach((line, at) => {
+    const entry = /Failed to perform (\w+) transaction \[([^\]]*)\].* with error: (.*)$/.exec(line);
+    if (entry === null) return;
+    const detail =
+      lines[at + 1]?.trim() === 'Details:' ? /^-\s+\S+?:\d+:(.*)$/.exec(lines[at + 2]?.trim() ?? '') : null;
+    const reason = (detail?.[1] ?? entry[3] ?? '').trim();
+    const call = `${entry[1] ?? ''} ${entry[2] ?? ''}`;
+    const key = `${call}\u0000${reason}`;
+    const known = counts.get(key);
+    if (known === undefined) counts.set(key, { call, reason, count: 1 });
+    else known.count += 1;
+  });
+  return [...counts.values()].sort((a, b) => b.count - a.count);
+}
+
 /** Caliper colours its log levels with ANSI escapes. */
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex -- the escape character is what is being removed

@@ -12,10 +12,12 @@ import { devnetTarget } from './caliper-identity.js';
 import { launchManager, type CaliperExit } from './caliper-process.js';
 import {
   CaliperReportError,
+  failureReasons,
   parseCaliperLog,
   parseReportHtml,
   stripAnsi,
   type CaliperRoundResult,
+  type FailureReason,
 } from './caliper-report.js';
 import { judge, type TxSample, type Verdict } from './caliper-verdict.js';
 import type { CaliperRound } from './rounds.js';
@@ -38,6 +40,8 @@ export interface CaliperRunResult {
   /** Where the figures were read from. */
   reportSource: 'report.html' | 'caliper.log';
   verdict: Verdict;
+  /** Why transactions failed, from Caliper's log; empty when none did. */
+  failures: FailureReason[];
 }
 
 /** Seconds Caliper gets beyond the rounds' own send time: start-up, pool creation, the last commits. */
@@ -80,6 +84,7 @@ export async function runCaliper(
   });
   const { rows, source } = readResults(reportFile, logFile, exit);
   const verdict = judge(config.rounds, rows, readSamples(samplesDir));
+  const failures = failureReasons(readFileSync(logFile, 'utf8'));
   writeRunJson(
     folder,
     'caliper',
@@ -89,9 +94,10 @@ export async function runCaliper(
       exit,
       reportSource: source,
       verdict,
+      failures,
     },
   );
-  return { folder, install, exit, reportSource: source, verdict };
+  return { folder, install, exit, reportSource: source, verdict, failures };
 }
 
 function readResults(

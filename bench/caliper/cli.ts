@@ -85,8 +85,6 @@ export const CALIPER_SPEC: CommandSpec = {
 export function parseCaliperArgs(argv: readonly string[]): CaliperRunConfig | 'help' {
   const args = parseCommandArgs(CALIPER_SPEC, argv);
   if (args.help) return 'help';
-  if (args.positionals.length > 0)
-    throw new UsageError(`unexpected argument "${args.positionals.join(' ')}"`);
   const ops = listFlag(args.values, 'ops').map((op): CaliperOp => {
     if (!isCaliperOp(op)) throw new UsageError(`--ops entry "${op}" is not one of ${CALIPER_OPS.join(', ')}`);
     return op;
@@ -138,5 +136,8 @@ export async function runCaliperCommand(argv: readonly string[]): Promise<number
     `${JSON.stringify({ folder: result.folder, ok: result.verdict.ok, rounds: result.verdict.rounds }, null, 2)}\n`,
   );
   for (const problem of result.verdict.problems) process.stderr.write(`FAIL ${problem}\n`);
+  for (const failure of result.failures.slice(0, 5)) {
+    process.stderr.write(`  ${failure.count} × ${failure.call}: ${failure.reason}\n`);
+  }
   return result.verdict.ok ? ExitCode.OK : ExitCode.FINISHED_WITH_REJECTS;
 }
