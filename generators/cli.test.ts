@@ -37,6 +37,33 @@ describe('generators: fhirledger generate CLI', function () {
     const c = capture();
     assert.equal(await createGenerateCommand(c.io)(['--help']), ExitCode.OK);
     assert.match(c.out(), /--dirty-rate R/);
+    assert.match(c.out(), /--reference-style S/);
+  });
+
+  it('--reference-style synthea writes conditional references and says so in the manifest', async () => {
+    const c = capture();
+    const code = await createGenerateCommand(c.io)([
+      '--patients',
+      '2',
+      '--out',
+      dir,
+      '--reference-style',
+      'synthea',
+      '--quiet',
+    ]);
+    assert.equal(code, ExitCode.OK, c.err());
+    const patients = await readFile(path.join(dir, 'Patient.ndjson'), 'utf8');
+    assert.match(
+      patients,
+      /"generalPractitioner":\[\{"reference":"Practitioner\?identifier=http:\/\/hl7\.org\/fhir\/sid\/us-npi\|\d{10}"\}\]/,
+    );
+    assert.doesNotMatch(patients, /"reference":"(Practitioner|Organization)\//);
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as {
+      request: string;
+      extension: Record<string, { referenceStyle: string }>;
+    };
+    assert.match(manifest.request, /--reference-style synthea$/);
+    assert.equal(manifest.extension['https://fhirledger.example/generator']?.referenceStyle, 'synthea');
   });
 
   it('exits 2 with a message naming the flag for an unknown flag, a bad value or a missing flag', async () => {
@@ -45,6 +72,10 @@ describe('generators: fhirledger generate CLI', function () {
       [['--patients', 'many', '--out', dir], /--patients "many"/],
       [['--patients', '1', '--out', dir, '--dirty-rate', '1.5'], /--dirty-rate "1.5"/],
       [['--patients', '1', '--out', dir, '--format', 'csv'], /--format "csv" is not one of/],
+      [
+        ['--patients', '1', '--out', dir, '--reference-style', 'fhir'],
+        /--reference-style "fhir" is not one of relative, synthea/,
+      ],
       [['--out', dir], /--patients is required/],
     ];
     for (const [argv, message] of cases) {

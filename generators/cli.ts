@@ -23,6 +23,7 @@ import {
   type OutputFormat,
 } from './options.js';
 import { ProgressReporter, type ProgressOutput } from './progress.js';
+import { REFERENCE_STYLES, type ReferenceStyle } from './reference-style.js';
 import { writePopulation } from './write-population.js';
 
 export const GENERATE_SPEC: CommandSpec = {
@@ -63,6 +64,12 @@ export const GENERATE_SPEC: CommandSpec = {
       default: String(DEFAULT_MAX_RECORD_BYTES),
       description: `size above which oversize defects are built (default ${DEFAULT_MAX_RECORD_BYTES})`,
     },
+    'reference-style': {
+      type: 'string',
+      valueName: 'S',
+      default: 'relative',
+      description: `${REFERENCE_STYLES.join('|')}: synthea writes conditional references to Practitioner/Organization and, in Bundles, urn:uuid fullUrls (default relative)`,
+    },
     quiet: { type: 'boolean', default: false, description: 'no progress line' },
   },
 };
@@ -93,6 +100,7 @@ export function createGenerateCommand(io: GenerateIo): CommandRunner {
         seed: intFlag(parsed.values, 'seed', 0, MAX_SEED),
         format: format as OutputFormat,
         bundleType: bundleType as BundleType,
+        referenceStyle: oneOf(parsed.values, 'reference-style', REFERENCE_STYLES) as ReferenceStyle,
         dirtyRate: numberFlag(parsed.values, 'dirty-rate', 0, 1),
         referenceDate: stringFlag(parsed.values, 'reference-date') ?? DEFAULT_REFERENCE_DATE,
         maxRecordBytes: intFlag(

@@ -1,6 +1,7 @@
 /** Generator options: one frozen, validated object built once from flags or library callers. */
 import { DEFAULT_REFERENCE_DATE } from './fhir-time.js';
 import { GeneratorOptionsError } from './errors.js';
+import { REFERENCE_STYLES, type ReferenceStyle } from './reference-style.js';
 
 export const OUTPUT_FORMATS = ['ndjson', 'bundle-per-patient', 'bundle'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -21,6 +22,8 @@ export interface GeneratorOptionsInput {
   bundleType?: BundleType;
   dirtyRate?: number;
   maxRecordBytes?: number;
+  /** `relative` (default) or `synthea`: conditional references and urn:uuid fullUrls (see reference-style.ts). */
+  referenceStyle?: ReferenceStyle;
 }
 
 export interface GeneratorOptions {
@@ -32,6 +35,7 @@ export interface GeneratorOptions {
   readonly bundleType: BundleType;
   readonly dirtyRate: number;
   readonly maxRecordBytes: number;
+  readonly referenceStyle: ReferenceStyle;
 }
 
 export function resolveOptions(input: GeneratorOptionsInput): GeneratorOptions {
@@ -71,6 +75,13 @@ export function resolveOptions(input: GeneratorOptionsInput): GeneratorOptions {
       'maxRecordBytes',
     );
   }
+  const referenceStyle = input.referenceStyle ?? 'relative';
+  if (!REFERENCE_STYLES.includes(referenceStyle)) {
+    throw new GeneratorOptionsError(
+      `reference style "${referenceStyle}" is not one of ${REFERENCE_STYLES.join(', ')}`,
+      'referenceStyle',
+    );
+  }
   return Object.freeze({
     patients,
     seed,
@@ -80,5 +91,6 @@ export function resolveOptions(input: GeneratorOptionsInput): GeneratorOptions {
     bundleType: input.bundleType ?? 'transaction',
     dirtyRate,
     maxRecordBytes,
+    referenceStyle,
   });
 }

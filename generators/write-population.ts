@@ -8,6 +8,7 @@ import { OutputDirectoryError } from './errors.js';
 import { resolveOptions, type GeneratorOptions, type GeneratorOptionsInput } from './options.js';
 import { populationUnits } from './population.js';
 import type { ProgressReporter } from './progress.js';
+import { SyntheaReferences } from './reference-style.js';
 import { BundlePerPatientSink, SingleBundleSink } from './sinks/bundle-sink.js';
 import { NdjsonSink } from './sinks/ndjson-sink.js';
 import type { PopulationSink, SinkSummary } from './sinks/sink.js';
@@ -27,8 +28,10 @@ export async function writePopulation(
 ): Promise<WriteSummary> {
   const options = resolveOptions(input);
   await prepareDirectory(directory);
-  const sink = createSink(directory, options);
+  const synthea = options.referenceStyle === 'synthea' ? new SyntheaReferences(options.seed) : undefined;
+  const sink = createSink(directory, options, synthea);
   for (const unit of populationUnits(options)) {
+    synthea?.rewrite(unit.resources, options.format !== 'ndjson');
     await sink.writeUnit(unit);
     progress?.update(unit.resources.length, unit.kind === 'patient' ? unit.index + 1 : 0);
   }
@@ -40,9 +43,13 @@ export async function writePopulation(
   return { ...summary, directory, manifest: MANIFEST_FILE, totalResources };
 }
 
-function createSink(directory: string, options: GeneratorOptions): PopulationSink {
-  if (options.format === 'bundle-per-patient') return new BundlePerPatientSink(directory, options);
-  if (options.format === 'bundle') return new SingleBundleSink(directory, options);
+function createSink(
+  directory: string,
+  options: GeneratorOptions,
+  synthea: SyntheaReferences | undefined,
+): PopulationSink {
+  if (options.format === 'bundle-per-patient') return new BundlePerPatientSink(directory, options, synthea);
+  if (options.format === 'bundle') return new SingleBundleSink(directory, options, synthea);
   return new NdjsonSink(directory, options);
 }
 
@@ -72,7 +79,7 @@ async function prepareDirectory(directory: string): Promise<void> {
 export function buildManifest(options: GeneratorOptions, summary: SinkSummary): Record<string, unknown> {
   return {
     transactionTime: options.referenceDate,
-    request: `fhirledger generate --patients ${options.patients} --seed ${options.seed} --format ${options.format}`,
+    request: `fhirledger generate --patients ${options.patients} --seed ${options.seed} --format ${options.format}${options.referenceStyle === 'relative' ? '' : ` --reference-style ${options.referenceStyle}`}`,
     requiresAccessToken: false,
     output: summary.files,
     error: [],
@@ -85,6 +92,7 @@ export function buildManifest(options: GeneratorOptions, summary: SinkSummary): 
         ...(options.format === 'ndjson' ? {} : { bundleType: options.bundleType }),
         dirtyRate: options.dirtyRate,
         maxRecordBytes: options.maxRecordBytes,
+        referenceStyle: options.referenceStyle,
         resources: summary.resources,
         defects: summary.defects,
         ...(summary.groundTruth !== undefined ? { groundTruth: summary.groundTruth } : {}),

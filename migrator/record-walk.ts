@@ -14,9 +14,22 @@ import {
   type DateKind,
   type DateRewriteOptions,
 } from './fhir-dates.js';
-import { EXPECTED_REFERENCE, isWellFormedReference } from './fhir-references.js';
+import {
+  addHashValue,
+  addLocalReference,
+  checkInvariants,
+  checkRequired,
+  checkRoot,
+  integerProblem,
+  INTEGER_TYPE_NAMES,
+  isBase64,
+  newRootScope,
+  type RootScope,
+} from './fhir-invariants.js';
+import { checkReference as checkReferenceForm, EXPECTED_REFERENCE } from './fhir-references.js';
 import type { ElementType, FhirTypeIndex } from './fhir-types.js';
 import type { Fix, Issue } from './issues.js';
+import { loadRequiredTable, type RequiredElement } from './required-elements.js';
 
 const DROP = Symbol('drop');
 
@@ -29,20 +42,75 @@ export interface WalkContext {
   readonly issues: Issue[];
 }
 
-const isResourceType = (ctx: WalkContext) => (name: string) => ctx.index.isResourceType(name);
+/** The walk's own state: the root resource being walked (for ref-1 and dom-*) and the required-elements table. */
+interface Walk extends WalkContext {
+  scope: RootScope;
+  readonly required: ReadonlyMap<string, readonly RequiredElement[]>;
+  readonly isResourceType: (name: string) => boolean;
+}
+
+interface IndexExtras {
+  required: ReadonlyMap<string, readonly RequiredElement[]>;
+  isResourceType: (name: string) => boolean;
+}
+
+// Derived once per index (from the on-disk cache after the first run), on the first record walked.
+const extrasByIndex = new WeakMap<FhirTypeIndex, IndexExtras>();
+
+function extrasFor(index: FhirTypeIndex): IndexExtras {
+  let extras = extrasByIndex.get(index);
+  if (extras === undefined) {
+    extras = {
+      required: new Map(Object.entries(loadRequiredTable(index))),
+      isResourceType: (name) => index.isResourceType(name),
+    };
+    extrasByIndex.set(index, extras);
+  }
+  return extras;
+}
 
 /** Cleans and checks a resource in place; returns it. */
 export function walkResource(resource: Record<string, unknown>, ctx: WalkContext): Record<string, unknown> {
   const type = resource.resourceType as string;
-  const cleaned = walkObject(resource, type, type, ctx);
-  return cleaned === DROP ? { resourceType: type } : cleaned;
+  const extras = extrasFor(ctx.index);
+  const walk: Walk = {
+    index: ctx.index,
+    options: ctx.options,
+    where: ctx.where,
+    fixes: ctx.fixes,
+    issues: ctx.issues,
+    scope: newRootScope(),
+    required: extras.required,
+    isResourceType: extras.isResourceType,
+  };
+  const cleaned = walkObject(resource, type, type, walk);
+  const result = cleaned === DROP ? { resourceType: type } : cleaned;
+  checkRoot(result, type, walk.scope, ctx.where, ctx.issues);
+  return result;
+}
+
+/** A resource inside another one that is not contained (Bundle.entry.resource, Parameters.parameter.resource). */
+function walkNestedRoot(
+  value: Record<string, unknown>,
+  path: string,
+  ctx: Walk,
+): Record<string, unknown> | typeof DROP {
+  const outer = ctx.scope;
+  ctx.scope = newRootScope();
+  try {
+    const cleaned = walkObject(value, 'ResourceList', path, ctx);
+    if (cleaned !== DROP) checkRoot(cleaned, path, ctx.scope, ctx.where, ctx.issues);
+    return cleaned;
+  } finally {
+    ctx.scope = outer;
+  }
 }
 
 function walkObject(
   value: Record<string, unknown>,
   typeName: string,
   path: string,
-  ctx: WalkContext,
+  ctx: Walk,
 ): Record<string, unknown> | typeof DROP {
   // A contained resource's type is its own resourceType, not the schema's catch-all ResourceList.
   const ownType =
@@ -74,6 +142,9 @@ function walkObject(
     return DROP;
   }
   if (ownType === 'Reference') checkReference(value, path, ctx);
+  const required = ctx.required.get(ownType);
+  if (required !== undefined) checkRequired(value, required, path, ctx.where, ctx.issues);
+  checkInvariants(value, ownType, path, ctx.where, ctx.issues);
   return withSortedKeys(value);
 }
 
@@ -103,7 +174,7 @@ function walkValue(
   ownerType: string,
   name: string,
   path: string,
-  ctx: WalkContext,
+  ctx: Walk,
 ): unknown {
   if (value === null) {
     ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: null });
@@ -128,9 +199,26 @@ function walkValue(
   }
   if (typeof value === 'string') return walkString(value, element, ownerType, name, path, ctx);
   if (typeof value === 'object') {
+    if (element?.typeName === 'ResourceList' && name !== 'contained') {
+      return walkNestedRoot(value as Record<string, unknown>, path, ctx);
+    }
     return walkObject(value as Record<string, unknown>, element?.typeName ?? 'Element', path, ctx);
   }
+  if (typeof value === 'number' && element !== undefined && INTEGER_TYPE_NAMES.has(element.typeName)) {
+    checkInteger(value, element.typeName, name, path, ctx);
+  }
   return value;
+}
+
+function checkInteger(value: number, typeName: string, name: string, path: string, ctx: Walk): void {
+  const problem = integerProblem(value, typeName);
+  if (problem === undefined) return;
+  ctx.issues.push({
+    reason: RejectCode.R4_SCHEMA,
+    path,
+    type: 'value',
+    message: `${name} ${value} at ${path} (${ctx.where}) is not a FHIR ${typeName} (${problem})`,
+  });
 }
 
 // Control characters other than tab, line feed and carriage return; C1 controls too.
@@ -144,7 +232,7 @@ function walkString(
   ownerType: string,
   name: string,
   path: string,
-  ctx: WalkContext,
+  ctx: Walk,
 ): unknown {
   if (original === '') {
     ctx.fixes.push({ code: FixCode.C2_DROP_EMPTY, path, before: '' });
@@ -158,12 +246,13 @@ function walkString(
       value = normalised;
     }
   }
-  const trimmed = value.trim();
+  const trimmed = trimXmlWhitespace(value);
   if (trimmed !== value) {
     ctx.fixes.push({ code: FixCode.C1_TRIM, path, before: value, after: trimmed });
     if (trimmed === '') return DROP;
     value = trimmed;
   }
+  if (value.charCodeAt(0) === 35) addHashValue(ctx.scope, value);
   if (element === undefined) return value;
   const typeName = element.typeName;
   const codes = element.codes ?? (typeName === 'code' ? requiredCodes(ownerType, name) : undefined);
@@ -191,9 +280,36 @@ function walkString(
     const typed = kind === 'boolean' ? parseBoolean(value) : parseNumber(value, typeName);
     if (typed === undefined) return value;
     ctx.fixes.push({ code: FixCode.C5_TYPED_PRIMITIVE, path, before: value, after: typed });
+    if (typeof typed === 'number' && INTEGER_TYPE_NAMES.has(typeName))
+      checkInteger(typed, typeName, name, path, ctx);
     return typed;
   }
+  if (typeName === 'base64Binary' && !isBase64(value)) {
+    ctx.issues.push({
+      reason: RejectCode.R4_SCHEMA,
+      path,
+      type: 'value',
+      message: `${name} at ${path} (${ctx.where}) is not base64 (A-Z, a-z, 0-9, + and / or - and _, = padding)`,
+    });
+  }
   return value;
+}
+
+function isXmlWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/**
+ * C1 trims what FHIR (XML Schema) calls whitespace — space, tab, CR, LF — not JavaScript's wider set: a no-break
+ * space is content to FHIR (HL7's v2-0550 CodeSystem has a concept whose code is U+00A0), and trimming it away
+ * would turn a valid record into one with a required element missing.
+ */
+function trimXmlWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isXmlWhitespace(value.charCodeAt(start))) start += 1;
+  while (end > start && isXmlWhitespace(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 function parseBoolean(value: string): boolean | undefined {
@@ -214,7 +330,7 @@ function parseNumber(value: string, typeName: string): number | undefined {
   return number;
 }
 
-function cleanDate(value: string, kind: DateKind, name: string, path: string, ctx: WalkContext): string {
+function cleanDate(value: string, kind: DateKind, name: string, path: string, ctx: Walk): string {
   let current = value;
   if (!isFhirDateFormat(current, kind)) {
     const rewrite = rewriteDate(current, kind, ctx.options);
@@ -244,13 +360,18 @@ function cleanDate(value: string, kind: DateKind, name: string, path: string, ct
   return current;
 }
 
-function checkReference(reference: Record<string, unknown>, path: string, ctx: WalkContext): void {
+function checkReference(reference: Record<string, unknown>, path: string, ctx: Walk): void {
   const value = reference.reference;
-  if (typeof value !== 'string' || isWellFormedReference(value, isResourceType(ctx))) return;
+  if (typeof value !== 'string') return;
+  const check = checkReferenceForm(value, ctx.isResourceType);
+  if (check.ok) {
+    if (check.form === 'contained') addLocalReference(ctx.scope, value, `${path}.reference`);
+    return;
+  }
   ctx.issues.push({
     reason: RejectCode.R7_REFERENCE,
     path: `${path}.reference`,
     type: 'value',
-    message: `reference ${JSON.stringify(value)} at ${path}.reference (${ctx.where}) is not a FHIR reference (${EXPECTED_REFERENCE})`,
+    message: `reference ${JSON.stringify(value)} at ${path}.reference (${ctx.where}) is not a FHIR reference: ${check.why} (expected ${EXPECTED_REFERENCE})`,
   });
 }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { sha256Hex } from '../common/canonical-json.js';
 import { RejectCode } from '../common/migration-codes.js';
 import { SchemaCompileError } from './errors.js';
-import { fhirSchemaPath } from './fhir-types.js';
+import { fhirSchemaPath, type FhirSchema } from './fhir-types.js';
+import { patchPatternReviver, patchR4Schema, SCHEMA_PATCH_VERSION } from './schema-patches.js';
 import type { Issue } from './issues.js';
 
 const require = createRequire(import.meta.url);
@@ -44,7 +45,9 @@ function cacheFile(cacheDir: string): string {
     JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }
   ).version;
   const ajvAt = require.resolve('ajv/package.json');
-  const key = sha256Hex(Buffer.concat([schemaBytes, Buffer.from(`ajv@${ajvVersion} ${ajvAt}`)])).slice(0, 16);
+  const key = sha256Hex(
+    Buffer.concat([schemaBytes, Buffer.from(`ajv@${ajvVersion} ${ajvAt} patches@${SCHEMA_PATCH_VERSION}`)]),
+  ).slice(0, 16);
   return path.join(cacheDir, `fhir-validator-${key}.cjs`);
 }
 
@@ -55,10 +58,12 @@ export function compileStandalone(): string {
   const { default: standaloneCode } =
     require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
   const draft06 = require('ajv/lib/refs/json-schema-draft-06.json') as object;
-  const schema = JSON.parse(readFileSync(fhirSchemaPath(), 'utf8'), (key, value: unknown) =>
-    // Descriptions only make the generated module bigger and slower to load.
-    key === 'description' && typeof value === 'string' ? undefined : value,
-  ) as { id?: string; discriminator: { mapping: Record<string, string> } };
+  const schema = patchR4Schema(
+    JSON.parse(readFileSync(fhirSchemaPath(), 'utf8'), (key, value: unknown) =>
+      // Descriptions only make the generated module bigger and slower to load.
+      key === 'description' && typeof value === 'string' ? undefined : patchPatternReviver(key, value),
+    ) as FhirSchema & { id?: string },
+  );
   // The R4 schema is draft-06 and names itself with `id`; ajv 8 wants `$id`.
   const { id: schemaId, ...rest } = schema;
   const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true, esm: false } });

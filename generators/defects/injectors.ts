@@ -18,6 +18,8 @@ import {
   TEXT_TARGETS,
 } from './targets.js';
 
+const PLAIN_RELATIVE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
 export interface InjectionContext {
   cleanText: string;
   maxRecordBytes: number;
@@ -363,7 +365,9 @@ export const INJECTORS: readonly DefectInjector[] = [
     weight: 1,
     candidates: (d) =>
       ['empty-id', 'free-text', 'bad-id'].flatMap((v) =>
-        where(d, REFERENCE_TARGETS, v, (r) => typeof r === 'string' && r.includes('/')),
+        // Only Type/id: breaking a conditional reference (--reference-style synthea) at its first / need not make
+        // it malformed.
+        where(d, REFERENCE_TARGETS, v, (r) => typeof r === 'string' && PLAIN_RELATIVE.test(r)),
       ),
     inject: (d, c) => {
       const reference = getAt(d, c.path) as string;

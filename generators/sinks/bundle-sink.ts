@@ -9,6 +9,7 @@ import { fhirDateTime } from '../fhir-time.js';
 import type { GeneratedResource } from '../generated-resource.js';
 import type { GeneratorOptions } from '../options.js';
 import type { PopulationUnit } from '../population.js';
+import type { SyntheaReferences } from '../reference-style.js';
 import { BufferedFile } from './buffered-file.js';
 import type { PopulationSink, SinkSummary } from './sink.js';
 
@@ -40,6 +41,7 @@ export class BundlePerPatientSink extends CountingSink implements PopulationSink
   constructor(
     directory: string,
     private readonly options: GeneratorOptions,
+    private readonly synthea?: SyntheaReferences,
   ) {
     super();
     this.file = new BufferedFile(path.join(directory, 'Bundle.ndjson'));
@@ -52,7 +54,11 @@ export class BundlePerPatientSink extends CountingSink implements PopulationSink
       id: `s${this.options.seed}-${unit.kind === 'patient' ? 'p' : 'org'}${unit.index}-bundle`,
       type: this.options.bundleType,
       timestamp: fhirDateTime(this.options.referenceMs),
-      entry: unit.resources.map((r) => bundleEntry(r, this.options.bundleType)),
+      entry: unit.resources.map((r) =>
+        this.synthea === undefined
+          ? bundleEntry(r, this.options.bundleType)
+          : this.synthea.entry(r, this.options.bundleType),
+      ),
     };
     this.file.writeLine(JSON.stringify(bundle));
     await this.file.drainIfFull();
@@ -75,6 +81,7 @@ export class SingleBundleSink extends CountingSink implements PopulationSink {
   constructor(
     directory: string,
     private readonly options: GeneratorOptions,
+    private readonly synthea?: SyntheaReferences,
   ) {
     super();
     this.file = new BufferedFile(path.join(directory, 'Bundle.json'));
@@ -91,7 +98,11 @@ export class SingleBundleSink extends CountingSink implements PopulationSink {
     this.count(unit);
     for (const resource of unit.resources) {
       this.file.writeRaw(this.first ? '' : ',\n');
-      this.file.writeRaw(JSON.stringify(bundleEntry(resource, this.options.bundleType)));
+      const entry =
+        this.synthea === undefined
+          ? bundleEntry(resource, this.options.bundleType)
+          : this.synthea.entry(resource, this.options.bundleType);
+      this.file.writeRaw(JSON.stringify(entry));
       this.first = false;
     }
     await this.file.drainIfFull();

@@ -67,12 +67,14 @@ export function resolveCaConfig(input: Input, baseDir = process.cwd()): CaConfig
     }
     return v;
   };
-  const tls =
-    input.tls === null
-      ? null
-      : input.tls === undefined
-        ? null
-        : { certFile: resolve(baseDir, input.tls.certFile), keyFile: resolve(baseDir, input.tls.keyFile) };
+  let tls: CaConfig['tls'] = null;
+  if (input.tls !== undefined && input.tls !== null) {
+    const { certFile, keyFile } = input.tls as { certFile?: unknown; keyFile?: unknown };
+    if (typeof certFile !== 'string' || typeof keyFile !== 'string' || certFile === '' || keyFile === '') {
+      throw new CaConfigError('config.tls needs certFile and keyFile (paths), or null for plain HTTP');
+    }
+    tls = { certFile: resolve(baseDir, certFile), keyFile: resolve(baseDir, keyFile) };
+  }
   const config: CaConfig = {
     caName: input.caName ?? CA_CONFIG_DEFAULTS.caName,
     host: input.host ?? CA_CONFIG_DEFAULTS.host,
@@ -94,6 +96,19 @@ export function resolveCaConfig(input: Input, baseDir = process.cwd()): CaConfig
     throw new CaConfigError(
       `config.maxEnrollments must be -1, 0 or a positive integer, got ${config.maxEnrollments}`,
     );
+  }
+  if (!Number.isFinite(config.ecertValidityDays) || config.ecertValidityDays <= 0) {
+    throw new CaConfigError(
+      `config.ecertValidityDays must be a positive number, got ${config.ecertValidityDays}`,
+    );
+  }
+  for (const [top, subs] of Object.entries(config.affiliations)) {
+    if (!Array.isArray(subs) || subs.some((sub) => typeof sub !== 'string')) {
+      throw new CaConfigError(`config.affiliations.${top} must be a list of names`);
+    }
+  }
+  if (typeof config.bootstrapAdmin.id !== 'string' || typeof config.bootstrapAdmin.secret !== 'string') {
+    throw new CaConfigError('config.bootstrapAdmin needs a string id and secret');
   }
   if (config.bootstrapAdmin.id === '' || config.bootstrapAdmin.secret === '') {
     throw new CaConfigError('config.bootstrapAdmin needs a non-empty id and secret');

@@ -6,7 +6,7 @@
  */
 import { randomInt, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { issueCertificate, loadSigningCa, type SigningCa } from '../msp/cert-issuer.js';
+import { issueCertificateSync, loadSigningCa, type SigningCa } from '../msp/cert-issuer.js';
 import { enrollmentIdOf, verifyAuthToken } from './auth-token.js';
 import type { CaConfig } from './ca-config.js';
 import { authenticationError, authorizationError, CaError, unknownError } from './ca-errors.js';
@@ -143,7 +143,7 @@ export class CaService {
           `reached its maximum enrollment allowance`,
       );
     }
-    const response = await this.issue(identity, request);
+    const response = this.issue(identity, request);
     identity.enrollments++;
     await this.store.save(identity);
     return response;
@@ -152,7 +152,7 @@ export class CaService {
   /** POST /reenroll with a token: a new certificate for the caller, not counted against max_enrollments. */
   async reenroll(token: TokenRequest): Promise<unknown> {
     const caller = this.authenticateToken(token);
-    const response = await this.issue(caller, this.enrollBody(parseJson(token.body)));
+    const response = this.issue(caller, this.enrollBody(parseJson(token.body)));
     await this.store.save(caller);
     return response;
   }
@@ -304,16 +304,15 @@ export class CaService {
   }
 
   /** Signs the CSR for `identity` (handleEnroll): CN must be the id; OU = type + affiliation path; attributes. */
-  private async issue(identity: StoredIdentity, request: EnrollBody): Promise<unknown> {
+  private issue(identity: StoredIdentity, request: EnrollBody): unknown {
     const csr = parseCsr(request.certificate_request);
     if (csr.commonName !== identity.id) {
       throw unknownError('The CSR subject common name must equal the enrollment ID');
     }
     const attributes = selectAttributes(identity, request.attr_reqs);
-    const notBefore = new Date(Date.now() - 5 * 60_000);
     const lifetime = new Date(Date.now() + this.config.ecertValidityDays * 86_400_000);
     const notAfter = lifetime > this.ca.notAfter ? this.ca.notAfter : lifetime;
-    const pem = await issueCertificate(this.ca, {
+    const { pem, serialHex } = issueCertificateSync(this.ca, {
       subject: {
         country: csr.country,
         state: csr.state,
@@ -324,12 +323,10 @@ export class CaService {
       },
       publicKey: csr.publicKey,
       profile: { kind: 'enrollment', attributes },
-      notBefore,
       notAfter,
     });
-    const issued = new X509Certificate(pem);
     identity.certificates.push({
-      serial: normaliseHex(issued.serialNumber),
+      serial: serialHex,
       aki: this.ca.subjectKeyIdHex.toLowerCase(),
       notAfter: notAfter.toISOString(),
       revoked: false,

@@ -4,7 +4,6 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { children, decodeOid, pemToDer, readTlv, type DerNode } from '../msp/der.js';
-import { assertP256 } from '../msp/keys.js';
 import { CaError } from './ca-errors.js';
 
 export interface ParsedCsr {
@@ -25,6 +24,9 @@ const NAME_FIELDS: Record<string, 'commonName' | 'country' | 'state' | 'locality
   '2.5.4.7': 'locality',
   '2.5.4.10': 'organization',
 };
+
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const PRIME256V1 = '1.2.840.10045.3.1.7';
 
 const badCsr = (detail: string): CaError => new CaError('BAD_CSR', 400, detail);
 
@@ -50,12 +52,22 @@ export function parseCsr(pem: unknown): ParsedCsr {
   } catch (err) {
     throw badCsr(`Failed to parse CSR: ${String(err)}`);
   }
+  // Read the key's algorithm from the DER: asking a KeyObject for its details costs more than the check itself.
+  const [algorithm] = children(spki);
+  const [keyType, curve] = algorithm === undefined ? [] : children(algorithm);
+  if (
+    keyType === undefined ||
+    curve === undefined ||
+    decodeOid(keyType.content) !== EC_PUBLIC_KEY ||
+    decodeOid(curve.content) !== PRIME256V1
+  ) {
+    throw badCsr('CSR key must be EC P-256');
+  }
   let publicKey;
   try {
     publicKey = createPublicKey({ key: spki.raw, format: 'der', type: 'spki' });
-    assertP256(publicKey);
   } catch (err) {
-    throw badCsr(`CSR key must be EC P-256: ${String(err)}`);
+    throw badCsr(`CSR public key is invalid: ${String(err)}`);
   }
   // BIT STRING: first content byte is the unused-bit count (0), the rest is the DER ECDSA signature.
   if (!verify('sha256', info.raw, publicKey, signature.content.subarray(1))) {

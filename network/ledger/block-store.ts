@@ -50,6 +50,13 @@ export class FileBlockStore implements BlockStore {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'blocks.dat');
     const file = await open(path, 'a+');
+    // A new file's directory entry must be durable too, or a crash could lose the whole file with its blocks.
+    const directory = await open(dir, 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
     const store = new FileBlockStore(file, path);
     try {
       const truncatedBytes = await store.recover();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { common, peer } from '@hyperledger/fabric-protos';
+import { RangeResultsHasher } from './range-merkle.js';
 import { buildConfigTx, buildEndorserTx, buildRawEnvelope, type TxSpec } from './test-envelopes.fake.js';
 import { TestLedger } from './test-ledger.fake.js';
 import { TxValidationCode } from './types.js';
@@ -142,6 +143,127 @@ describe('commit-time validation (Fabric committer order and codes)', () => {
       afterDelete.transactions.map((x) => x.code),
       [TxValidationCode.VALID, TxValidationCode.VALID],
       'with b deleted earlier in the block, the scan sees a and c again',
+    );
+  });
+
+  it('phantom reads: a version change at the first key and an insert after the last key are both seen', async () => {
+    await t.commit([
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            writes: [
+              { key: 'a', value: '1' },
+              { key: 'c', value: '3' },
+            ],
+          },
+        ],
+      }).envelope,
+    ]);
+    const v = { blockNum: 1, txNum: 0 };
+    const scan = (): ReturnType<typeof buildEndorserTx> =>
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            rangeQueries: [
+              {
+                startKey: 'a',
+                endKey: 'm',
+                itrExhausted: true,
+                rawReads: [
+                  { key: 'a', version: v },
+                  { key: 'c', version: v },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    const updateA = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'a', value: '11' }] }] });
+    const first = await t.commit([scan().envelope, updateA.envelope, scan().envelope]);
+    assert.deepEqual(
+      first.transactions.map((x) => x.code),
+      [TxValidationCode.VALID, TxValidationCode.VALID, TxValidationCode.PHANTOM_READ_CONFLICT],
+    );
+    const v2 = { blockNum: 2, txNum: 1 };
+    const rescan = (): ReturnType<typeof buildEndorserTx> =>
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            rangeQueries: [
+              {
+                startKey: 'a',
+                endKey: 'm',
+                itrExhausted: true,
+                rawReads: [
+                  { key: 'a', version: v2 },
+                  { key: 'c', version: v },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    const insertD = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'd', value: '4' }] }] });
+    const insertZ = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'z', value: 'outside' }] }] });
+    const second = await t.commit([
+      rescan().envelope,
+      insertZ.envelope,
+      rescan().envelope,
+      insertD.envelope,
+      rescan().envelope,
+    ]);
+    assert.deepEqual(
+      second.transactions.map((x) => x.code),
+      [
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.VALID,
+        TxValidationCode.PHANTOM_READ_CONFLICT,
+      ],
+    );
+  });
+
+  it('phantom reads recorded as a merkle summary (large ranges) are re-hashed and compared', async () => {
+    const keys = Array.from({ length: 70 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+    await t.commit([
+      tx({ rwset: [{ namespace: 'basic', writes: keys.map((key) => ({ key, value: key })) }] }).envelope,
+    ]);
+    const hasher = new RangeResultsHasher(3); // small degree: 70 results make a tree of three levels
+    for (const key of keys) hasher.add({ key, version: { blockNum: 1, txNum: 0 } });
+    const summary = hasher.done();
+    assert.ok(summary !== undefined && summary.maxLevel === 3, `maxLevel ${String(summary?.maxLevel)}`);
+    const scan = (merkle = summary): ReturnType<typeof buildEndorserTx> =>
+      tx({
+        rwset: [
+          {
+            namespace: 'basic',
+            rangeQueries: [{ startKey: 'm', endKey: 'n', itrExhausted: true, rawReads: [], merkle }],
+          },
+        ],
+      });
+    const tampered = {
+      ...summary,
+      maxLevelHashes: summary.maxLevelHashes.map((h) => Buffer.from(h).fill(1, 0, 1)),
+    };
+    const insert = tx({ rwset: [{ namespace: 'basic', writes: [{ key: 'm50a', value: 'new' }] }] });
+    const block = await t.commit([
+      scan().envelope,
+      scan(tampered).envelope,
+      insert.envelope,
+      scan().envelope,
+    ]);
+    assert.deepEqual(
+      block.transactions.map((x) => x.code),
+      [
+        TxValidationCode.VALID,
+        TxValidationCode.PHANTOM_READ_CONFLICT,
+        TxValidationCode.VALID,
+        TxValidationCode.PHANTOM_READ_CONFLICT,
+      ],
     );
   });
 

@@ -1,6 +1,6 @@
 /**
  * Test-only process that commits blocks on a ledger in `argv[2]` until it is killed, printing each committed block
- * number on stdout. Its transactions read keys at their current versions and write them, many in the same block,
+ * number on stdout (see CRASH_AFTER_APPEND below). Its transactions read keys at their current versions and write them, many in the same block,
  * so the blocks mix VALID and MVCC_READ_CONFLICT transactions, writes and deletes.
  */
 import { join } from 'node:path';
@@ -13,7 +13,14 @@ import { makeIds, makePolicies } from './test-ledger.fake.js';
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: crash-child <dir>');
 const ids = makeIds();
-const store = await FileBlockStore.open(join(dir, 'blocks'));
+// With CRASH_AFTER_APPEND=<n>, the child announces block n once it is durable and then stalls before the state
+// batch, so the parent can SIGKILL it exactly between the two writes.
+const stallAfter = Number(process.env.CRASH_AFTER_APPEND ?? -1);
+const store = await FileBlockStore.open(join(dir, 'blocks'), async (number) => {
+  if (number !== stallAfter) return;
+  process.stdout.write(`appended ${number}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+});
 const ledger = await openChannelLedger(join(dir, 'state'), 'mychannel', store, makePolicies(ids));
 if (ledger.height() === 0) await ledger.commitBlock(buildBlock(0, [buildConfigTx().envelope]));
 

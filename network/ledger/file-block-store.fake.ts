@@ -9,9 +9,11 @@ export class FileBlockStore implements BlockStore {
   private constructor(
     private readonly file: FileHandle,
     private readonly blocks: Buffer[],
+    private readonly afterAppend: ((number: number) => Promise<void>) | undefined,
   ) {}
 
-  static async open(path: string): Promise<FileBlockStore> {
+  /** `afterAppend` runs once a block is durable, before append resolves: a hook to be killed in that gap. */
+  static async open(path: string, afterAppend?: (number: number) => Promise<void>): Promise<FileBlockStore> {
     const file = await open(path, 'a+');
     const bytes = await file.readFile();
     const blocks: Buffer[] = [];
@@ -23,7 +25,7 @@ export class FileBlockStore implements BlockStore {
       offset = end;
     }
     if (offset < bytes.length) await file.truncate(offset);
-    return new FileBlockStore(file, blocks);
+    return new FileBlockStore(file, blocks, afterAppend);
   }
 
   height(): number {
@@ -39,6 +41,7 @@ export class FileBlockStore implements BlockStore {
     await this.file.write(frame);
     await this.file.datasync();
     this.blocks.push(frame.subarray(4));
+    await this.afterAppend?.(number);
   }
 
   get(number: number): Promise<Uint8Array | undefined> {

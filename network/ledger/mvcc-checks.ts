@@ -5,17 +5,16 @@
  *   valid transaction of the same block is a conflict whatever its version: MVCC_READ_CONFLICT;
  * - every range query is re-run over committed state merged with the block's earlier writes; the keys and
  *   versions must equal raw_reads, with the end key included when the iterator was not exhausted (the simulation
- *   then recorded the last key it returned as end_key): PHANTOM_READ_CONFLICT.
+ *   then recorded the last key it returned as end_key): PHANTOM_READ_CONFLICT. A range recorded as a merkle
+ *   summary (over 50 results) is re-hashed the same way and compared.
  */
 import type { BlockUpdate, CommittedLookup } from './block-update.js';
+import { merkleRangeStillSame } from './range-merkle.js';
 import type { KvRead, NsRwSet, RangeQuery } from './rwset.js';
 import { TxValidationCode, type KeyVersion, type TxValidationCodeValue } from './types.js';
 import type { WorldState } from './world-state.js';
 
-interface RangeItem {
-  readonly key: string;
-  readonly version: KeyVersion;
-}
+type RangeItem = KvRead & { readonly version: KeyVersion };
 
 export async function checkReadConflicts(
   rwset: readonly NsRwSet[],
@@ -56,8 +55,9 @@ async function rangeStillSame(
   update: BlockUpdate,
   state: WorldState,
 ): Promise<boolean> {
-  // The devnet's simulator records raw reads only; a merkle summary cannot be re-checked here, so it never passes.
-  if (query.hasMerkleSummary) return false;
+  if (query.merkleSummary !== undefined) {
+    return merkleRangeStillSame(query.merkleSummary, combinedRange(namespace, query, update, state));
+  }
   let index = 0;
   for await (const item of combinedRange(namespace, query, update, state)) {
     const expected = query.rawReads[index];

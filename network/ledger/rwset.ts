@@ -11,13 +11,19 @@ export interface KvRead {
   readonly version: KeyVersion | undefined;
 }
 
+export interface MerkleSummary {
+  readonly maxDegree: number;
+  readonly maxLevel: number;
+  readonly maxLevelHashes: readonly Buffer[];
+}
+
 export interface RangeQuery {
   readonly startKey: string;
   readonly endKey: string;
   readonly itrExhausted: boolean;
   readonly rawReads: readonly KvRead[];
-  /** Fabric's hashed form (QueryReadsMerkleSummary), which the devnet cannot check. */
-  readonly hasMerkleSummary: boolean;
+  /** Fabric's hashed form (QueryReadsMerkleSummary), used instead of raw reads for ranges of over 50 results. */
+  readonly merkleSummary: MerkleSummary | undefined;
 }
 
 export interface KvWrite {
@@ -54,7 +60,7 @@ export function decodeTxRwSet(bytes: Uint8Array): NsRwSet[] {
         endKey: info.getEndKey(),
         itrExhausted: info.getItrExhausted(),
         rawReads: info.getRawReads()?.getKvReadsList().map(decodeRead) ?? [],
-        hasMerkleSummary: info.getReadsMerkleHashes() !== undefined,
+        merkleSummary: decodeMerkleSummary(info.getReadsMerkleHashes()),
       })),
       writes: kv.getWritesList().map((write) => {
         const value = write.getValue_asU8();
@@ -72,6 +78,17 @@ export function decodeTxRwSet(bytes: Uint8Array): NsRwSet[] {
       }),
     };
   });
+}
+
+function decodeMerkleSummary(
+  summary: ledger.rwset.kvrwset.QueryReadsMerkleSummary | undefined,
+): MerkleSummary | undefined {
+  if (summary === undefined) return undefined;
+  return {
+    maxDegree: summary.getMaxDegree(),
+    maxLevel: summary.getMaxLevel(),
+    maxLevelHashes: summary.getMaxLevelHashesList_asU8().map((hash) => Buffer.from(hash)),
+  };
 }
 
 function decodeRead(read: ledger.rwset.kvrwset.KVRead): KvRead {

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
+import type { MerkleSummary } from './rwset.js';
 import type { KeyVersion } from './types.js';
 import type { TestIdentity } from './test-identities.fake.js';
 
@@ -20,6 +21,8 @@ export interface RangeSpec {
   endKey: string;
   itrExhausted: boolean;
   rawReads: ReadSpec[];
+  /** Recorded instead of rawReads, as Fabric's simulator does for ranges of over 50 results. */
+  merkle?: MerkleSummary;
 }
 
 export interface NsSpec {
@@ -218,6 +221,14 @@ function buildRwSet(namespaces: NsSpec[]): Uint8Array {
           info.setStartKey(range.startKey);
           info.setEndKey(range.endKey);
           info.setItrExhausted(range.itrExhausted);
+          if (range.merkle !== undefined) {
+            const summary = new ledger.rwset.kvrwset.QueryReadsMerkleSummary();
+            summary.setMaxDegree(range.merkle.maxDegree);
+            summary.setMaxLevel(range.merkle.maxLevel);
+            summary.setMaxLevelHashesList([...range.merkle.maxLevelHashes]);
+            info.setReadsMerkleHashes(summary);
+            return info;
+          }
           const reads = new ledger.rwset.kvrwset.QueryReads();
           reads.setKvReadsList(range.rawReads.map(buildRead));
           info.setRawReads(reads);

@@ -125,8 +125,5 @@ export interface ChannelLedger extends StateReader {
 export interface CommitPolicies {
   identities: import('../msp/types.js').IdentityValidator;
   /** True when the endorsers satisfy `namespace`'s endorsement policy; false for an unknown chaincode too. */
-  endorsementSatisfied(
-    namespace: string,
-    endorsers: readonly import('../msp/types.js').PolicySigner[],
-  ): boolean;
+  endorsementSatisfied(namespace: string, endorsers: readonly import('../msp/types.js').PolicySigner[]): boolean;
 }

@@ -122,6 +122,7 @@ export function createRootCa(
   const ski = sha256KeyId(spki);
   const name = encodeName(subject);
   const der = buildCertificate({
+    serial: randomSerial(),
     issuer: name,
     subject: name,
     spki,
@@ -160,10 +161,17 @@ function signingCaFrom(certificatePem: string, privateKey: KeyObject): SigningCa
 
 /** Issues a leaf certificate signed by `ca`. Returns the PEM. */
 export function issueCertificate(ca: SigningCa, request: IssueRequest): Promise<string> {
-  return Promise.resolve(issueCertificateSync(ca, request));
+  return Promise.resolve(issueCertificateSync(ca, request).pem);
 }
 
-export function issueCertificateSync(ca: SigningCa, request: IssueRequest): string {
+export interface IssuedCertificatePem {
+  readonly pem: string;
+  /** Lower-case hex serial without leading zeros (how fabric-ca stores and compares serials). */
+  readonly serialHex: string;
+}
+
+/** Synchronous issuance that also returns the serial, so a CA need not parse what it just built. */
+export function issueCertificateSync(ca: SigningCa, request: IssueRequest): IssuedCertificatePem {
   const now = Date.now();
   const profile = request.profile;
   const spki = Buffer.isBuffer(request.publicKey) ? request.publicKey : spkiDer(request.publicKey);
@@ -187,16 +195,20 @@ export function issueCertificateSync(ca: SigningCa, request: IssueRequest): stri
     extension(OID.authorityKeyId, false, seq(context(0, Buffer.from(ca.subjectKeyIdHex, 'hex'), false))),
   );
   const lifetime = profile.kind === 'enrollment' ? ONE_YEAR_MS : TEN_YEARS_MS;
+  const serial = randomSerial();
   const der = buildCertificate({
+    serial,
     issuer: ca.subjectDer,
     subject: encodeName(request.subject),
     spki,
-    notBefore: request.notBefore ?? roundedBackdate(now),
+    // Never before the CA's own notBefore: Fabric checks the chain at the leaf's notBefore + 1 s, so a leaf that
+    // starts before its CA (the CA's start is rounded to the minute) would not validate in any MSP.
+    notBefore: request.notBefore ?? laterOf(roundedBackdate(now), ca.notBefore),
     notAfter: request.notAfter ?? capAt(new Date(now + lifetime), ca.notAfter),
     extensions,
     signer: ca.privateKey,
   });
-  return derToPem('CERTIFICATE', der);
+  return { pem: derToPem('CERTIFICATE', der), serialHex: serial.toString('hex').replace(/^0+/, '') };
 }
 
 /**
@@ -254,6 +266,7 @@ function tbsFields(certificateDer: Buffer): TbsFields {
 }
 
 interface CertificateParts {
+  serial: Buffer;
   issuer: Buffer;
   subject: Buffer;
   spki: Buffer;
@@ -266,7 +279,7 @@ interface CertificateParts {
 function buildCertificate(parts: CertificateParts): Buffer {
   const tbs = seq(
     context(0, unsignedInteger(Buffer.from([2])), true),
-    unsignedInteger(randomSerial()),
+    unsignedInteger(parts.serial),
     ALG_ECDSA_SHA256,
     parts.issuer,
     seq(time(parts.notBefore), time(parts.notAfter)),
@@ -324,6 +337,10 @@ function randomSerial(): Buffer {
 
 function roundedBackdate(now: number): Date {
   return new Date(Math.round(now / 60_000) * 60_000 - BACKDATE_MS);
+}
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
 }
 
 function capAt(date: Date, limit: Date): Date {

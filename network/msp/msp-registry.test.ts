@@ -208,6 +208,24 @@ describe('msp/crypto-layout + msp-registry + signing-identity', () => {
     assert.equal(registry.validate(serializeIdentity('Org1MSP', pem)).role, 'client');
   });
 
+  it('never issues a leaf that starts before its CA (Fabric judges the chain at the leaf notBefore + 1 s)', async () => {
+    const caKeys = generateP256KeyPair();
+    // A CA whose validity starts now, later than the 5-minute backdate a leaf would otherwise get.
+    const young = await createRootCa({ commonName: 'ca.young.example.com' }, caKeys, {
+      notBefore: new Date(),
+    });
+    const leafKeys = generateP256KeyPair();
+    const pem = await issueCertificate(young, {
+      subject: { organizationalUnits: ['client'], commonName: 'u' },
+      publicKey: leafKeys.publicKey,
+      profile: { kind: 'signing' },
+    });
+    const youngRegistry = new MspRegistry([
+      { mspId: 'YoungMSP', rootCertsPem: [young.certificatePem], nodeOUs: true },
+    ]);
+    assert.equal(youngRegistry.validate(serializeIdentity('YoungMSP', pem)).role, 'client');
+  });
+
   it('refuses a signature whose S is high although the key and message match', async () => {
     const signer = await loadSigningIdentity('Org1MSP', identityPaths(home, ORG1, { user: 'User1' }).mspDir);
     const identity = registry.validate(signer.serialized);

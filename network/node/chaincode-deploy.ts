@@ -9,7 +9,7 @@ import { writeChaincodePackage } from '../ccaas-builder.js';
 import type { ChaincodeDefinition } from '../peer/chaincode-registry.js';
 import { DevnetHome } from './devnet-home.js';
 import { endpoint } from './dev-profile.js';
-import { readDescription } from './network-description.js';
+import { readDescription, type NetworkDescription } from './network-description.js';
 import { NetworkError } from './network-error.js';
 
 export interface DeployRequest {
@@ -27,20 +27,40 @@ export interface DeployedChaincode extends ChaincodeDefinition {
 export async function deployChaincode(homeDir: string, request: DeployRequest): Promise<DeployedChaincode> {
   const home = new DevnetHome(homeDir);
   const description = readDescription(home);
+  const packaged = await packageChaincode(home, request);
+  const defined = await defineOnPeer(description, packaged.definition);
+  return { ...defined, packageFile: packaged.file };
+}
+
+/** Writes the CCaaS package; its id is known before any node runs, so the chaincode server can start at once. */
+export async function packageChaincode(
+  home: DevnetHome,
+  request: DeployRequest,
+): Promise<{ file: string; definition: Omit<ChaincodeDefinition, 'sequence'> }> {
   const label = `${request.name}_${request.version}`;
   const packaged = await writeChaincodePackage(path.join(home.chaincodePackages, `${label}.tgz`), label, {
     address: request.address,
   });
-  const definition = {
-    name: request.name,
-    version: request.version,
-    packageId: packaged.packageId,
-    address: request.address,
-    policy:
-      request.policy === undefined
-        ? ({ kind: 'majority-of-orgs' } as const)
-        : ({ kind: 'signature', text: request.policy } as const),
+  return {
+    file: packaged.file,
+    definition: {
+      name: request.name,
+      version: request.version,
+      packageId: packaged.packageId,
+      address: request.address,
+      policy:
+        request.policy === undefined
+          ? { kind: 'majority-of-orgs' }
+          : { kind: 'signature', text: request.policy },
+    },
   };
+}
+
+/** Sends the definition to the peer's admin endpoint; the peer keeps it and answers with its sequence. */
+export async function defineOnPeer(
+  description: NetworkDescription,
+  definition: Omit<ChaincodeDefinition, 'sequence'>,
+): Promise<ChaincodeDefinition> {
   const url = `http://${endpoint(description.ports.peerOperations)}/devnet/chaincodes`;
   let response: Response;
   try {
@@ -59,8 +79,8 @@ export async function deployChaincode(homeDir: string, request: DeployRequest): 
   if (!response.ok || 'error' in body) {
     throw new NetworkError(
       'NETWORK_DEPLOY_FAILED',
-      `the peer refused the definition of ${request.name}: ${'error' in body ? body.error : response.statusText}`,
+      `the peer refused the definition of ${definition.name}: ${'error' in body ? body.error : response.statusText}`,
     );
   }
-  return { ...body, packageFile: packaged.file };
+  return body;
 }

@@ -12,7 +12,7 @@ import { CHAINCODE_NAME } from '../../common/ehr-contract.js';
 import { writeOrgCrypto, identityPaths, orgPaths } from '../msp/crypto-layout.js';
 import { buildGenesisBlock } from '../protocol/channel-config.js';
 import { Supervisor } from '../supervisor.js';
-import { deployChaincode } from './chaincode-deploy.js';
+import { defineOnPeer, packageChaincode } from './chaincode-deploy.js';
 import { writeConnectionProfiles } from './connection-profiles.js';
 import { CA_BOOTSTRAP, devProfile, endpoint, HOST, ORDERER_ORG, PEER_ORG, type DevProfile } from './dev-profile.js';
 import { DevnetHome } from './devnet-home.js';
@@ -48,11 +48,22 @@ export async function networkUp(options: UpOptions): Promise<{ text: string; cre
     );
   }
   const supervisor = new Supervisor(home);
+  const startIfStopped = async (node: NodeLaunch) => {
+    if (!supervisor.isRunning(node.name)) await launch(supervisor, node);
+  };
+  const ehr = await packageChaincode(home, {
+    name: CHAINCODE_NAME,
+    address: endpoint(description.ports.chaincode),
+    version: EHR_VERSION,
+    policy: undefined,
+  });
+  const nodes = withChaincodeId(home, description, ehr.definition.packageId);
+  const named = (role: NodeLaunch['role']) => nodes.filter((node) => node.role === role);
   try {
-    for (const described of description.nodes) {
-      const node = described.role === 'chaincode' ? await defineEhrChaincode(home, description) : described;
-      if (!supervisor.isRunning(node.name)) await launch(supervisor, node);
-    }
+    // The peer needs the orderer; nothing needs the peer to start. The chaincode server waits to be dialled.
+    await Promise.all([...named('orderer'), ...named('ca'), ...named('chaincode')].map(startIfStopped));
+    await Promise.all(named('peer').map(startIfStopped));
+    await defineOnPeer(description, ehr.definition);
   } catch (error) {
     throw new NetworkError('NETWORK_START_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -196,27 +207,16 @@ function ehrChaincodeServer(profile: DevProfile): NodeLaunch {
   };
 }
 
-/**
- * Defines the EHR chaincode (idempotent: same package, same sequence) and returns its server's launch with the
- * package id the server must announce.
- */
-async function defineEhrChaincode(home: DevnetHome, description: NetworkDescription): Promise<NodeLaunch> {
-  const deployed = await deployChaincode(home.root, {
-    name: CHAINCODE_NAME,
-    address: endpoint(description.ports.chaincode),
-    version: EHR_VERSION,
-    policy: undefined,
-  });
+/** The launches with the EHR chaincode server's command completed by its package id, recorded in network.json. */
+function withChaincodeId(home: DevnetHome, description: NetworkDescription, packageId: string): NodeLaunch[] {
   const server = ehrChaincodeServer(devProfile({ portOffset: description.portOffset, channelId: description.channelId }));
   const complete: NodeLaunch = {
     ...server,
-    args: [...server.args, '--chaincode-id', deployed.packageId, '--module-path', path.join(REPO, 'chaincode')],
+    args: [...server.args, '--chaincode-id', packageId, '--module-path', path.join(REPO, 'chaincode')],
   };
-  writeDescription(home, {
-    ...description,
-    nodes: description.nodes.map((node) => (node.name === complete.name ? complete : node)),
-  });
-  return complete;
+  const nodes = description.nodes.map((node) => (node.name === complete.name ? complete : node));
+  writeDescription(home, { ...description, nodes });
+  return nodes;
 }
 
 function writeConfig(file: string, config: unknown): void {

@@ -10,7 +10,6 @@ import { gateway, peer } from '@hyperledger/fabric-protos';
 import { FileBlockStore } from '../ledger/block-store.js';
 import { openChannelLedger } from '../ledger/channel-ledger.js';
 import type { ChannelLedger, CommitPolicies } from '../ledger/types.js';
-import { MspRegistry } from '../msp/msp-registry.js';
 import { loadSigningIdentity } from '../msp/signing-identity.js';
 import type { PolicySigner } from '../msp/types.js';
 import { decodeConfigBlock, type DecodedChannelConfig } from '../protocol/channel-config-decode.js';
@@ -26,7 +25,8 @@ import { concurrencyLimited } from '../peer/concurrency-limit.js';
 import { BlockPuller, Broadcaster, ordererClient } from '../peer/orderer-client.js';
 import { endorsementSatisfied as signaturePolicySatisfied, parseSignaturePolicy } from '../msp/policy.js';
 import type { PeerNodeConfig } from './node-config.js';
-import { startOperationsServer, type OperationsServer } from './operations-server.js';
+import { channelMsps } from './orderer-process.js';
+import { startOperationsServer, type OperationsServer } from '../operations-server.js';
 
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
@@ -39,14 +39,7 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
   const signer = await loadSigningIdentity(config.mspId, config.mspDir);
   const genesis = readFileSync(config.genesisBlockFile);
   const channel = decodeConfigBlock(genesis);
-  const identities = new MspRegistry(
-    [...channel.orgs, ...channel.ordererOrgs].map((org) => ({
-      mspId: org.mspId,
-      rootCertsPem: org.rootCertsPem,
-      intermediateCertsPem: org.intermediateCertsPem,
-      nodeOUs: org.nodeOUsEnabled,
-    })),
-  );
+  const identities = channelMsps(genesis);
   const application = applicationGroup(channel);
   mkdirSync(config.dataDir, { recursive: true });
   const chaincodes = new ChaincodeRegistry(path.join(config.dataDir, 'chaincodes.json'));
@@ -136,11 +129,13 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
   puller.start();
 
   const operations: OperationsServer = await startOperationsServer(config.operations, {
-    metrics: () => [
-      '# HELP ledger_blockchain_height Height of the chain in blocks.',
-      '# TYPE ledger_blockchain_height gauge',
-      `ledger_blockchain_height{channel="${config.channelId}"} ${ledger.height()}`,
-    ],
+    metrics: () =>
+      [
+        '# HELP ledger_blockchain_height Height of the chain in blocks.',
+        '# TYPE ledger_blockchain_height gauge',
+        `ledger_blockchain_height{channel="${config.channelId}"} ${ledger.height()}`,
+        '',
+      ].join('\n'),
     routes: {
       'GET /devnet/chaincodes': () => ({ status: 200, body: chaincodes.list() }),
       'POST /devnet/chaincodes': (body: unknown) => {

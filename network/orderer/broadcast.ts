@@ -28,6 +28,9 @@ export interface BroadcastResult {
   readonly info: string;
 }
 
+/** What a real v3 orderer answers a Broadcast for a channel it does not serve. */
+export const UNKNOWN_CHANNEL_STATUS = Status.BAD_REQUEST;
+
 /** Reverses a generated enum object (name → number) for metric labels. */
 function namesOf(values: Record<string, number>): Record<number, string> {
   return Object.fromEntries(Object.entries(values).map(([name, n]) => [n, name]));
@@ -62,8 +65,10 @@ export async function processBroadcast(
     const type = opened.channelHeader.getType();
     txType = HEADER_TYPE_NAME[type] ?? String(type);
     const chain = deps.channels.getChannel(channelId);
-    // Fabric v3 has no system channel: an unknown name is simply a channel that does not exist here.
-    if (!chain) return { status: Status.NOT_FOUND, info: 'channel does not exist' };
+    // Fabric v3 has no system channel: Registrar.BroadcastChannelSupport fails with types.ErrChannelNotExist, and
+    // ProcessMessage answers every BroadcastChannelSupport error with BAD_REQUEST (Deliver, unlike Broadcast, says
+    // NOT_FOUND for an unknown channel).
+    if (!chain) return { status: UNKNOWN_CHANNEL_STATUS, info: 'channel does not exist' };
     if (type === common.HeaderType.CONFIG) {
       return { status: Status.BAD_REQUEST, info: 'message is of type that cannot be processed directly' };
     }

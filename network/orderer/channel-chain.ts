@@ -95,16 +95,24 @@ export class ChannelChain {
     if (this.height() > number) return Promise.resolve();
     if (this.halted) return Promise.reject(this.halted);
     return new Promise<void>((resolve, reject) => {
-      const waiter = { height: number + 1, resolve, reject };
-      this.waiters.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error('wait for block aborted'));
+      // The abort listener must go once the waiter settles: a Deliver stream waits once per block on one signal.
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error('wait for block aborted'));
+      };
+      const waiter = {
+        height: number + 1,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+        reject: (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

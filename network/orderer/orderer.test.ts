@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { verify, X509Certificate } from 'node:crypto';
-import { common, msp } from '@hyperledger/fabric-protos';
+import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { BlockMetadataIndex } from '../protocol/block-builder.js';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../protocol/block-hash.js';
 import { decodeConfigBlock } from '../protocol/channel-config-decode.js';
@@ -175,9 +175,9 @@ describe('orderer over TLS gRPC (real AtomicBroadcastClient)', function () {
     );
   });
 
-  it('answers NOT_FOUND for an unknown channel and BAD_REQUEST for malformed, oversized and config messages', async () => {
+  it('answers BAD_REQUEST for an unknown channel (as Fabric v3) and for malformed, oversized and config messages', async () => {
     const unknown = await broadcast(running.client, [txEnvelope('otherchannel', pki.client.signer)]);
-    assert.deepEqual(unknown.responses, [{ status: S.NOT_FOUND, info: 'channel does not exist' }]);
+    assert.deepEqual(unknown.responses, [{ status: S.BAD_REQUEST, info: 'channel does not exist' }]);
 
     const garbage = new common.Envelope();
     garbage.setPayload(Buffer.from([0xff, 0xff, 0xff]));
@@ -235,6 +235,43 @@ describe('orderer over TLS gRPC (real AtomicBroadcastClient)', function () {
     const outcome = await pending;
     assert.equal(outcome.status, S.SUCCESS);
     assert.deepEqual(received, [1]);
+  });
+
+  it('Deliver: keeps streaming after the client half-closes, and serves a second SeekInfo on the same stream', async () => {
+    const pending = deliver(
+      running.client,
+      seekEnvelope('mychannel', pki.peer.signer, 1, 1, 'block'),
+      undefined,
+      true,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await broadcast(running.client, [txEnvelope('mychannel', pki.client.signer)]);
+    const outcome = await pending;
+    assert.deepEqual(
+      outcome.blocks.map((b) => b.getHeader()?.getNumber()),
+      [1],
+    );
+    assert.equal(outcome.status, S.SUCCESS);
+
+    const statuses: number[] = [];
+    const blocks: number[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const call = running.client.deliver();
+      call.on('data', (response: orderer.DeliverResponse) => {
+        if (response.hasBlock()) {
+          blocks.push(response.getBlock()?.getHeader()?.getNumber() ?? -1);
+          return;
+        }
+        statuses.push(response.getStatus());
+        if (statuses.length === 1) call.write(seekEnvelope('mychannel', pki.peer.signer, 1, 1, 'fail'));
+        else call.end();
+      });
+      call.on('end', resolve);
+      call.on('error', reject);
+      call.write(seekEnvelope('mychannel', pki.peer.signer, 0, 0, 'fail'));
+    });
+    assert.deepEqual(blocks, [0, 1]);
+    assert.deepEqual(statuses, [S.SUCCESS, S.SUCCESS]);
   });
 
   it('Deliver: newest/newest gives one block; oldest..newest gives the chain so far', async () => {

@@ -33,6 +33,17 @@ describe('block hashes (protoutil/blockutils.go)', () => {
     assert.equal(der.length, 3 + 208);
   });
 
+  it('matches a header hash reported by a real Fabric 2.5.15 network (qscc GetChainInfo at height 29)', () => {
+    // Golden values from a public Fabric client's test (captured from a Fabric 2.5.15 network): block 28's hashes and the
+    // CurrentBlockHash that qscc returned for it.
+    const previous = Buffer.from('003ef1053b17f9cf286bd087f03dbd72cddb7c1fb8f2e680128c32e5c6db6b8d', 'hex');
+    const data = Buffer.from('9cd1500e262501b40b0c9c7dba2dc17fd7282d3b9f91c04f26f6564d774d3655', 'hex');
+    assert.equal(
+      hex(blockHeaderHash(28, previous, data)),
+      '5f896f60ee4a5a755dacd92ba162a707299621442683754c2469de8a123c43da',
+    );
+  });
+
   it('hashes the DER bytes with SHA-256', () => {
     const dataHash = sha256('x');
     const previous = sha256('y');

@@ -30,6 +30,7 @@ export interface DecodedChannelConfig {
   readonly sequence: number;
   readonly orgs: readonly DecodedOrg[];
   readonly ordererOrgs: readonly DecodedOrg[];
+  /** Pre-V3_0 global /Channel/OrdererAddresses plus every orderer org's Endpoints, deduplicated. */
   readonly ordererAddresses: readonly string[];
   readonly consensusType: string;
   readonly consenters: readonly ConsenterInput[];
@@ -166,15 +167,19 @@ export function decodeChannelConfig(channelId: string, config: common.Config): D
           }))
       : [];
 
+  const ordererOrgs = orgsOf(ordererGroup, '/Channel/Orderer');
+  const globalAddresses =
+    value(channel, 'OrdererAddresses', (b) =>
+      common.OrdererAddresses.deserializeBinary(b),
+    )?.getAddressesList() ?? [];
   return {
     channelId,
     sequence: config.getSequence(),
     orgs: orgsOf(applicationGroup, '/Channel/Application'),
-    ordererOrgs: orgsOf(ordererGroup, '/Channel/Orderer'),
-    ordererAddresses:
-      value(channel, 'OrdererAddresses', (b) =>
-        common.OrdererAddresses.deserializeBinary(b),
-      )?.getAddressesList() ?? [],
+    ordererOrgs,
+    ordererAddresses: [
+      ...new Set([...globalAddresses, ...ordererOrgs.flatMap((org) => org.ordererEndpoints)]),
+    ],
     consensusType: consensus.getType(),
     consenters,
     batch: {

@@ -12,6 +12,11 @@ export type PrincipalRole = 'member' | 'admin' | 'client' | 'peer' | 'orderer';
 export interface Principal {
   readonly mspId: string;
   readonly role: PrincipalRole;
+  /**
+   * Set for principals the devnet cannot evaluate (IDENTITY, ORGANIZATION_UNIT, … classifications, as a hand-made
+   * configtx may hold): kept so the rule's indices stay right, never satisfied.
+   */
+  readonly unsupported?: string;
 }
 
 export type SignatureRule =
@@ -122,9 +127,11 @@ export function decodePolicy(policy: common.Policy): ChannelPolicy {
     if (!rule) throw new PolicyDecodeError('signature policy envelope has no rule');
     const identities = envelope.getIdentitiesList().map((principal): Principal => {
       if (principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) {
-        throw new PolicyDecodeError(
-          `principal classification ${principal.getPrincipalClassification()} is not ROLE`,
-        );
+        return {
+          mspId: '',
+          role: 'member',
+          unsupported: `principal classification ${principal.getPrincipalClassification()}`,
+        };
       }
       const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
       const name = ROLE_NAME[role.getRole()];
@@ -143,7 +150,7 @@ export function decodePolicy(policy: common.Policy): ChannelPolicy {
 }
 
 function principalMatches(principal: Principal, signer: PolicySigner): boolean {
-  if (principal.mspId !== signer.mspId) return false;
+  if (principal.unsupported !== undefined || principal.mspId !== signer.mspId) return false;
   // With NodeOUs every valid identity of the MSP is a member; the other roles are the certificate's one OU.
   return principal.role === 'member' || principal.role === (signer.role satisfies NodeOuRole);
 }

@@ -3,7 +3,7 @@ import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { createTestCa } from '../orderer/testkit/test-identities.js';
 import { blockDataHash } from './block-hash.js';
 import { decodeConfigBlock, parseGoDuration } from './channel-config-decode.js';
-import { evaluatePolicy } from './channel-config-policy.js';
+import { decodePolicy, evaluatePolicy } from './channel-config-policy.js';
 import {
   buildGenesisBlock,
   DEFAULT_BATCH_SETTINGS,
@@ -74,6 +74,25 @@ describe('channel config block', () => {
     assert.ok(chdr.getTimestamp());
   });
 
+  it('is deterministic for a given input and time, like configtxgen (no nonce, whole-second timestamp)', () => {
+    const at = new Date('2026-11-30T10:00:00.750Z');
+    const a = buildGenesisBlock(input, at);
+    assert.deepEqual(Buffer.from(a.bytes), Buffer.from(buildGenesisBlock(input, at).bytes));
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(
+        common.Block.deserializeBinary(a.bytes).getData()?.getDataList_asU8()[0] ?? new Uint8Array(),
+      ).getPayload_asU8(),
+    );
+    const chdr = common.ChannelHeader.deserializeBinary(
+      payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+    );
+    assert.deepEqual(
+      [chdr.getTimestamp()?.getSeconds(), chdr.getTimestamp()?.getNanos()],
+      [Math.floor(at.getTime() / 1000), 0],
+    );
+    assert.equal(payload.getHeader()?.getSignatureHeader_asU8().length, 0);
+  });
+
   it('carries Fabric value names and types that decoders of real blocks expect', () => {
     const block = common.Block.deserializeBinary(buildGenesisBlock(input).bytes);
     const payload = common.Payload.deserializeBinary(
@@ -91,7 +110,8 @@ describe('channel config block', () => {
         .getEntryList()
         .map(([k]) => k)
         .sort(),
-      ['BlockDataHashingStructure', 'Capabilities', 'HashingAlgorithm', 'OrdererAddresses'],
+      // no global OrdererAddresses: V3_0 refuses them
+      ['BlockDataHashingStructure', 'Capabilities', 'HashingAlgorithm'],
     );
     assert.equal(
       common.BlockDataHashingStructure.deserializeBinary(
@@ -190,9 +210,73 @@ describe('channel config block', () => {
     );
   });
 
+  it("puts the orderer addresses in each orderer org's Endpoints when the org gives none (V3_0 has no global list)", () => {
+    const noEndpoints = {
+      ...input,
+      ordererOrgs: input.ordererOrgs.map((org) => ({ ...org, ordererEndpoints: undefined })),
+      ordererAddresses: ['127.0.0.1:7050'],
+    };
+    const decoded = decodeConfigBlock(buildGenesisBlock(noEndpoints).bytes);
+    assert.deepEqual(
+      decoded.ordererOrgs.map((org) => org.ordererEndpoints),
+      [['127.0.0.1:7050']],
+    );
+    assert.deepEqual(decoded.ordererAddresses, ['127.0.0.1:7050']);
+  });
+
+  it('keeps principals it cannot evaluate (e.g. IDENTITY) as never-satisfied, so the rest of the policy still works', () => {
+    const envelope = new common.SignaturePolicyEnvelope();
+    const rule = new common.SignaturePolicy();
+    const nOutOf = new common.SignaturePolicy.NOutOf();
+    const by = (i: number) => {
+      const r = new common.SignaturePolicy();
+      r.setSignedBy(i);
+      return r;
+    };
+    nOutOf.setN(1);
+    nOutOf.setRulesList([by(0), by(1)]);
+    rule.setNOutOf(nOutOf);
+    envelope.setRule(rule);
+    const identity = new msp.MSPPrincipal();
+    identity.setPrincipalClassification(msp.MSPPrincipal.Classification.IDENTITY);
+    identity.setPrincipal(Buffer.from('serialized identity'));
+    const role = new msp.MSPPrincipal();
+    role.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
+    const mspRole = new msp.MSPRole();
+    mspRole.setMspIdentifier('Org1MSP');
+    mspRole.setRole(msp.MSPRole.MSPRoleType.CLIENT);
+    role.setPrincipal(mspRole.serializeBinary());
+    envelope.setIdentitiesList([identity, role]);
+    const policy = new common.Policy();
+    policy.setType(common.Policy.PolicyType.SIGNATURE);
+    policy.setValue(envelope.serializeBinary());
+    const decoded = decodePolicy(policy);
+    const group = { policies: { P: decoded }, groups: {} };
+    assert.equal(evaluatePolicy(group, 'P', [{ mspId: 'Org1MSP', role: 'client' }]).ok, true);
+    assert.equal(evaluatePolicy(group, 'P', [{ mspId: 'Org1MSP', role: 'peer' }]).ok, false);
+  });
+
   it('uses load-tuned batch defaults when none are given', () => {
     const decoded = decodeConfigBlock(buildGenesisBlock({ ...input, batch: undefined }).bytes);
     assert.deepEqual(decoded.batch, DEFAULT_BATCH_SETTINGS);
+  });
+
+  it('refuses batch settings and orgs Fabric would refuse, with its messages', () => {
+    const withBatch = (batch: Partial<typeof DEFAULT_BATCH_SETTINGS>) => () =>
+      buildGenesisBlock({ ...input, batch: { ...DEFAULT_BATCH_SETTINGS, ...batch } });
+    assert.throws(withBatch({ maxMessageCount: 0 }), {
+      code: 'CHANNEL_CONFIG',
+      message: 'Attempted to set the batch size max message count to an invalid value: 0',
+    });
+    assert.throws(withBatch({ preferredMaxBytes: 20, absoluteMaxBytes: 10 }), {
+      message:
+        'Attempted to set the batch size preferred max bytes (20) greater than the absolute max bytes (10).',
+    });
+    assert.throws(withBatch({ batchTimeoutMs: 0 }), {
+      message: 'Attempted to set the batch timeout to a non-positive value: 0s',
+    });
+    assert.throws(() => buildGenesisBlock({ ...input, channelId: 'My_Channel' }), { code: 'CHANNEL_CONFIG' });
+    assert.throws(() => buildGenesisBlock({ ...input, ordererOrgs: [] }), { code: 'CHANNEL_CONFIG' });
   });
 
   it('formats and parses Go durations', () => {

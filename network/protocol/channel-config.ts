@@ -3,7 +3,6 @@
  * (TwoOrgsApplicationGenesis with etcdraft), so block-listening tools and the peer can decode it. Pure: plain data
  * in, block bytes out.
  */
-import { randomBytes } from 'node:crypto';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { Map as ProtoMap } from 'google-protobuf';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
@@ -66,6 +65,7 @@ export interface ChannelConfigInput {
   readonly channelId: string;
   readonly orgs: readonly ChannelOrgInput[];
   readonly ordererOrgs: readonly ChannelOrgInput[];
+  /** Endpoints of orderer orgs that give no `ordererEndpoints` of their own (V3_0 has no global addresses). */
   readonly ordererAddresses: readonly string[];
   readonly consenters: readonly ConsenterInput[];
   readonly batch?: BatchSettings;
@@ -162,14 +162,15 @@ export function ordererOrgPolicies(mspId: string): Record<string, ChannelPolicy>
 function orgGroup(
   org: ChannelOrgInput,
   policies: Record<string, ChannelPolicy>,
-  isOrderer: boolean,
+  ordererEndpoints: readonly string[] | undefined,
 ): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   group.getValuesMap().set('MSP', configValue(mspConfig(org)));
-  if (isOrderer && org.ordererEndpoints && org.ordererEndpoints.length > 0) {
+  const isOrderer = ordererEndpoints !== undefined;
+  if (isOrderer && ordererEndpoints.length > 0) {
     const endpoints = new common.OrdererAddresses();
-    endpoints.setAddressesList([...org.ordererEndpoints]);
+    endpoints.setAddressesList([...ordererEndpoints]);
     group.getValuesMap().set('Endpoints', configValue(endpoints));
   }
   if (!isOrderer && org.anchorPeers && org.anchorPeers.length > 0) {
@@ -193,7 +194,14 @@ function ordererGroup(input: ChannelConfigInput, batch: BatchSettings): common.C
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   for (const org of input.ordererOrgs) {
-    group.getGroupsMap().set(org.mspId, orgGroup(org, ordererOrgPolicies(org.mspId), true));
+    // V3_0 forbids the global /Channel/OrdererAddresses ("global OrdererAddresses are not allowed with V3_0
+    // capability, use org specific addresses only"), so the addresses live in the orderer orgs' Endpoints.
+    group
+      .getGroupsMap()
+      .set(
+        org.mspId,
+        orgGroup(org, ordererOrgPolicies(org.mspId), org.ordererEndpoints ?? input.ordererAddresses),
+      );
   }
   const raft = new orderer.etcdraft.ConfigMetadata();
   raft.setConsentersList(
@@ -248,7 +256,7 @@ function applicationGroup(input: ChannelConfigInput): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setModPolicy(ADMINS);
   for (const org of input.orgs) {
-    group.getGroupsMap().set(org.mspId, orgGroup(org, applicationOrgPolicies(org.mspId), false));
+    group.getGroupsMap().set(org.mspId, orgGroup(org, applicationOrgPolicies(org.mspId), undefined));
   }
   group.getValuesMap().set('Capabilities', configValue(capabilities(['V2_5'])));
   if (input.acls) {
@@ -270,9 +278,56 @@ function applicationGroup(input: ChannelConfigInput): common.ConfigGroup {
   return group;
 }
 
-/** The channel's common.Config (sequence 0, as configtxgen's genesis). */
+export class ChannelConfigError extends Error {
+  readonly code = 'CHANNEL_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelConfigError';
+  }
+}
+
+/** The checks Fabric's channelconfig applies on load (orderer.go validateBatchSize/Timeout), with its messages. */
+function validate(input: ChannelConfigInput, batch: BatchSettings): void {
+  if (!/^[a-z][a-z0-9.-]*$/.test(input.channelId) || input.channelId.length > 249) {
+    throw new ChannelConfigError(`channel name '${input.channelId}' contains illegal characters`);
+  }
+  if (!Number.isInteger(batch.maxMessageCount) || batch.maxMessageCount <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size max message count to an invalid value: ${batch.maxMessageCount}`,
+    );
+  }
+  if (!Number.isInteger(batch.absoluteMaxBytes) || batch.absoluteMaxBytes <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size absolute max bytes to an invalid value: ${batch.absoluteMaxBytes}`,
+    );
+  }
+  if (!Number.isInteger(batch.preferredMaxBytes) || batch.preferredMaxBytes <= 0) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size preferred max bytes to an invalid value: ${batch.preferredMaxBytes}`,
+    );
+  }
+  if (batch.preferredMaxBytes > batch.absoluteMaxBytes) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch size preferred max bytes (${batch.preferredMaxBytes}) greater than the absolute max bytes (${batch.absoluteMaxBytes}).`,
+    );
+  }
+  if (!(batch.batchTimeoutMs > 0)) {
+    throw new ChannelConfigError(
+      `Attempted to set the batch timeout to a non-positive value: ${formatGoDuration(batch.batchTimeoutMs)}`,
+    );
+  }
+  if (input.ordererOrgs.length === 0)
+    throw new ChannelConfigError('the channel needs at least one orderer organization');
+  for (const org of [...input.orgs, ...input.ordererOrgs]) {
+    if (org.rootCertsPem.length === 0)
+      throw new ChannelConfigError(`MSP ${org.mspId} has no root certificates`);
+  }
+}
+
+/** The channel's common.Config (sequence 0, as configtxgen's genesis). Throws ChannelConfigError on bad input. */
 export function buildChannelConfig(input: ChannelConfigInput): common.Config {
   const batch = input.batch ?? DEFAULT_BATCH_SETTINGS;
+  validate(input, batch);
   const channel = new common.ConfigGroup();
   channel.setModPolicy(ADMINS);
   channel.getGroupsMap().set('Orderer', ordererGroup(input, batch));
@@ -282,12 +337,9 @@ export function buildChannelConfig(input: ChannelConfigInput): common.Config {
   hashing.setName('SHA256');
   const dataHashing = new common.BlockDataHashingStructure();
   dataHashing.setWidth(0xffffffff);
-  const addresses = new common.OrdererAddresses();
-  addresses.setAddressesList([...input.ordererAddresses]);
   setAll(channel.getValuesMap(), {
     HashingAlgorithm: configValue(hashing),
     BlockDataHashingStructure: configValue(dataHashing),
-    OrdererAddresses: configValue(addresses),
     Capabilities: configValue(capabilities(['V3_0'])),
   });
   setAll(channel.getPoliciesMap(), {
@@ -303,7 +355,7 @@ export function buildChannelConfig(input: ChannelConfigInput): common.Config {
 }
 
 /**
- * bytes(Envelope{Payload{Header{ChannelHeader{type CONFIG, channel_id, timestamp}, SignatureHeader{nonce}},
+ * bytes(Envelope{Payload{Header{ChannelHeader{type CONFIG, channel_id, timestamp}, SignatureHeader{}},
  * data = ConfigEnvelope{config}}}), unsigned, as configtxgen's genesis (CreateSignedEnvelope with a nil signer).
  */
 export function buildConfigEnvelope(input: ChannelConfigInput, now: Date = new Date()): Uint8Array {
@@ -317,10 +369,10 @@ export function buildConfigEnvelope(input: ChannelConfigInput, now: Date = new D
   channelHeader.setEpoch(0);
   const ts = new Timestamp();
   ts.setSeconds(Math.floor(now.getTime() / 1000));
-  ts.setNanos((now.getTime() % 1000) * 1_000_000);
+  // protoutil.MakeChannelHeader stamps whole seconds (Nanos: 0).
   channelHeader.setTimestamp(ts);
   const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setNonce(randomBytes(24));
+  // CreateSignedEnvelope with a nil signer leaves the SignatureHeader empty (no creator, no nonce).
 
   const header = new common.Header();
   header.setChannelHeader(channelHeader.serializeBinary());

@@ -11,9 +11,10 @@ import { common, orderer } from '@hyperledger/fabric-protos';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import type { SigningIdentity } from '../../msp/types.js';
 import type { BatchSettings, ChannelConfigInput } from '../../protocol/channel-config.js';
-import { startOrdererGrpcServer, MAX_MESSAGE_BYTES, type OrdererGrpcServer } from '../grpc-server.js';
-import { startOperationsServer, type OperationsServer } from '../operations-server.js';
-import { OrdererNode } from '../orderer-node.js';
+import { MAX_MESSAGE_BYTES, type OrdererGrpcServer } from '../grpc-server.js';
+import type { OperationsServer } from '../../operations-server.js';
+import type { OrdererNode } from '../orderer-node.js';
+import { startOrdererService } from '../orderer-service.js';
 import { createTestCa, TestIdentityValidator, type IssuedIdentity, type TestCa } from './test-identities.js';
 
 const { Timestamp } = timestampPb;
@@ -96,25 +97,17 @@ export async function startOrderer(
   dataDir: string,
   channels: readonly ChannelConfigInput[],
 ): Promise<RunningOrderer> {
-  const identities = new TestIdentityValidator([pki.ordererCa, pki.org1Ca]);
-  const node = await OrdererNode.open({
+  const service = await startOrdererService({
     dataDir,
     signer: pki.ordererId.signer,
-    identities,
+    identities: new TestIdentityValidator([pki.ordererCa, pki.org1Ca]),
     channels: channels.map((config) => ({ config })),
-  });
-  const server = await startOrdererGrpcServer({
-    port: 0,
+    listen: { port: 0 },
     tls: { certPem: pki.tls.certificatePem, keyPem: pki.tls.privateKeyPem },
-    broadcast: { channels: node, identities, metrics: node.metrics },
-    deliver: { channels: node, identities, metrics: node.metrics },
+    operations: { port: 0 },
   });
-  const ops = await startOperationsServer(
-    { metrics: node.metrics, failedChecks: () => node.failedChecks() },
-    0,
-  );
   const client = new orderer.AtomicBroadcastClient(
-    server.address,
+    service.grpc.address,
     grpc.credentials.createSsl(Buffer.from(pki.tlsCa.certificatePem)),
     {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -124,15 +117,13 @@ export async function startOrderer(
     },
   );
   return {
-    node,
-    grpc: server,
-    ops,
+    node: service.node,
+    grpc: service.grpc,
+    ops: service.operations,
     client,
     async stop() {
       client.close();
-      await server.close();
-      await ops.close();
-      await node.close();
+      await service.close();
     },
   };
 }
@@ -272,6 +263,7 @@ export function deliver(
   client: orderer.AtomicBroadcastClient,
   seek: common.Envelope,
   onBlock?: (block: common.Block) => void,
+  halfClose = false,
 ): Promise<DeliverOutcome> {
   return new Promise((resolve, reject) => {
     const call = client.deliver();
@@ -293,5 +285,7 @@ export function deliver(
       else reject(error);
     });
     call.write(seek);
+    // Some clients end their side right after the SeekInfo; the server must keep streaming regardless.
+    if (halfClose) call.end();
   });
 }

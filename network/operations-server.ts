@@ -4,7 +4,6 @@
  * 127.0.0.1, as Fabric's operations listener without TLS.
  */
 import http from 'node:http';
-import type { ListenAddress } from './node-config.js';
 
 export interface RouteResult {
   readonly status: number;
@@ -12,9 +11,10 @@ export interface RouteResult {
 }
 
 export interface OperationsOptions {
-  readonly metrics: () => readonly string[];
-  /** Failed health checks by component name; empty when healthy. */
-  readonly health?: () => Readonly<Record<string, string>>;
+  /** The Prometheus text exposition. */
+  readonly metrics: () => string;
+  /** Components that are not OK, as Fabric's healthz lists them; empty when healthy. */
+  readonly failedChecks?: () => readonly { component: string; reason: string }[];
   /** 'METHOD /path' → handler of the parsed JSON body. */
   readonly routes?: Readonly<Record<string, (body: unknown) => RouteResult | Promise<RouteResult>>>;
 }
@@ -26,22 +26,29 @@ export interface OperationsServer {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function startOperationsServer(address: ListenAddress, options: OperationsOptions): Promise<OperationsServer> {
+export async function startOperationsServer(
+  address: { readonly host?: string; readonly port: number },
+  options: OperationsOptions,
+): Promise<OperationsServer> {
   const server = http.createServer((request, response) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
       response.writeHead(status, { 'content-type': type });
       response.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    const route = `${request.method ?? ''} ${(request.url ?? '').split('?')[0] ?? ''}`;
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    const route = `${request.method ?? ''} ${path}`;
+    if ((path === '/healthz' || path === '/metrics') && request.method !== 'GET') {
+      send(405, { error: 'method not allowed' });
+      return;
+    }
     if (route === 'GET /healthz') {
-      const failed = options.health?.() ?? {};
-      const failedChecks = Object.entries(failed).map(([component, reason]) => ({ component, reason }));
+      const failedChecks = options.failedChecks?.() ?? [];
       if (failedChecks.length === 0) send(200, { status: 'OK', time: new Date().toISOString() });
       else send(503, { status: 'Service Unavailable', time: new Date().toISOString(), failed_checks: failedChecks });
       return;
     }
     if (route === 'GET /metrics') {
-      send(200, `${options.metrics().join('\n')}\n`, 'text/plain; version=0.0.4');
+      send(200, options.metrics(), 'text/plain; version=0.0.4');
       return;
     }
     const handler = options.routes?.[route];
@@ -70,7 +77,7 @@ export async function startOperationsServer(address: ListenAddress, options: Ope
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(address.port, address.host, () => {
+    server.listen(address.port, address.host ?? '127.0.0.1', () => {
       resolve();
     });
   });
