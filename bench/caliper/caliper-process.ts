@@ -49,6 +49,12 @@ export function launchManager(launch: CaliperLaunch): Promise<CaliperExit> {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    // Caliper runs in its own process group (so the deadline can kill its workers too): pass Ctrl-C on to it, and
+    // read whatever report it leaves.
+    const forwardInterrupt = (): void => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+    };
+    process.on('SIGINT', forwardInterrupt);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -67,11 +73,13 @@ export function launchManager(launch: CaliperLaunch): Promise<CaliperExit> {
     child.stderr.on('data', onData);
     child.on('error', (error) => {
       clearTimeout(timer);
+      process.off('SIGINT', forwardInterrupt);
       log.end();
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGINT', forwardInterrupt);
       log.end(() => {
         resolve({ code, signal, timedOut, seconds: (Date.now() - started) / 1000 });
       });

@@ -78,8 +78,11 @@ export async function runCaliper(
     reportFile,
     logFile,
     deadlineMs,
+    // Progress and errors, but not one line per failed transaction: those are summed up after the run.
     onLine: (line) => {
-      if (/Round \d+ .*(started|finished)|Submitted: \d+|error/i.test(line)) log(stripAnsi(line).trim());
+      const text = stripAnsi(line).trim();
+      if (/Failed to perform|^Details:|^-\s/.test(text)) return;
+      if (/(Started|Finished) round \d+|Submitted: \d+|\berror\b/i.test(text)) log(text);
     },
   });
   const { rows, source } = readResults(reportFile, logFile, exit);

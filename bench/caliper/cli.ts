@@ -13,7 +13,7 @@ import {
   UsageError,
   type CommandSpec,
 } from '../../common/cli-args.js';
-import { runCaliper, type CaliperRunConfig } from './caliper-run.js';
+import type { CaliperRunConfig } from './caliper-run.js';
 import {
   CALIPER_OPS,
   isCaliperOp,
@@ -131,6 +131,9 @@ export async function runCaliperCommand(argv: readonly string[]): Promise<number
     return ExitCode.OK;
   }
   process.stderr.write(`config: ${JSON.stringify({ ...config, rounds: config.rounds.length })}\n`);
+  // Loaded after the flags are read: fabric-ca-client's config reads process.argv with yargs when imported, and would
+  // answer --help itself.
+  const { runCaliper } = await import('./caliper-run.js');
   const result = await runCaliper(config, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(
     `${JSON.stringify({ folder: result.folder, ok: result.verdict.ok, rounds: result.verdict.rounds }, null, 2)}\n`,

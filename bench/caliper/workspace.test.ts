@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseCaliperArgs } from './cli.js';
 import { roundGrid } from './rounds.js';
 import { benchmarkConfig, networkConfig, type CaliperTarget } from './workspace.js';
@@ -147,5 +149,15 @@ describe('fhirledger bench caliper flags', () => {
     assert.throws(() => parseCaliperArgs(['now']), /Unexpected argument 'now'/);
     assert.throws(() => parseCaliperArgs(['--rate', '5']), { name: 'UsageError' });
     assert.equal(parseCaliperArgs(['--help']), 'help');
+  });
+
+  it('answers --help itself through the fhirledger CLI, and exits 2 on an unknown flag', () => {
+    const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+    const help = spawnSync(process.execPath, [main, 'bench', 'caliper', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: fhirledger bench caliper \[--home DIR\]/);
+    const bad = spawnSync(process.execPath, [main, 'bench', 'caliper', '--rate', '5'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /Unknown option '--rate'/);
   });
 });
