@@ -20,7 +20,7 @@ export const CALIPER_VERSION = '0.6.0';
 export const CALIPER_SUT = 'fabric:2.4';
 
 export interface CaliperInstall {
-  /** Folder holding `node_modules/.bin/caliper`; run Caliper with this as its cwd-independent prefix. */
+  /** The install's own folder (its node_modules hold Caliper and the bound Fabric client); Caliper runs from here. */
   dir: string;
   /** The `caliper` launcher script (a Node script: run it with `node`). */
   cli: string;
