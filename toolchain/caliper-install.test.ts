@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CALIPER_VERSION, ensureCaliper } from './caliper.js';
 
 describe('ensureCaliper', function () {
@@ -20,5 +23,21 @@ describe('ensureCaliper', function () {
       name: 'ToolchainError',
       code: 'TOOLCHAIN_BINARY_MISSING',
     });
+  });
+
+  it('refuses a CALIPER_DIR whose Caliper is not bound to the peer gateway', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-caliper-unbound-'));
+    try {
+      const cli = path.join(dir, 'node_modules', '@hyperledger', 'caliper-cli');
+      mkdirSync(cli, { recursive: true });
+      writeFileSync(path.join(cli, 'caliper.js'), '');
+      await assert.rejects(ensureCaliper({ env: { ...process.env, CALIPER_DIR: dir } }), {
+        name: 'ToolchainError',
+        code: 'TOOLCHAIN_WRONG_VERSION',
+        message: `CALIPER_DIR ${dir} is not bound to the peer-gateway connector; run "npx caliper bind --caliper-bind-sut fabric:2.4" there`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
