@@ -18,7 +18,9 @@ const SPEC: CommandSpec = {
   usage: 'fhirledger bench <experiment> [--patients N | --gib G]',
   summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
     (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
-  ).join('\n')}`,
+  ).join(
+    '\n',
+  )}\n  ${'caliper'.padEnd(18)} Hyperledger Caliper 0.6 against a devnet (own flags: fhirledger bench caliper --help)`,
   positionals: true,
   flags: {
     patients: { type: 'string', valueName: 'N', description: 'population size (generate, migrate-dry-run)' },
@@ -60,6 +62,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
 }
 
 export const run: CommandRunner = async (argv) => {
+  // Caliper drives a network rather than a local script, so it has its own flags.
+  // Loaded only when asked for: it brings the Fabric CA client with it.
+  if (argv[0] === 'caliper') return (await import('./caliper/cli.js')).runCaliperCommand(argv.slice(1));
   let invocation: BenchInvocation | 'help';
   try {
     invocation = parseBenchArgs(argv);
