@@ -19,6 +19,9 @@ describe('fhirledger bench', () => {
     const generate = parseBenchArgs(['generate', '--patients', '500']);
     const dryRun = parseBenchArgs(['migrate-dry-run', '--patients', '500']);
     const bundle = parseBenchArgs(['bundle-stream', '--gib', '0.5']);
+    const devnet = parseBenchArgs(['devnet', '--transactions', '300']);
+    assert.deepEqual(devnet !== 'help' && devnet.args, ['--transactions', '300']);
+    assert.throws(() => parseBenchArgs(['devnet', '--patients', '3']), /--patients does not apply to devnet/);
     assert.deepEqual(generate !== 'help' && generate.args, ['500']);
     assert.deepEqual(dryRun !== 'help' && dryRun.args, ['--patients', '500']);
     assert.deepEqual(bundle !== 'help' && bundle.args, ['--gib', '0.5']);

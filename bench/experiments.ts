@@ -9,7 +9,7 @@ export interface Experiment {
   /** Compiled script, relative to this file. */
   script: string;
   /** The one size flag the experiment takes, and how the script wants it. */
-  size: { flag: 'patients' | 'gib'; toArgs: (value: string) => string[] };
+  size: { flag: 'patients' | 'gib' | 'transactions'; toArgs: (value: string) => string[] };
 }
 
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -32,6 +32,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
     summary: 'streams one generated Bundle of --gib GiB (default 1) through the migrator, sampling RSS',
     script: '../migrator/bench-bundle-stream.js',
     size: { flag: 'gib', toArgs: (value) => ['--gib', value] },
+  },
+  {
+    name: 'devnet',
+    summary:
+      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (--transactions per level, default 2000)',
+    script: './bench-devnet.js',
+    size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
   },
 ];
 
