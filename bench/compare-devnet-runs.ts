@@ -1,7 +1,9 @@
 /**
- * Before/after page for `bench devnet` runs made in one session: each argument is `label=DIR`, DIR holding the run
- * folders (`<date>-devnet…`, each with its run.json) of one build or setting; the page shows, per label and workload, the median of
- * committed tx/s, p50, p95 and CPU seconds per 1 000 transactions over those runs, with the load averages seen.
+ * Before/after page for `bench devnet` runs made in one session: each argument is `label=DIR` (the label names the
+ * build, e.g. `base-236ece2`, since run.json records the checkout's HEAD, not the dist a run used), DIR holding the run
+ * folders (`<date>-devnet…`, each with its run.json) of one build or setting; the page shows, per label and
+ * workload, the median of committed tx/s, p50, p95 and CPU seconds per 1 000 transactions over those runs, with
+ * the load averages seen.
  *
  *   node dist/bench/compare-devnet-runs.js --out FILE base=/tmp/ab/base new=/tmp/ab/new
  */
@@ -10,7 +12,6 @@ import path from 'node:path';
 import { median } from './run-folder.js';
 
 interface RunJson {
-  environment: { commit: string; dirty: boolean };
   config: { command: string; clientSigner?: string };
   figures: {
     runs: {
@@ -48,8 +49,8 @@ function main(argv: readonly string[]): void {
     'Machine-written by `bench/compare-devnet-runs.ts` — do not edit. Medians over the runs of each label; the runs',
     'of the labels were interleaved (label A run 1, label B run 1, …) so machine load hits them alike.',
     '',
-    '| label | commit | runs | workload | in flight | committed tx/s | p50 ms | p95 ms | CPU s / 1k tx (peer, orderer, chaincode, client) | load avg (1 min) per run |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| label | runs | workload | in flight | committed tx/s | p50 ms | p95 ms | CPU s / 1k tx (peer, orderer, chaincode, client) | load avg (1 min) per run |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   const commands: string[] = [];
   for (const pair of pairs) {
@@ -57,9 +58,7 @@ function main(argv: readonly string[]): void {
     const runs = load(dir);
     const first = runs[0];
     if (first === undefined) continue;
-    commands.push(
-      `- ${label}: \`${first.config.command}\` (${runs.length} runs, commit ${first.environment.commit.slice(0, 7)})`,
-    );
+    commands.push(`- ${label}: \`${first.config.command}\` (${runs.length} runs, from ${dir})`);
     const measurements = runs.flatMap((run) => run.figures.runs.flat());
     const keys = [...new Set(measurements.map((m) => `${m.workload}@${m.concurrency}`))];
     for (const key of keys) {
@@ -73,7 +72,7 @@ function main(argv: readonly string[]): void {
       const m0 = group[0];
       if (m0 === undefined) continue;
       lines.push(
-        `| ${label} | ${first.environment.commit.slice(0, 7)} | ${group.length} | ${m0.workload} | ${m0.concurrency} | ${median(group.map((m) => m.committedPerSecond)).toFixed(1)} | ${median(group.map((m) => m.p50Ms)).toFixed(0)} | ${median(group.map((m) => m.p95Ms)).toFixed(0)} | ${perK((c) => sum(c, 'peer'))}, ${perK((c) => sum(c, 'orderer'))}, ${perK((c) => sum(c, 'chaincode'))}, ${perK((c) => sum(c, 'client'))} | ${group.map((m) => (m.loadAverage[0] ?? 0).toFixed(1)).join(' ')} |`,
+        `| ${label} | ${group.length} | ${m0.workload} | ${m0.concurrency} | ${median(group.map((m) => m.committedPerSecond)).toFixed(1)} | ${median(group.map((m) => m.p50Ms)).toFixed(0)} | ${median(group.map((m) => m.p95Ms)).toFixed(0)} | ${perK((c) => sum(c, 'peer'))}, ${perK((c) => sum(c, 'orderer'))}, ${perK((c) => sum(c, 'chaincode'))}, ${perK((c) => sum(c, 'client'))} | ${group.map((m) => (m.loadAverage[0] ?? 0).toFixed(1)).join(' ')} |`,
       );
     }
   }
