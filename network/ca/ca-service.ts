@@ -310,7 +310,6 @@ export class CaService {
       throw unknownError('The CSR subject common name must equal the enrollment ID');
     }
     const attributes = selectAttributes(identity, request.attr_reqs);
-    const notBefore = new Date(Date.now() - 5 * 60_000);
     const lifetime = new Date(Date.now() + this.config.ecertValidityDays * 86_400_000);
     const notAfter = lifetime > this.ca.notAfter ? this.ca.notAfter : lifetime;
     const pem = await issueCertificate(this.ca, {
@@ -324,7 +323,9 @@ export class CaService {
       },
       publicKey: csr.publicKey,
       profile: { kind: 'enrollment', attributes },
-      notBefore,
+      // notBefore is the issuer's default, now rounded to the minute − 5 min as cfssl (Fabric CA's signer) and the
+      // roots have it: an exact now − 5 min could start up to 30 s before a root made moments earlier, and the MSP,
+      // judging the chain at the leaf's notBefore + 1 s, refused the identity ("root CA certificate … has expired").
       notAfter,
     });
     const issued = new X509Certificate(pem);
