@@ -12,6 +12,7 @@
  * `migrator`. Every loop is bounded by a count and a deadline.
  */
 import { randomBytes } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -373,19 +374,44 @@ function readme(
     '',
   ];
   if (profiles.length > 0) {
-    lines.push('## Where the time goes (cpu profiles, self time)', '');
+    lines.push(
+      '## Where the time goes (cpu profiles)',
+      '',
+      'Self time as a share of the time each process spent running (idle excluded), first by area (a package, a folder',
+      "of ours, node's internals; `(program)` is native code outside JS, e.g. TLS and HTTP/2 framing), then by function.",
+      '',
+    );
     for (const profile of profiles) {
       lines.push(
-        `### ${profile.process} (${profile.totalSeconds.toFixed(1)} s sampled)`,
+        `### ${profile.process}, ${profile.totalSeconds.toFixed(1)} s busy`,
         '',
-        '| self % | where |',
+        '| self % | area |',
         '|---|---|',
       );
-      for (const entry of profile.top) lines.push(`| ${entry.percent.toFixed(1)} | ${entry.where} |`);
+      for (const entry of profile.byArea.slice(0, 12))
+        lines.push(`| ${entry.percent.toFixed(1)} | ${entry.where} |`);
+      lines.push('', '| self % | function |', '|---|---|');
+      for (const entry of profile.top.slice(0, 15))
+        lines.push(`| ${entry.percent.toFixed(1)} | ${entry.where} |`);
       lines.push('');
     }
   }
   return lines.join('\n');
+}
+
+/** The client's own profile, through the inspector, as the devnet processes' preload takes theirs. */
+async function startClientProfiler(): Promise<{ stop(): Promise<string> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return JSON.stringify(profile);
+    },
+  };
 }
 
 function round(value: number, digits: number): number {
@@ -411,7 +437,15 @@ async function main(): Promise<number> {
   process.stderr.write(`bench devnet: ${JSON.stringify(config)}\n`);
   const runs: Measurement[][] = [];
   const pidNames = new Map<number, string>();
+  const clientProfiler = config.cpuProfDir === undefined ? undefined : await startClientProfiler();
   for (let run = 0; run < config.runs; run += 1) runs.push(await oneRun(config, run, pidNames));
+  if (clientProfiler !== undefined && config.cpuProfDir !== undefined) {
+    writeFileSync(
+      path.join(config.cpuProfDir, `CPU.0.0.${process.pid}.0.0.cpuprofile`),
+      await clientProfiler.stop(),
+    );
+    pidNames.set(process.pid, 'client (this process)');
+  }
   const summaries = summarise(runs);
   const profiles = config.cpuProfDir === undefined ? [] : summariseProfiles(config.cpuProfDir, pidNames);
   const folder = createRunFolder('devnet', config.results);
