@@ -23,6 +23,9 @@ describe('fhirledger bench', () => {
     assert.deepEqual(generate !== 'help' && generate.args, ['generate', '500']);
     assert.deepEqual(dryRun !== 'help' && dryRun.args, ['migrate-dry-run', '--patients', '500']);
     assert.deepEqual(bundle !== 'help' && bundle.args, ['bundle-stream', '--gib', '0.5']);
+    const devnet = parseBenchArgs(['devnet', '--transactions', '300']);
+    assert.deepEqual(devnet !== 'help' && devnet.args, ['devnet', '--transactions', '300']);
+    assert.throws(() => parseBenchArgs(['devnet', '--patients', '3']), /--patients does not apply to devnet/);
   });
 
   it('refuses a missing or unknown experiment, a flag that does not apply, and bad sizes', () => {

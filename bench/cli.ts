@@ -15,7 +15,7 @@ import {
 import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.js';
 
 const SPEC: CommandSpec = {
-  usage: 'fhirledger bench <experiment> [--patients N | --gib G]',
+  usage: 'fhirledger bench <experiment> [--patients N | --gib G | --transactions N]',
   summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
     (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
   ).join(
@@ -25,6 +25,11 @@ const SPEC: CommandSpec = {
   flags: {
     patients: { type: 'string', valueName: 'N', description: 'population size (generate, migrate-dry-run)' },
     gib: { type: 'string', valueName: 'G', description: 'Bundle size in GiB (bundle-stream)' },
+    transactions: {
+      type: 'string',
+      valueName: 'N',
+      description: 'transactions per concurrency level (devnet)',
+    },
   },
 };
 
@@ -43,7 +48,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
   if (experiment === undefined)
     throw new UsageError(`unknown experiment "${name}"; expected one of ${names}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the experiment`);
-  for (const flag of ['patients', 'gib'] as const) {
+  for (const flag of ['patients', 'gib', 'transactions'] as const) {
     if (args.values[flag] !== undefined && flag !== experiment.size.flag) {
       throw new UsageError(`--${flag} does not apply to ${name}; it takes --${experiment.size.flag}`);
     }
@@ -54,9 +59,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
   const value =
     experiment.size.flag === 'gib'
       ? numberFlag(args.values, 'gib', 0.01, 64)
-      : numberFlag(args.values, 'patients', 1, 10_000_000);
-  if (experiment.size.flag === 'patients' && !Number.isInteger(value)) {
-    throw new UsageError(`--patients "${String(size)}" is not a whole number`);
+      : numberFlag(args.values, experiment.size.flag, 1, 10_000_000);
+  if (experiment.size.flag !== 'gib' && !Number.isInteger(value)) {
+    throw new UsageError(`--${experiment.size.flag} "${String(size)}" is not a whole number`);
   }
   return { script, args: [name, ...experiment.size.toArgs(String(value))] };
 }

@@ -2,8 +2,7 @@
  * The benchmarks `fhirledger bench` can run, each a module exporting `run(args)` that writes its own
  * results/<date>-<name>/run.json, and how the command's flags become its arguments. The modules are imported by
  * literal paths the compiler checks; each runs in its own process (experiment-process.ts) so its timings and peak
- * RSS are its own. Experiments that need a Fabric network (the CreateRecords ceiling, gateway vs direct, the papers'
- * load profiles, faults under load) are not here: see the top-level README.
+ * RSS are its own. `devnet` starts a fabric-devnet of its own; the papers' load profiles and faults under load are still to come.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +15,7 @@ export interface Experiment {
   summary: string;
   load: () => Promise<ExperimentModule>;
   /** The one size flag the experiment takes, and how the module wants it. */
-  size: { flag: 'patients' | 'gib'; toArgs: (value: string) => string[] };
+  size: { flag: 'patients' | 'gib' | 'transactions'; toArgs: (value: string) => string[] };
 }
 
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -39,6 +38,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
     summary: 'streams one generated Bundle of --gib GiB (default 1) through the migrator, sampling RSS',
     load: () => import('./bundle-stream.js'),
     size: { flag: 'gib', toArgs: (value) => ['--gib', value] },
+  },
+  {
+    name: 'devnet',
+    summary:
+      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (--transactions per level, default 2000)',
+    load: () => import('./bench-devnet.js'),
+    size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
   },
 ];
 

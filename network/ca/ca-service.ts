@@ -323,6 +323,9 @@ export class CaService {
       },
       publicKey: csr.publicKey,
       profile: { kind: 'enrollment', attributes },
+      // notBefore is the issuer's default, now rounded to the minute − 5 min as cfssl (Fabric CA's signer) and the
+      // roots have it: an exact now − 5 min could start up to 30 s before a root made moments earlier, and the MSP,
+      // judging the chain at the leaf's notBefore + 1 s, refused the identity ("root CA certificate … has expired").
       notAfter,
     });
     identity.certificates.push({

@@ -3,8 +3,18 @@ import { Supervisor } from '../supervisor.js';
 import { DevnetHome } from './devnet-home.js';
 import { nodeOf, readDescription, type NodeLaunch } from './network-description.js';
 
-/** Node processes read this to find their config; children inherit nothing else from the CLI's environment. */
 const READY_DEADLINE_MS = 30_000;
+
+/**
+ * Node processes get a fixed environment and inherit nothing else from the CLI's, except FHIRLEDGER_NODE_OPTIONS,
+ * passed on as their NODE_OPTIONS so a benchmark can profile them (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+export function nodeEnvironment(parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: parent.PATH ?? '', HOME: parent.HOME ?? '', NODE_ENV: 'production' };
+  const nodeOptions = parent.FHIRLEDGER_NODE_OPTIONS;
+  if (nodeOptions !== undefined && nodeOptions !== '') env.NODE_OPTIONS = nodeOptions;
+  return env;
+}
 
 export async function launch(supervisor: Supervisor, node: NodeLaunch): Promise<number> {
   const started = await supervisor.start({
@@ -12,7 +22,7 @@ export async function launch(supervisor: Supervisor, node: NodeLaunch): Promise<
     command: node.command,
     args: node.args,
     cwd: node.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production' },
+    env: nodeEnvironment(),
     ports: node.ports,
     readiness: { url: node.readinessUrl, deadlineMs: READY_DEADLINE_MS },
   });
