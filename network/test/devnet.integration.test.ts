@@ -4,7 +4,9 @@
  * and stopped through the fhirledger CLI, as a user would.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
@@ -28,7 +30,7 @@ import {
   loadConnectionProfile,
 } from '../../ledger-client/index.js';
 import { CaSession } from '../node/ca-client.js';
-import { REPO, TestDevnet } from './devnet.testkit.js';
+import { CLI, REPO, runCli, TestDevnet } from './devnet.testkit.js';
 
 const TEST_CHAINCODE = path.join(REPO, 'network/peer/chaincode/fixtures/test-contract');
 const utf8 = new TextDecoder();
@@ -315,6 +317,113 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     }
   });
 
+  it('serves FHIR through the gateway on the devnet: a provider enrolled from the CA creates and reads over HTTP', async () => {
+    const ca = new CaSession(
+      {
+        url: `https://127.0.0.1:${devnet.port(7054)}`,
+        caName: 'ca-org1',
+        tlsRootCertPem: readFileSync(
+          path.join(
+            devnet.home,
+            'organizations/peerOrganizations/org1.example.com/tlsca/tlsca.org1.example.com-cert.pem',
+          ),
+          'utf8',
+        ),
+        mspId: 'Org1MSP',
+      },
+      { id: 'admin', secret: 'adminpw' },
+    );
+    const provider = await ca.registerAndEnroll({
+      id: 'gw-provider',
+      type: 'client',
+      attributes: { role: 'provider' },
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-gw-devnet-'));
+    const store = path.join(dir, 'credentials.json');
+    writeFileSync(path.join(dir, 'cert.pem'), provider.certificatePem);
+    writeFileSync(path.join(dir, 'key.pem'), provider.privateKeyPem, { mode: 0o600 });
+    const added = runCli(
+      [
+        'users',
+        'add',
+        '--store',
+        store,
+        '--user',
+        'dr.devnet',
+        '--role',
+        'provider',
+        '--cert',
+        path.join(dir, 'cert.pem'),
+        '--key',
+        path.join(dir, 'key.pem'),
+        '--password-env',
+        'GW_DEVNET_PW',
+      ],
+      { GW_DEVNET_PW: 'devnet-provider-pw' },
+    );
+    assert.equal(added.status, 0, added.stderr);
+    const port = devnet.port(8080);
+    const gatewayProcess = spawn(
+      process.execPath,
+      [
+        CLI,
+        'gateway',
+        '--connection-profile',
+        path.join(devnet.home, 'fhirledger-connection.json'),
+        '--credentials-store',
+        store,
+        '--port',
+        String(port),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHttp(`${base}/readyz`);
+      const token = (await (
+        await fetch(`${base}/auth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=password&username=dr.devnet&password=devnet-provider-pw',
+        })
+      ).json()) as { access_token: string };
+      const auth = { authorization: `Bearer ${token.access_token}` };
+      const patient = {
+        resourceType: 'Patient',
+        id: 'gw-devnet-1',
+        name: [{ family: 'Gateway' }],
+        birthDate: '1975-05-06',
+      };
+      const created = await fetch(`${base}/fhir/Patient/gw-devnet-1`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(patient),
+      });
+      assert.ok(
+        created.status === 201 || created.status === 200,
+        `${created.status} ${await created.text()}`,
+      );
+      assert.match(created.headers.get('x-fabric-tx-id') ?? '', /^[0-9a-f]{64}$/);
+      const read = await fetch(`${base}/fhir/Patient/gw-devnet-1`, { headers: auth });
+      assert.equal(read.status, 200);
+      assert.deepEqual(((await read.json()) as { name: unknown }).name, [{ family: 'Gateway' }]);
+      // And the ledger itself holds it: read past the gateway, straight from the peer, as the same provider.
+      const direct = connectIdentity(client, { mspId: 'Org1MSP', ...provider });
+      try {
+        const stored = await new FabricEhrLedger(ehrContract(direct, 'mychannel', 'ehr')).readRecord(
+          'Patient',
+          'gw-devnet-1',
+        );
+        assert.equal(stored.resource.id, 'gw-devnet-1');
+      } finally {
+        direct.close();
+      }
+    } finally {
+      gatewayProcess.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps blocks and state across down/up and a SIGKILL of the peer', async () => {
     await contract.submitTransaction('put', 'durable', 'yes');
     const height = peerHeight();
@@ -367,6 +476,20 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
  * Whether a process still runs. A node that exited but whose parent (the CLI that started it, long gone) has not
  * been reaped by init is a zombie: it holds no port or file any more, so it counts as stopped.
  */
+async function waitForHttp(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch (error) {
+      // Not listening yet: retried below until the deadline.
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 2xx within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
