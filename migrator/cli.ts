@@ -44,6 +44,8 @@ import { sourceForInputs } from './io/sources/open-inputs.js';
 export const MIGRATOR_IDENTITY = 'migrator';
 
 export const run: CommandRunner = async (argv) => {
+  // `migrate verify` is the audit of a migration: its own command, loaded only when it runs.
+  if (argv[0] === 'verify') return (await import('./verify-cli.js')).run(argv.slice(1));
   let config: Readonly<MigrateConfig>;
   try {
     const args = parseCommandArgs(MIGRATE_SPEC, argv);

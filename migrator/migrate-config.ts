@@ -9,7 +9,8 @@ import { defaultWorkerCount } from './io/record-worker-pool.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 
 export const MIGRATE_SPEC: CommandSpec = {
-  usage: 'fhirledger migrate --input PATH... [options]',
+  usage:
+    'fhirledger migrate --input PATH... [options]\n       fhirledger migrate verify --input PATH... [options]   (audit the ledger against the input; verify --help)',
   summary:
     'Streams FHIR R4 records from NDJSON (.gz), Bundles or a FHIR server through validation and cleaning into the ledger, in parallel resumable batches; every record not loaded goes to the dead letter.',
   flags: {
