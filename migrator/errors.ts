@@ -11,6 +11,8 @@ export const MIGRATOR_ERROR_CODES = [
   'FHIR_SERVER_FAILED',
   'OUTPUT_WRITE_FAILED',
   'PIPELINE_WORKER_FAILED',
+  'LEDGER_READ_FAILED',
+  'BLOCK_DECODE_FAILED',
 ] as const;
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];
 
@@ -139,4 +141,16 @@ export class PipelineWorkerError extends MigratorError {
   ) {
     super(message, options);
   }
+}
+
+/** `migrate verify`: the peer's block stream could not be opened, broke off, or did not go quiet by the deadline. */
+export class BlockReadError extends MigratorError {
+  readonly code = 'LEDGER_READ_FAILED';
+  override readonly name = 'BlockReadError';
+}
+
+/** `migrate verify`: a block from the peer is not a Fabric block as expected; names the block and transaction. */
+export class BlockDecodeError extends MigratorError {
+  readonly code = 'BLOCK_DECODE_FAILED';
+  override readonly name = 'BlockDecodeError';
 }

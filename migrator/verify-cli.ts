@@ -223,7 +223,8 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
       },
     );
   } catch (error) {
-    if (!(error instanceof Error && 'code' in error && typeof error.code === 'string')) throw error;
+    // LEDGER_READ_FAILED, BLOCK_DECODE_FAILED: the audit could not be completed; the report says why.
+    if (!(error instanceof MigratorError)) throw error;
     return {
       ...base,
       status: 'failed',

@@ -7,17 +7,15 @@
  */
 import type { Network } from '@hyperledger/fabric-gateway';
 import type { common } from '@hyperledger/fabric-protos';
+import { BlockReadError } from '../errors.js';
+
+export { BlockReadError };
 
 export interface BlockReadOptions {
   /** Stop after this long without a new block. */
   quietMs: number;
   /** Give up (BlockReadError) after this long in all. */
   timeoutMs: number;
-}
-
-export class BlockReadError extends Error {
-  readonly code = 'LEDGER_READ_FAILED';
-  override readonly name = 'BlockReadError';
 }
 
 export interface BlockStream extends AsyncIterable<common.Block> {

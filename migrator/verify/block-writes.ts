@@ -6,6 +6,9 @@
  * chaincode writes. Pure: bytes in, values out.
  */
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import { BlockDecodeError } from '../errors.js';
+
+export { BlockDecodeError };
 
 /** TxValidationCode.VALID */
 const VALID = 0;
@@ -30,11 +33,6 @@ export interface BlockWrites {
   readonly invalidTransactions: number;
   /** Valid transactions that wrote to the namespace, in block order. */
   readonly valid: readonly TransactionWrites[];
-}
-
-export class BlockDecodeError extends Error {
-  readonly code = 'BLOCK_DECODE_FAILED';
-  override readonly name = 'BlockDecodeError';
 }
 
 export function blockWrites(block: common.Block, namespace: string): BlockWrites {
