@@ -22,7 +22,8 @@ const NO_TIMINGS = { endorseMs: 0, submitMs: 0, commitMs: 0 };
  * key, other hash: conflict) and UpdateRecord, so that the set is the one an empty ledger would end up holding.
  */
 export class ExpectedSetLedger implements MigrationLedger {
-  readonly records = new Map<string, StoredRecord>();
+  /** key → content hash; only the hash is kept, so memory grows by a key and a hash per record. */
+  private readonly records = new Map<string, string>();
 
   createRecordsJson(batch: readonly string[]): Promise<Committed<BatchResult>> {
     const counts = { created: 0, unchanged: 0, conflict: 0, invalid: 0 };
@@ -31,29 +32,30 @@ export class ExpectedSetLedger implements MigrationLedger {
       const key = `${resource.resourceType}/${resource.id ?? ''}`;
       const hash = contentHash(resource);
       const held = this.records.get(key);
-      const outcome = held === undefined ? 'created' : held.hash === hash ? 'unchanged' : 'conflict';
-      if (outcome === 'created') this.records.set(key, { resource, hash });
+      const outcome = held === undefined ? 'created' : held === hash ? 'unchanged' : 'conflict';
+      if (outcome === 'created') this.records.set(key, hash);
       counts[outcome] += 1;
       return { index, key, outcome, hash };
     });
     return Promise.resolve({ value: { items, counts }, txId: '', timings: NO_TIMINGS });
   }
 
+  /** Last-wins reads only the hash and the version; the version is not tracked, the content is not kept. */
   readRecord(resourceType: string, id: string): Promise<StoredRecord> {
-    const held = this.records.get(`${resourceType}/${id}`);
-    if (held === undefined) return Promise.reject(new Error(`${resourceType}/${id} was never stored`));
-    return Promise.resolve(held);
+    const hash = this.records.get(`${resourceType}/${id}`);
+    if (hash === undefined) return Promise.reject(new Error(`${resourceType}/${id} was never stored`));
+    return Promise.resolve({ hash, resource: { resourceType, id } });
   }
 
   updateRecord(resource: FhirResource): Promise<Committed<StoredRecord>> {
     const stored = { resource, hash: contentHash(resource) };
-    this.records.set(`${resource.resourceType}/${resource.id ?? ''}`, stored);
+    this.records.set(`${resource.resourceType}/${resource.id ?? ''}`, stored.hash);
     return Promise.resolve({ value: stored, txId: '', timings: NO_TIMINGS });
   }
 
   /** key → content hash */
   hashes(): Map<string, string> {
-    return new Map([...this.records].map(([key, record]) => [key, record.hash]));
+    return this.records;
   }
 }
 
