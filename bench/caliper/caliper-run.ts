@@ -4,7 +4,8 @@
  * then Caliper's report and the workload's samples read back into figures per round. The composition root: every
  * other module here is either pure or one adapter.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureCaliper, type CaliperInstall } from '../../toolchain/caliper.js';
 import { createRunFolder, writeRunJson } from '../run-folder.js';
@@ -22,6 +23,7 @@ import {
 import { judge, type TxSample, type Verdict } from './caliper-verdict.js';
 import type { CaliperRound } from './rounds.js';
 import { writeWorkspace } from './workspace-files.js';
+import type { CaliperTarget } from './workspace.js';
 
 export interface CaliperRunConfig {
   /** The devnet home (`fhirledger network up --home`). */
@@ -56,13 +58,20 @@ export async function runCaliper(
   const target = await devnetTarget(config.home);
   const folder = createRunFolder('caliper', config.resultsRoot);
   const samplesDir = path.resolve(folder, 'samples');
-  const workspace = writeWorkspace(path.resolve(folder, 'workspace'), config.rounds, target, {
-    workers: config.workers,
-    batchSize: config.batchSize,
-    poolSize: config.poolSize,
-    runId: `${Date.now().toString(36)}${process.pid.toString(36)}`,
-    samplesDir,
-  });
+  // The workspace names the devnet's key and certificate files by absolute path, so it lives beside the run, not in
+  // results/: the run folder keeps what Caliper measured, with paths relative to the devnet home.
+  const workspace = writeWorkspace(
+    mkdtempSync(path.join(os.tmpdir(), 'fhirledger-caliper-')),
+    config.rounds,
+    target,
+    {
+      workers: config.workers,
+      batchSize: config.batchSize,
+      poolSize: config.poolSize,
+      runId: `${Date.now().toString(36)}${process.pid.toString(36)}`,
+      samplesDir,
+    },
+  );
   const reportFile = path.resolve(folder, 'report.html');
   const logFile = path.resolve(folder, 'caliper.log');
   const sendSeconds = config.rounds.reduce((sum, round) => sum + round.transactions / round.tps, 0);
@@ -91,7 +100,13 @@ export async function runCaliper(
   writeRunJson(
     folder,
     'caliper',
-    { ...config, target, caliper: { version: install.version, sut: install.sut } },
+    {
+      // Where the run folder is, is where this run.json is; the devnet home is named by its folder only.
+      ...withoutResultsRoot(config),
+      home: path.basename(config.home),
+      target: relativeToHome(target, config.home),
+      caliper: { version: install.version, sut: install.sut },
+    },
     {
       install: install.installedSeconds === undefined ? 'cached' : { seconds: install.installedSeconds },
       exit,
@@ -101,6 +116,25 @@ export async function runCaliper(
     },
   );
   return { folder, install, exit, reportSource: source, verdict, failures };
+}
+
+function withoutResultsRoot(config: CaliperRunConfig): Omit<CaliperRunConfig, 'resultsRoot'> {
+  const { resultsRoot: _resultsRoot, ...recorded } = config;
+  return recorded;
+}
+
+/** The target with its files named relative to the devnet home: a run folder holds no machine's paths. */
+function relativeToHome(target: CaliperTarget, home: string): CaliperTarget {
+  const relative = (file: string) => path.relative(home, file);
+  return {
+    ...target,
+    tlsCaCertFile: relative(target.tlsCaCertFile),
+    identity: {
+      ...target.identity,
+      certificateFile: relative(target.identity.certificateFile),
+      privateKeyFile: relative(target.identity.privateKeyFile),
+    },
+  };
 }
 
 function readResults(

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { openChannelLedger } from './channel-ledger.js';
-import { FileBlockStore } from './file-block-store.fake.js';
+import { openHookedBlockStore } from './hooked-block-store.fake.js';
 import { buildBlock } from './test-blocks.fake.js';
 import { buildConfigTx, buildEndorserTx } from './test-envelopes.fake.js';
 import { makeIds, makePolicies } from './test-ledger.fake.js';
@@ -16,7 +16,7 @@ const ids = makeIds();
 // With CRASH_AFTER_APPEND=<n>, the child announces block n once it is durable and then stalls before the state
 // batch, so the parent can SIGKILL it exactly between the two writes.
 const stallAfter = Number(process.env.CRASH_AFTER_APPEND ?? -1);
-const store = await FileBlockStore.open(join(dir, 'blocks'), async (number) => {
+const store = await openHookedBlockStore(join(dir, 'blocks'), async (number) => {
   if (number !== stallAfter) return;
   process.stdout.write(`appended ${number}\n`);
   await new Promise((resolve) => setTimeout(resolve, 60_000));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openChannelLedger } from './channel-ledger.js';
-import { FileBlockStore } from './file-block-store.fake.js';
+import { openHookedBlockStore } from './hooked-block-store.fake.js';
 import { MemoryBlockStore } from './memory-block-store.fake.js';
 import { WorldState } from './world-state.js';
 import { makeIds, makePolicies } from './test-ledger.fake.js';
@@ -56,7 +56,7 @@ describe('crash recovery with a real SIGKILL', function () {
 
   it('a kill between the block append and the state batch leaves state one block behind; reopening replays it', async () => {
     await runAndKill(dir, 3, 0, { CRASH_AFTER_APPEND: '3' }); // blocks 1, 2 committed, then block 3 appended
-    const store = await FileBlockStore.open(join(dir, 'blocks'));
+    const store = await openHookedBlockStore(join(dir, 'blocks'));
     const state = await WorldState.open(join(dir, 'state'));
     assert.equal(store.height(), 4);
     assert.equal(await state.savepoint(), 2);
@@ -74,7 +74,7 @@ describe('crash recovery with a real SIGKILL', function () {
 /** Opens the ledger in `dir` (replaying what it must) and compares it with a fresh full replay of its blocks. */
 async function assertRecoveredEqualsFullReplay(dir: string, minimumHeight: number): Promise<void> {
   const ids = makeIds();
-  const store = await FileBlockStore.open(join(dir, 'blocks'));
+  const store = await openHookedBlockStore(join(dir, 'blocks'));
   const ledger = await openChannelLedger(join(dir, 'state'), 'mychannel', store, makePolicies(ids));
   const height = ledger.height();
   assert.ok(height >= minimumHeight, `the children committed ${height} blocks`);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import type { IdentityValidator } from '../msp/types.js';
 import { TxValidationCode, type TxValidationCodeValue } from './types.js';
+import { computeTxId } from '../protocol/proposal.js';
 
 const HeaderType = { CONFIG: 1, CONFIG_UPDATE: 2, ENDORSER_TRANSACTION: 3 } as const;
 
@@ -97,11 +98,6 @@ export function checkEnvelope(envelopeBytes: Uint8Array, options: EnvelopeCheckO
     default:
       return { code: TxValidationCode.UNSUPPORTED_TX_PAYLOAD, header };
   }
-}
-
-/** Fabric's txid: hex(SHA-256(nonce ‖ creator)). */
-export function computeTxId(nonce: Uint8Array, creator: Uint8Array): string {
-  return createHash('sha256').update(nonce).update(creator).digest('hex');
 }
 
 function decodeCommonHeader(header: common.Header | undefined, strict: boolean): DecodedHeader | undefined {

@@ -4,7 +4,7 @@
  */
 export { openChannelLedger, LevelChannelLedger } from './channel-ledger.js';
 export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
-export { computeTxId } from './envelope-checks.js';
+export { computeTxId } from '../protocol/proposal.js';
 export { TRANSACTIONS_FILTER_INDEX } from './transactions-filter.js';
 /** For a simulator that records large ranges as Fabric does (merkle summary instead of raw reads). */
 export { RangeResultsHasher } from './range-merkle.js';

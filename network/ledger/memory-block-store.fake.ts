@@ -1,6 +1,7 @@
 /**
  * Test-only BlockStore in memory. `crashAfterNextAppend` makes the next append store the block and then fail, the
- * way a peer killed between the block store's fsync and the state batch leaves its two stores.
+ * way a peer killed between the block store's fsync and the state batch leaves its two stores; `failAppends` makes
+ * every append fail before storing anything, like a full disk.
  */
 import type { BlockStore } from './types.js';
 
@@ -15,12 +16,14 @@ export class SimulatedCrash extends Error {
 export class MemoryBlockStore implements BlockStore {
   readonly blocks: Uint8Array[] = [];
   crashAfterNextAppend = false;
+  failAppends = false;
 
   height(): number {
     return this.blocks.length;
   }
 
   append(number: number, blockBytes: Uint8Array): Promise<void> {
+    if (this.failAppends) return Promise.reject(new Error('ENOSPC: no space left on device'));
     if (number !== this.blocks.length) {
       return Promise.reject(new Error(`append of block ${number} at height ${this.blocks.length}`));
     }

@@ -6,7 +6,7 @@ import { processBroadcast } from './broadcast.js';
 import { readChainTip } from './chain-tip.js';
 import { ChannelChain } from './channel-chain.js';
 import { InProcessOrderingLog } from './ordering-log.js';
-import { MemoryBlockStore } from './testkit/memory-block-store.js';
+import { MemoryBlockStore } from '../ledger/memory-block-store.fake.js';
 import { channelInput, createPki, makeEnvelope, txEnvelope } from './testkit/orderer-fixture.js';
 import { TestIdentityValidator } from './testkit/test-identities.js';
 

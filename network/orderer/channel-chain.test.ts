@@ -6,7 +6,7 @@ import { readChainTip } from './chain-tip.js';
 import { ChannelChain } from './channel-chain.js';
 import { OrdererMetrics } from './metrics.js';
 import { InProcessOrderingLog, type OrderingEntry, type OrderingLog } from './ordering-log.js';
-import { MemoryBlockStore as MemoryStore } from './testkit/memory-block-store.js';
+import { MemoryBlockStore as MemoryStore } from '../ledger/memory-block-store.fake.js';
 import { channelInput, createPki, type Pki } from './testkit/orderer-fixture.js';
 
 /** A log that records entries and hands them over only when told, as a replicated log would after consensus. */

@@ -5,7 +5,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
 import type { ChannelLedger, CommittedTransaction } from '../ledger/types.js';
-import { blockTransactions } from '../protocol/block-transactions.js';
+import { blockTransactions } from './block-transactions.js';
 import { BlockFeed } from './block-feed.js';
 import { rpcError, Status } from './rpc-error.js';
 import { refuseSignedRequest, type ReadAccess } from './signed-request.js';

@@ -8,7 +8,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { common, orderer, peer } from '@hyperledger/fabric-protos';
 import type { ChannelLedger } from '../ledger/types.js';
-import { blockTransactions } from '../protocol/block-transactions.js';
+import { blockTransactions } from './block-transactions.js';
 import { BlockFeed } from './block-feed.js';
 import { checkSignedRequest, type ReadAccess } from './signed-request.js';
 

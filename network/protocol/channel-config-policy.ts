@@ -4,7 +4,8 @@
  * Pure: no crypto here; callers pass signers whose signatures and certificates were already checked.
  */
 import { common, msp } from '@hyperledger/fabric-protos';
-import type { NodeOuRole, PolicySigner } from '../msp/types.js';
+import { evaluateSignaturePolicy, type PolicyRule } from '../msp/policy.js';
+import type { PolicySigner } from '../msp/types.js';
 
 /** msp.MSPRole.MSPRoleType names as the policy DSL writes them ('Org1MSP.peer'). */
 export type PrincipalRole = 'member' | 'admin' | 'client' | 'peer' | 'orderer';
@@ -149,41 +150,14 @@ export function decodePolicy(policy: common.Policy): ChannelPolicy {
   throw new PolicyDecodeError(`policy type ${policy.getType()} is not supported`);
 }
 
-function principalMatches(principal: Principal, signer: PolicySigner): boolean {
-  if (principal.unsupported !== undefined || principal.mspId !== signer.mspId) return false;
-  // With NodeOUs every valid identity of the MSP is a member; the other roles are the certificate's one OU.
-  return principal.role === 'member' || principal.role === (signer.role satisfies NodeOuRole);
+/** The config's rule in the MSP evaluator's shape; an unsupported principal becomes one no signer can match. */
+function toPolicyRule(rule: SignatureRule): PolicyRule {
+  return 'signedBy' in rule
+    ? { signedBy: rule.signedBy }
+    : { n: rule.nOutOf.n, rules: rule.nOutOf.rules.map(toPolicyRule) };
 }
 
-/** Fabric's cauthdsl: each signer satisfies at most one SignedBy, tried in order, NOutOf commits when it succeeds. */
-function satisfies(
-  rule: SignatureRule,
-  identities: readonly Principal[],
-  signers: readonly PolicySigner[],
-  used: boolean[],
-): boolean {
-  if ('signedBy' in rule) {
-    const principal = identities[rule.signedBy];
-    if (!principal) return false;
-    for (let i = 0; i < signers.length; i++) {
-      const signer = signers[i];
-      if (!used[i] && signer && principalMatches(principal, signer)) {
-        used[i] = true;
-        return true;
-      }
-    }
-    return false;
-  }
-  let verified = 0;
-  for (const sub of rule.nOutOf.rules) {
-    const attempt = [...used];
-    if (satisfies(sub, identities, signers, attempt)) {
-      verified++;
-      attempt.forEach((value, index) => (used[index] = value));
-    }
-  }
-  return verified >= rule.nOutOf.n;
-}
+const NOBODY = { mspId: '', role: 'member' } as const;
 
 export type PolicyResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
@@ -199,11 +173,14 @@ export function evaluatePolicy(
   const policy = group.policies[name];
   if (!policy) return { ok: false, message: `could not find policy ${name}` };
   if (policy.type === 'signature') {
-    return satisfies(
-      policy.rule,
-      policy.identities,
+    return evaluateSignaturePolicy(
+      {
+        principals: policy.identities.map((principal) =>
+          principal.unsupported === undefined ? principal : NOBODY,
+        ),
+        rule: toPolicyRule(policy.rule),
+      },
       signers,
-      signers.map(() => false),
     )
       ? { ok: true }
       : { ok: false, message: 'signature set did not satisfy policy' };
