@@ -71,6 +71,11 @@ const SPEC: CommandSpec = {
       default: '16',
       description: 'parallel ledger reads of the acknowledged-write audit (default 16)',
     },
+    'login-per-vu': {
+      type: 'boolean',
+      description:
+        'every VU logs in for itself (default: setup() logs each user in once and VUs acting as that user share the token)',
+    },
     'skip-verify': {
       type: 'boolean',
       description: 'skip the acknowledged-write audit (every 2xx create/modify read back from the ledger)',
@@ -150,7 +155,7 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       optional('users', () => intFlag(args.values, 'users', 1, 1_000_000)) ?? onStack?.users.providers,
     audit: args.values['skip-verify'] === true ? undefined : auditAccess(args.values, onStack),
     verifyConcurrency: intFlag(args.values, 'verify-concurrency', 1, 256),
-    extraEnv: {},
+    extraEnv: args.values['login-per-vu'] === true ? { LOGIN_PER_VU: 'true' } : {},
   };
 }
 
