@@ -16,11 +16,13 @@ import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.j
 
 const SPEC: CommandSpec = {
   usage: 'fhirledger bench <experiment> [--patients N | --gib G | --transactions N]',
-  summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
-    (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
-  ).join(
-    '\n',
-  )}\n  ${'caliper'.padEnd(18)} Hyperledger Caliper 0.6 against a devnet (own flags: fhirledger bench caliper --help)`,
+  summary:
+    `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
+      (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
+    ).join(
+      '\n',
+    )}\n  ${'caliper'.padEnd(18)} Hyperledger Caliper 0.6 against a devnet (own flags: fhirledger bench caliper --help)` +
+    `\n  ${'papers'.padEnd(18)} both papers on the local stack: k6 ramp, Table 3 with k6 and Caliper (fhirledger bench papers --help)`,
   positionals: true,
   flags: {
     patients: { type: 'string', valueName: 'N', description: 'population size (generate, migrate-dry-run)' },
@@ -70,6 +72,8 @@ export const run: CommandRunner = async (argv) => {
   // Caliper drives a network rather than a local script, so it has its own flags.
   // Loaded only when asked for: it brings the Fabric CA client with it.
   if (argv[0] === 'caliper') return (await import('./caliper/cli.js')).runCaliperCommand(argv.slice(1));
+  // The papers drive the whole local stack, k6 and Caliper, with flags of their own too.
+  if (argv[0] === 'papers') return (await import('./papers/cli.js')).runPapersCommand(argv.slice(1));
   let invocation: BenchInvocation | 'help';
   try {
     invocation = parseBenchArgs(argv);

@@ -189,7 +189,7 @@ function summary(
     `  smoke load through the gateway: ${smoke.requests} requests, ${smoke.failed} failed; acknowledged-write audit: ${smoke.acknowledged.checked} acknowledged, ${smoke.acknowledged.onLedger} on the ledger, ${smoke.acknowledged.missing.length} missing`,
     `  load report ${path.join(smoke.folder, 'report.md')}`,
     `  stack ${home.root} (connection profile ${home.fhirledgerProfile})`,
-    `  done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running: stop it with "npx fhirledger down"${home.root === new DevnetHome(defaultHome()).root ? '' : ` --home ${home.root}`}`,
+    `  done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running: stop it with "npx fhirledger down${home.root === new DevnetHome(defaultHome()).root ? '' : ` --home ${home.root}`}"`,
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { openAuditLedger, type AuditLedgerAccess } from './audit-ledger.js';
 import { freeLoopbackPort } from './free-port.js';
 import { runK6 } from './k6-process.js';
 import { parseK6Summary, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import type { LoadObservations } from './observations.js';
 import { readPointsFile } from './points-file.js';
 import { auditAcknowledgedWrites, auditLine, type AcknowledgedCheck } from './ledger-audit.js';
 import { buildReport, operationStats } from './report.js';
@@ -52,6 +53,8 @@ export interface LoadRunOutcome {
   acknowledged: AcknowledgedCheck | undefined;
   /** Human-readable reasons for a non-zero exit. */
   failures: string[];
+  /** The run's raw requests, VU samples and acknowledged writes, for callers that tabulate them otherwise. */
+  observations: LoadObservations;
 }
 
 const BUCKET_SECONDS = 5;
@@ -180,5 +183,12 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   line(io.stdout, `run folder: ${runFolder}`);
   for (const failure of failures) line(io.stdout, `FAILED: ${failure}`);
   if (failures.length === 0) line(io.stdout, 'PASSED: every SLO held and nothing acknowledged was lost');
-  return { exitCode: failures.length === 0 ? 0 : 1, runFolder, k6ExitCode, acknowledged, failures };
+  return {
+    exitCode: failures.length === 0 ? 0 : 1,
+    runFolder,
+    k6ExitCode,
+    acknowledged,
+    failures,
+    observations,
+  };
 }
