@@ -19,6 +19,7 @@ import {
 } from '../../common/cli-args.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
+import { selectSutTargets } from './sut/sut-targets.js';
 import { defaultRunFolder } from '../../common/run-folders.js';
 
 const SPEC: CommandSpec = {
@@ -67,12 +68,27 @@ const SPEC: CommandSpec = {
       description: 'parallel reads of the nothing-lost check (default 16)',
     },
     'skip-verify': { type: 'boolean', description: 'do not check that acknowledged creates are readable' },
+    'sut-home': {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'devnet home whose running nodes are sampled during the run (default: the local devnet, if it is up)',
+    },
+    'sut-pid': {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME=PID',
+      description: 'another process to sample, e.g. gateway=12345 (repeatable)',
+    },
   },
 };
 
 const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
-export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LoadRunOptions | 'help' {
+export async function parseLoadOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<LoadRunOptions | 'help'> {
   const args = parseCommandArgs(SPEC, argv);
   if (args.help) return 'help';
   const [scenario, ...rest] = args.positionals;
@@ -96,6 +112,12 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new UsageError('LOAD_PASSWORD is not set; the VUs and the nothing-lost check must log in');
   const optional = <T>(name: string, read: () => T): T | undefined =>
     args.values[name] === undefined ? undefined : read();
+  const sutPids = args.values['sut-pid'];
+  const sut = await selectSutTargets(
+    stringFlag(args.values, 'sut-home'),
+    Array.isArray(sutPids) ? sutPids : [],
+    env,
+  );
   return {
     scenario,
     baseUrl,
@@ -110,6 +132,8 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     verify: args.values['skip-verify'] !== true,
     verifyConcurrency: intFlag(args.values, 'verify-concurrency', 1, 256),
     extraEnv: {},
+    sutTargets: sut.targets,
+    sutNotMonitoredReason: sut.notMonitoredReason,
   };
 }
 
@@ -117,7 +141,7 @@ export const run: CommandRunner = async (argv) => {
   const logger = pino({ name: 'fhirledger-load' }, pino.destination(2));
   let options: LoadRunOptions | 'help';
   try {
-    options = parseLoadOptions(argv, process.env);
+    options = await parseLoadOptions(argv, process.env);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);

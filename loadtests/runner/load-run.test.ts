@@ -36,6 +36,9 @@ function smokeOptions(gateway: TestGateway, resultsRoot: string): LoadRunOptions
     verify: true,
     verifyConcurrency: 8,
     extraEnv: { SMOKE_VUS: '2' },
+    // The test gateway listens inside this mocha process: that is the process serving the load.
+    sutTargets: [{ name: 'gateway', role: 'gateway', pid: process.pid }],
+    sutNotMonitoredReason: '',
   };
 }
 
@@ -86,6 +89,8 @@ describe('fhirledger load with real k6 against a test gateway', function () {
       'timeline.svg',
       'run.json',
       'points.json.gz',
+      'sut.json',
+      'sut.svg',
     ]) {
       assert.ok(existsSync(path.join(outcome.runFolder, file)), `${file} in ${outcome.runFolder}`);
     }
@@ -112,6 +117,30 @@ describe('fhirledger load with real k6 against a test gateway', function () {
     }
     assert.match(report, /\*\*PASSED\*\*/);
     assert.match(report, /\| commit \| \d+ \| 10\.0 \|/);
+    assert.match(report, /\| k6 dashboard \| \[dashboard\.html\]\(dashboard\.html\)/);
+    // The SUT table: the gateway (this process) and k6 apart, both sampled while k6 ran and both on TCP.
+    const gatewayRow =
+      /^\| gateway \| gateway \| \d+ \| ([\d.]+) \|.*\| ([\d.]+) \| ([\d.]+) \| (\d+) \| ran throughout \|$/m.exec(
+        report,
+      );
+    assert.ok(gatewayRow !== null, report);
+    assert.ok(Number(gatewayRow[1]) > 10, 'gateway RSS above 10 MB');
+    assert.ok(Number(gatewayRow[2]) > 0 && Number(gatewayRow[3]) > 0, 'gateway TCP in and out');
+    assert.ok(Number(gatewayRow[4]) >= 3, 'at least 3 samples in a 5 s run');
+    const k6Row =
+      /^\| load generator \| k6 \| \d+ \| ([\d.]+) \|.*\| (\d+) \| (ran throughout|exited at [\d.]+ s) \|$/m.exec(
+        report,
+      );
+    assert.ok(k6Row !== null, report);
+    assert.ok(Number(k6Row[2]) >= 3);
+    const sutJson = JSON.parse(readFileSync(path.join(outcome.runFolder, 'sut.json'), 'utf8')) as {
+      tracks: { name: string; samples: { cpuPercent: number }[] }[];
+    };
+    assert.deepEqual(
+      sutJson.tracks.map((t) => t.name),
+      ['gateway', 'k6'],
+    );
+    assert.ok(sutJson.tracks.every((t) => t.samples.some((sample) => sample.cpuPercent > 0)));
     const runJson = JSON.parse(readFileSync(path.join(outcome.runFolder, 'run.json'), 'utf8')) as {
       config: { password: string; k6: string };
     };

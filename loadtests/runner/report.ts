@@ -5,7 +5,9 @@
 import { caliperRows, PAPER_002_OPEN_SUCCEEDED } from './caliper-table.js';
 import { allChecks, metricNumber, thresholdOutcomes, type K6Summary } from './k6-summary.js';
 import type { LoadObservations, RequestSample } from './observations.js';
+import { markdownTable } from './markdown-table.js';
 import { mean, percentile, sortedAscending } from './statistics.js';
+import { sutSection, type SutReportInput } from './sut/sut-report.js';
 import { buildTimeline } from './timeline.js';
 
 export interface AcknowledgedCheck {
@@ -27,6 +29,9 @@ export interface ReportInput {
   bucketSeconds: number;
   /** File name of the timeline plot next to report.md, if one was written. */
   timelineSvg: string | undefined;
+  /** File name of k6's exported web dashboard next to report.md; undefined when k6 did not write one. */
+  dashboardHtml: string | undefined;
+  sut: SutReportInput;
 }
 
 export interface OperationStats {
@@ -122,11 +127,6 @@ const fixed = (value: number | undefined, digits: number): string =>
 const share = (part: number, total: number): string =>
   total === 0 ? '0.0 %' : `${((part / total) * 100).toFixed(1)} %`;
 
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 function verdict(input: ReportInput): string {
   const crossed = thresholdOutcomes(input.summary).filter((t) => t.crossed);
   const missing = input.acknowledged?.missing.length ?? 0;
@@ -143,7 +143,7 @@ export function buildReport(input: ReportInput): string {
   const out: string[] = [];
   out.push(`# Load report: ${input.scenario}`, '');
   out.push(
-    table(
+    markdownTable(
       ['run', 'value'],
       [
         ['scenario', input.scenario],
@@ -152,6 +152,12 @@ export function buildReport(input: ReportInput): string {
         ['k6', input.k6Version],
         ['k6 exit code', String(input.k6ExitCode)],
         ['verdict', verdict(input)],
+        [
+          'k6 dashboard',
+          input.dashboardHtml === undefined
+            ? 'not written: k6 exports its web dashboard only when the run produced metrics'
+            : `[${input.dashboardHtml}](${input.dashboardHtml}) (k6's own HTML report, opens offline)`,
+        ],
       ],
     ),
     '',
@@ -162,7 +168,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     outcomes.length === 0
       ? '_no thresholds in the summary_'
-      : table(
+      : markdownTable(
           ['metric', 'threshold', 'result'],
           outcomes.map((t) => [`\`${t.metric}\``, `\`${t.expression}\``, t.crossed ? '**crossed**' : 'held']),
         ),
@@ -172,7 +178,7 @@ export function buildReport(input: ReportInput): string {
   const ranges = responseTimeRanges(requests);
   out.push('## Response time ranges', '');
   out.push(
-    table(
+    markdownTable(
       ['range', 'requests', 'share'],
       [
         ['t < 800 ms', String(ranges.under800), share(ranges.under800, ranges.total)],
@@ -191,7 +197,7 @@ export function buildReport(input: ReportInput): string {
     '',
   );
   out.push(
-    table(
+    markdownTable(
       ['operation', 'count', 'OK', 'KO', '% KO', 'min', 'p50', 'p75', 'p95', 'p99', 'max', 'mean'],
       operationStats(requests).map((s) => [
         s.op,
@@ -216,7 +222,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     errors.length === 0
       ? '_no failed requests_'
-      : table(
+      : markdownTable(
           ['status', 'operation', 'count'],
           errors.map((e) => [e.status === 0 ? '0 (no response)' : String(e.status), e.op, String(e.count)]),
         ),
@@ -230,7 +236,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     phases.length === 0
       ? '_the gateway sent no Server-Timing phases_'
-      : table(
+      : markdownTable(
           ['phase', 'count', 'avg ms', 'p95 ms', 'max ms'],
           phases.map((m) => [
             m.replace('fabric_', ''),
@@ -248,7 +254,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     checks.length === 0
       ? '_no checks ran_'
-      : table(
+      : markdownTable(
           ['check', 'passed', 'failed'],
           checks.map((c) => [c.name, String(c.passes), String(c.fails)]),
         ),
@@ -258,7 +264,7 @@ export function buildReport(input: ReportInput): string {
   if (input.scenario === 'caliper') {
     out.push('## Caliper rounds beside paper 002, Table 3', '');
     out.push(
-      table(
+      markdownTable(
         [
           'op',
           'send rate (TPS)',
@@ -290,12 +296,12 @@ export function buildReport(input: ReportInput): string {
 
   out.push(`## Over time (${input.bucketSeconds} s buckets)`, '');
   if (input.timelineSvg !== undefined)
-    out.push(`![response time and requests per second](${input.timelineSvg})`, '');
+    out.push(`![response time, requests and failed requests per second](${input.timelineSvg})`, '');
   const timeline = buildTimeline(input.observations, input.bucketSeconds);
   out.push(
     timeline.length === 0
       ? '_no samples_'
-      : table(
+      : markdownTable(
           ['t (s)', 'active users', 'req/s', 'mean ms', 'p95 ms', 'KO'],
           timeline.map((b) => [
             String(b.startSecond),
@@ -308,6 +314,8 @@ export function buildReport(input: ReportInput): string {
         ),
     '',
   );
+
+  out.push(...sutSection(input.sut));
 
   out.push('## Nothing lost', '');
   const ack = input.acknowledged;
