@@ -171,6 +171,13 @@ describe('fhirledger load with real k6 against a test gateway', function () {
     assert.ok([107, 108].includes(outcome.k6ExitCode), `k6 exit ${outcome.k6ExitCode}`);
     assert.equal(outcome.exitCode, 1);
     assert.match(runIo.output(), /FAILED: k6 exited 10[78]/);
+    // k6 exports no dashboard when setup() stops the run: the report says so instead of a dead link.
+    assert.equal(existsSync(path.join(outcome.runFolder, 'dashboard.html')), false);
+    const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
+    assert.match(
+      report,
+      /\| k6 dashboard \| not written: k6 wrote no dashboard\.html for this run \(k6 exit 10[78]\) \|/,
+    );
   });
 });
 

@@ -155,7 +155,7 @@ export function buildReport(input: ReportInput): string {
         [
           'k6 dashboard',
           input.dashboardHtml === undefined
-            ? 'not written: k6 exports its web dashboard only when the run produced metrics'
+            ? `not written: k6 wrote no dashboard.html for this run (k6 exit ${input.k6ExitCode})`
             : `[${input.dashboardHtml}](${input.dashboardHtml}) (k6's own HTML report, opens offline)`,
         ],
       ],
