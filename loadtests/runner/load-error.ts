@@ -4,7 +4,7 @@ export type LoadErrorCode =
   | 'LOAD_SCRIPT_NOT_FOUND'
   | 'LOAD_K6_FAILED'
   | 'LOAD_POINTS_UNREADABLE'
-  | 'LOAD_VERIFY_LOGIN_FAILED'
+  | 'LOAD_AUDIT_NO_IDENTITY'
   | 'LOAD_PROC_UNREADABLE';
 
 export class LoadError extends Error {

@@ -6,12 +6,13 @@ import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { createRunFolder, writeRunJson } from '../../bench/run-folder.js';
-import { verifyAcknowledgedCreates } from './acknowledged-check.js';
+import { openAuditLedger, type AuditLedgerAccess } from './audit-ledger.js';
 import { freeLoopbackPort } from './free-port.js';
 import { runK6 } from './k6-process.js';
 import { parseK6Summary, thresholdOutcomes, type K6Summary } from './k6-summary.js';
 import { readPointsFile } from './points-file.js';
-import { buildReport, operationStats, type AcknowledgedCheck } from './report.js';
+import { auditAcknowledgedWrites, auditLine, type AcknowledgedCheck } from './ledger-audit.js';
+import { buildReport, operationStats } from './report.js';
 import type { SutReportInput } from './sut/sut-report.js';
 import { scenarioScript, type ScenarioName } from './scenario-scripts.js';
 import { finishMonitoring, startMonitoring } from './sut/sut-run.js';
@@ -32,7 +33,8 @@ export interface LoadRunOptions {
   duration: string | undefined;
   payloadFile: string | undefined;
   userCount: number | undefined;
-  verify: boolean;
+  /** Where the acknowledged-write audit reads the ledger; undefined skips it (--skip-verify). */
+  audit: AuditLedgerAccess | undefined;
   verifyConcurrency: number;
   /** More `__ENV` for the script (e.g. SMOKE_VUS, CALIPER_RATES). */
   extraEnv: Record<string, string>;
@@ -119,7 +121,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       },
     });
   } finally {
-    // Stopped before the nothing-lost check, whose reads would otherwise count as load.
+    // Stopped before the acknowledged-write audit, whose ledger reads would otherwise count as load.
     sut = await finishMonitoring(monitoring, runFolder, `${options.scenario}: system under test`);
   }
 
@@ -142,23 +144,21 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     : { requests: [], vus: [], acknowledged: [] };
 
   let acknowledged: AcknowledgedCheck | undefined;
-  if (options.verify) {
-    acknowledged = await verifyAcknowledgedCreates({
-      baseUrl: options.baseUrl,
-      username: options.username.replace('{n}', '1'),
-      password: options.password,
-      keys: observations.acknowledged,
-      concurrency: options.verifyConcurrency,
-      timeoutMs: 30_000,
-    });
-    const missing = acknowledged.missing.length;
-    line(
-      io.stdout,
-      `checked ${acknowledged.checked} acknowledged creates: ${acknowledged.onLedger} on ledger, ${missing} missing`,
-    );
-    if (missing > 0)
+  if (options.audit !== undefined) {
+    const audit = await openAuditLedger(options.audit);
+    try {
+      acknowledged = await auditAcknowledgedWrites({
+        ledger: audit.ledger,
+        writes: observations.acknowledged,
+        concurrency: options.verifyConcurrency,
+      });
+    } finally {
+      audit.close();
+    }
+    line(io.stdout, `acknowledged-write audit: ${auditLine(acknowledged)}`);
+    if (acknowledged.missing.length > 0)
       failures.push(
-        `${missing} acknowledged record(s) are not readable, e.g. ${acknowledged.missing.slice(0, 3).join(', ')}`,
+        `${acknowledged.missing.length} acknowledged write(s) not on the ledger, e.g. ${acknowledged.missing.slice(0, 3).join('; ')}`,
       );
   }
 

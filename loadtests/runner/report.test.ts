@@ -41,7 +41,10 @@ const observations: LoadObservations = {
     { timeMs: T0, value: 2 },
     { timeMs: T0 + 6000, value: 5 },
   ],
-  acknowledged: ['Patient/a', 'Patient/b'],
+  acknowledged: [
+    { key: 'Patient/a', version: '1', op: 'create' },
+    { key: 'Patient/b', version: '1', op: 'create' },
+  ],
 };
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
@@ -159,7 +162,7 @@ describe('report builder', () => {
     assert.match(report, /!\[response time, requests and failed requests per second\]\(timeline\.svg\)/);
     assert.match(report, /\| k6 dashboard \| \[dashboard\.html\]\(dashboard\.html\)/);
     assert.match(report, /## System under test\n\n_not monitored: not in this test_/);
-    assert.match(report, /checked 2 acknowledged creates: 2 on ledger, 0 missing/);
+    assert.match(report, /2 acknowledged, 2 on the ledger, 0 missing/);
     assert.doesNotMatch(report, /Caliper/);
   });
 
@@ -169,11 +172,22 @@ describe('report builder', () => {
     assert.ok(failed !== undefined);
     failed.thresholds = { 'rate<=0': true };
     const report = buildReport(
-      input({ summary, k6ExitCode: 99, acknowledged: { checked: 2, onLedger: 1, missing: ['Patient/b'] } }),
+      input({
+        summary,
+        k6ExitCode: 99,
+        acknowledged: {
+          checked: 2,
+          onLedger: 1,
+          missing: ['Patient/b v1: not on the ledger (CC_ERR_NOT_FOUND)'],
+        },
+      }),
     );
-    assert.match(report, /\*\*FAILED\*\*: 1 SLO threshold\(s\) crossed; 1 acknowledged record\(s\) missing/);
+    assert.match(
+      report,
+      /\*\*FAILED\*\*: 1 SLO threshold\(s\) crossed; 1 acknowledged write\(s\) missing from the ledger/,
+    );
     assert.match(report, /\| `http_req_failed` \| `rate<=0` \| \*\*crossed\*\* \|/);
-    assert.match(report, /- `Patient\/b`/);
+    assert.match(report, /- `Patient\/b v1: not on the ledger \(CC_ERR_NOT_FOUND\)`/);
   });
 
   it('adds the paper 002 Table 3 comparison for caliper, per op and send rate', () => {

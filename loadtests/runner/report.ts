@@ -4,17 +4,12 @@
  */
 import { caliperRows, PAPER_002_OPEN_SUCCEEDED } from './caliper-table.js';
 import { allChecks, metricNumber, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import { auditLine, type AcknowledgedCheck } from './ledger-audit.js';
 import type { LoadObservations, RequestSample } from './observations.js';
 import { markdownTable } from './markdown-table.js';
 import { mean, percentile, sortedAscending } from './statistics.js';
 import { sutSection, type SutReportInput } from './sut/sut-report.js';
 import { buildTimeline } from './timeline.js';
-
-export interface AcknowledgedCheck {
-  checked: number;
-  onLedger: number;
-  missing: string[];
-}
 
 export interface ReportInput {
   scenario: string;
@@ -134,7 +129,7 @@ function verdict(input: ReportInput): string {
   const reasons: string[] = [];
   if (crossed.length > 0) reasons.push(`${crossed.length} SLO threshold(s) crossed`);
   if (input.k6ExitCode !== 0 && input.k6ExitCode !== 99) reasons.push(`k6 exited ${input.k6ExitCode}`);
-  if (missing > 0) reasons.push(`${missing} acknowledged record(s) missing`);
+  if (missing > 0) reasons.push(`${missing} acknowledged write(s) missing from the ledger`);
   return `**FAILED**: ${reasons.join('; ')}`;
 }
 
@@ -317,15 +312,15 @@ export function buildReport(input: ReportInput): string {
 
   out.push(...sutSection(input.sut));
 
-  out.push('## Nothing lost', '');
+  out.push('## Nothing lost: acknowledged-write audit', '');
   const ack = input.acknowledged;
   out.push(
     ack === undefined
       ? '_not checked (--skip-verify)_'
-      : `checked ${ack.checked} acknowledged creates: ${ack.onLedger} on ledger, ${ack.missing.length} missing`,
+      : `${auditLine(ack)} — every create and modify answered 2xx, read back from the ledger with a provider's own identity, not through the gateway.`,
   );
   if (ack !== undefined && ack.missing.length > 0) {
-    out.push('', 'First missing records:', '', ...ack.missing.slice(0, 20).map((key) => `- \`${key}\``));
+    out.push('', 'First missing writes:', '', ...ack.missing.slice(0, 20).map((key) => `- \`${key}\``));
   }
   out.push('');
   return out.join('\n');

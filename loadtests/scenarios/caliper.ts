@@ -17,7 +17,7 @@ import {
   requireHealthyGateway,
   updateRecord,
 } from '../lib/gateway-client.ts';
-import { recordAcknowledgedCreate } from '../lib/metrics.ts';
+import { recordAcknowledgedWrite, versionOfEtag } from '../lib/metrics.ts';
 import { modifiedPatient } from '../lib/patient-builder.ts';
 import { patientSource } from '../lib/payloads.ts';
 import { caliperRounds, type CaliperRound } from '../lib/profiles.ts';
@@ -77,7 +77,7 @@ export function setup(): PoolData {
         .id;
       if (response.status === 201 && typeof id === 'string') {
         pool.push(id);
-        recordAcknowledgedCreate(`Patient/${id}`, { op: 'setup' });
+        recordAcknowledgedWrite(`Patient/${id}`, versionOfEtag(response.headers.Etag), { op: 'setup' });
       }
     }
   }

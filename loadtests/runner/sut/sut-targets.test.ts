@@ -33,28 +33,34 @@ describe('SUT targets from flags', () => {
   });
 
   it('takes --sut-pid processes that are alive and refuses one that is not (exit 2)', async () => {
-    const options = await parseLoadOptions(['smoke', '--sut-pid', `gateway=${process.pid}`], {
-      ...ENV,
-      FHIRLEDGER_NETWORK_HOME: empty,
-    });
+    const options = await parseLoadOptions(
+      ['smoke', '--skip-verify', '--sut-pid', `gateway=${process.pid}`],
+      {
+        ...ENV,
+        FHIRLEDGER_NETWORK_HOME: empty,
+      },
+    );
     assert.ok(options !== 'help');
     assert.deepEqual(options.sutTargets, [{ name: 'gateway', role: 'gateway', pid: process.pid }]);
-    await assert.rejects(parseLoadOptions(['smoke', '--sut-pid', 'gateway=999999999'], ENV), {
-      name: 'UsageError',
-      message: '--sut-pid gateway=999999999: no such process',
-    });
+    await assert.rejects(
+      parseLoadOptions(['smoke', '--skip-verify', '--sut-pid', 'gateway=999999999'], ENV),
+      {
+        name: 'UsageError',
+        message: '--sut-pid gateway=999999999: no such process',
+      },
+    );
   });
 
   it('refuses a --sut-home without a running devnet, and without flags says what was not monitored', async () => {
-    await assert.rejects(parseLoadOptions(['smoke', '--sut-home', empty], ENV), {
+    await assert.rejects(parseLoadOptions(['smoke', '--skip-verify', '--sut-home', empty], ENV), {
       name: 'UsageError',
       message: `--sut-home ${empty}: no devnet node is running there (see fhirledger network status)`,
     });
-    const selection = await selectSutTargets(undefined, [], { FHIRLEDGER_NETWORK_HOME: empty });
+    const selection = await selectSutTargets(undefined, empty, []);
     assert.deepEqual(selection.targets, []);
     assert.equal(
       selection.notMonitoredReason,
-      `no devnet running at ${empty} and no --sut-pid given (only k6 was sampled)`,
+      `nothing runs at ${empty} and no --sut-pid was given (only k6 was sampled)`,
     );
   });
 });
@@ -72,15 +78,17 @@ describe('SUT targets and sampling on a live devnet (port offset 34500)', functi
   });
 
   it('finds orderer, peer, CA and chaincode server by pid, samples them, and shows a killed node as exited', async () => {
-    const selection = await selectSutTargets(devnet.home, [], {});
+    const selection = await selectSutTargets(devnet.home, '/nonexistent', []);
     assert.deepEqual(selection.targets.map((t) => [t.name, t.role]).sort(), [
       ['ca.org1.example.com', 'ca'],
       ['chaincode-ehr', 'chaincode'],
       ['orderer.example.com', 'orderer'],
       ['peer0.org1.example.com', 'peer'],
     ]);
-    // With no flags and the devnet as the default home, the same nodes are picked.
-    const byDefault = await selectSutTargets(undefined, [], { FHIRLEDGER_NETWORK_HOME: devnet.home });
+    // With no flags and the devnet as the default (stack) home, the same nodes are picked; a --sut-pid naming one
+    // of them adds nothing.
+    const peerPid = selection.targets.find((t) => t.role === 'peer')?.pid;
+    const byDefault = await selectSutTargets(undefined, devnet.home, [`gateway=${peerPid}`]);
     assert.deepEqual(byDefault.targets, selection.targets);
 
     const monitor = await startSutMonitor(selection.targets, linuxProcSource(), {

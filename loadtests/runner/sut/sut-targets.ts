@@ -1,13 +1,13 @@
 /**
- * Which processes the SUT monitor watches: the devnet's nodes (their pids from `network status`) and processes
- * named on the command line (`--sut-pid gateway=1234`). The default is the local devnet when it is up, so
- * `fhirledger load smoke` beside `fhirledger network up` monitors it without being told.
+ * Which processes the SUT monitor watches: the devnet's nodes (their pids from `network status`), the gateway that
+ * `fhirledger up` supervises beside them, and processes named on the command line (`--sut-pid gateway=1234`). The
+ * default home is the stack's, so `fhirledger load smoke` after `fhirledger up` monitors it without being told.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../../common/cli-args.js';
-import { defaultDevnetHome } from '../../../common/devnet-location.js';
 import { networkStatus } from '../../../network/node/network-status.js';
+import { GATEWAY_NODE, gatewayPid } from '../../../stack/gateway-process.js';
 import type { SutRole, SutTarget } from './sut-sampler.js';
 
 export interface SutSelection {
@@ -36,39 +36,42 @@ function alive(pid: number): boolean {
   }
 }
 
-async function devnetTargets(home: string): Promise<SutTarget[]> {
+async function homeTargets(home: string): Promise<SutTarget[]> {
   if (!existsSync(path.join(home, 'network.json'))) return [];
   const status = await networkStatus(home);
-  return status.nodes.flatMap((node) =>
+  const nodes = status.nodes.flatMap((node) =>
     node.pid === null ? [] : [{ name: node.name, role: node.role, pid: node.pid }],
   );
+  const gateway = gatewayPid(home);
+  return gateway === undefined ? nodes : [...nodes, { name: GATEWAY_NODE, role: 'gateway', pid: gateway }];
 }
 
 /**
- * `home` is --sut-home: it must hold a running devnet. Without it, the default home is used when a devnet runs
- * there, and silently skipped when none does (the load may target a gateway somewhere else).
+ * `home` is --sut-home: it must hold a running devnet. Without it, `defaultHome` (the stack's) is used when
+ * something runs there, and silently skipped when nothing does (the load may target a gateway elsewhere).
  */
 export async function selectSutTargets(
   home: string | undefined,
+  defaultHome: string,
   pidFlags: readonly string[],
-  env: NodeJS.ProcessEnv,
 ): Promise<SutSelection> {
   const named = pidFlags.map(parseSutPid);
   for (const target of named) {
     if (!alive(target.pid)) throw new UsageError(`--sut-pid ${target.name}=${target.pid}: no such process`);
   }
-  const devnetHome = path.resolve(home ?? defaultDevnetHome(env));
-  const nodes = await devnetTargets(devnetHome);
-  if (home !== undefined && nodes.length === 0)
+  const devnetHome = path.resolve(home ?? defaultHome);
+  const fromHome = await homeTargets(devnetHome);
+  if (home !== undefined && fromHome.length === 0)
     throw new UsageError(
       `--sut-home ${home}: no devnet node is running there (see fhirledger network status)`,
     );
-  const targets = [...nodes, ...named];
+  // A --sut-pid naming a process the home already lists adds nothing.
+  const targets = [...fromHome, ...named.filter((n) => !fromHome.some((t) => t.pid === n.pid))];
   return {
     targets,
     notMonitoredReason:
       targets.length === 0
-        ? `no devnet running at ${devnetHome} and no --sut-pid given (only k6 was sampled)`
+        ? `nothing runs at ${devnetHome} and no --sut-pid was given (only k6 was sampled)`
         : '',
   };
 }
