@@ -16,6 +16,7 @@ import {
   type LoadRunOptions,
   type LoadRunOutcome,
 } from '../../loadtests/runner/load-run.js';
+import { selectSutTargets } from '../../loadtests/runner/sut/sut-targets.js';
 import { readStackPassword } from '../../stack/stack-file.js';
 import { stackUp } from '../../stack/stack-up.js';
 import { runCaliper, type CaliperRunResult } from '../caliper/caliper-run.js';
@@ -51,6 +52,8 @@ export async function runPapers(
     users: { providers: config.providers, patients: 2, regulators: 1 },
     gatewayLogLevel: 'warn',
   });
+  // Paper 002's Tables 4-5: the devnet's nodes and the gateway, sampled while k6 runs.
+  const sut = await selectSutTargets(stack.home, stack.home, []);
   const load = (
     scenario: LoadRunOptions['scenario'],
     extra: Partial<LoadRunOptions>,
@@ -74,6 +77,8 @@ export async function runPapers(
         },
         verifyConcurrency: 16,
         extraEnv: {},
+        sutTargets: sut.targets,
+        sutNotMonitoredReason: sut.notMonitoredReason,
         ...extra,
       },
       io,

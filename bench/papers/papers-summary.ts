@@ -93,7 +93,7 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       '',
       ...list(input.rampFailures),
       '',
-      `Charts: [latency and throughput over time, failures drawn](${link('ramp/timeline.svg')}) · [full report](${link('ramp/report.md')})`,
+      `Charts: [latency and throughput over time, failures drawn](${link('ramp/timeline.svg')}) · [CPU and memory per process (paper 002 Tables 4-5 style)](${link('ramp/sut.svg')}) · [full report with the system-under-test table](${link('ramp/report.md')})`,
       '',
       '## Paper 002 Table 3: open / query / transfer at fixed send rates',
       '',
@@ -119,7 +119,7 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       '',
       ...list(input.caliperProblems),
       '',
-      `Charts: [k6 rounds over time](${link('k6-caliper/timeline.svg')}) · [k6 report](${link('k6-caliper/report.md')}) · [Caliper's report](${link('caliper/report.html')})`,
+      `Charts: [k6 rounds over time](${link('k6-caliper/timeline.svg')}) · [CPU and memory per process](${link('k6-caliper/sut.svg')}) · [k6 report with the system-under-test table](${link('k6-caliper/report.md')}) · [Caliper's report](${link('caliper/report.html')})`,
       '',
     ].join('\n');
   };

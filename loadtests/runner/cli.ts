@@ -23,6 +23,7 @@ import { readStackDescription, readStackPassword, type StackDescription } from '
 import type { AuditLedgerAccess } from './audit-ledger.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
+import { selectSutTargets } from './sut/sut-targets.js';
 import { defaultRunFolder } from '../../common/run-folders.js';
 
 const SPEC: CommandSpec = {
@@ -104,12 +105,27 @@ const SPEC: CommandSpec = {
       default: 'provider1',
       description: 'the user whose Fabric identity reads the ledger for the audit (default provider1)',
     },
+    'sut-home': {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        "devnet home whose running nodes (and `fhirledger up`'s gateway) are sampled during the run (default: the stack home, if anything runs there)",
+    },
+    'sut-pid': {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME=PID',
+      description: 'another process to sample, e.g. gateway=12345 (repeatable)',
+    },
   },
 };
 
 const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
-export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LoadRunOptions | 'help' {
+export async function parseLoadOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<LoadRunOptions | 'help'> {
   const args = parseCommandArgs(SPEC, argv);
   if (args.help) return 'help';
   const [scenario, ...rest] = args.positionals;
@@ -141,6 +157,12 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const optional = <T>(name: string, read: () => T): T | undefined =>
     args.values[name] === undefined ? undefined : read();
+  const sutPids = args.values['sut-pid'];
+  const sut = await selectSutTargets(
+    stringFlag(args.values, 'sut-home'),
+    stringFlag(args.values, 'stack-home') ?? defaultDevnetHome(env),
+    Array.isArray(sutPids) ? sutPids : [],
+  );
   return {
     scenario,
     baseUrl,
@@ -156,6 +178,8 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     audit: args.values['skip-verify'] === true ? undefined : auditAccess(args.values, onStack),
     verifyConcurrency: intFlag(args.values, 'verify-concurrency', 1, 256),
     extraEnv: args.values['login-per-vu'] === true ? { LOGIN_PER_VU: 'true' } : {},
+    sutTargets: sut.targets,
+    sutNotMonitoredReason: sut.notMonitoredReason,
   };
 }
 
@@ -180,7 +204,7 @@ export const run: CommandRunner = async (argv) => {
   const logger = pino({ name: 'fhirledger-load' }, pino.destination(2));
   let options: LoadRunOptions | 'help';
   try {
-    options = parseLoadOptions(argv, process.env);
+    options = await parseLoadOptions(argv, process.env);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);

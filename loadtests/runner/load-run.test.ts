@@ -93,6 +93,8 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
       },
       verifyConcurrency: 8,
       extraEnv: { SMOKE_VUS: '2' },
+      sutTargets: [],
+      sutNotMonitoredReason: 'none given in this test',
       ...overrides,
     };
   }
@@ -132,7 +134,16 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.ok(Number(audit[1]) > 0);
     assert.equal(audit[1], audit[2]);
     const runFolder = /run folder: (.+)/.exec(result.stdout)?.[1] ?? '';
-    for (const file of ['summary.json', 'report.md', 'timeline.svg', 'run.json', 'points.json.gz']) {
+    for (const file of [
+      'summary.json',
+      'report.md',
+      'timeline.svg',
+      'run.json',
+      'points.json.gz',
+      'dashboard.html',
+      'sut.json',
+      'sut.svg',
+    ]) {
       assert.ok(existsSync(path.join(runFolder, file)), `${file} in ${runFolder}`);
     }
     const report = readFileSync(path.join(runFolder, 'report.md'), 'utf8');
@@ -146,6 +157,37 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.match(report, /\*\*PASSED\*\*/);
     // The gateway's Server-Timing phases reached k6: a real commit takes time.
     assert.match(report, /\| commit \| \d+ \| \d+\.\d \|/);
+    assert.match(report, /\| k6 dashboard \| \[dashboard\.html\]\(dashboard\.html\)/);
+
+    // Without SUT flags the stack home's processes were sampled: every devnet node and the gateway, k6 apart.
+    const sutRow = (type: string, name: string): number[] => {
+      const row = new RegExp(
+        `^\\| ${type} \\| ${name.replace(/\./g, '\\.')} \\| \\d+ \\| ((?:[\\d.]+ \\| ){8})(\\d+) \\| ran throughout \\|$`,
+        'm',
+      ).exec(report);
+      assert.ok(row !== null, `SUT row ${type} ${name} in\n${report}`);
+      const cells = (row[1] ?? '')
+        .split('|')
+        .map((cell) => cell.trim())
+        .filter((cell) => cell !== '');
+      return [...cells.map(Number), Number(row[2])];
+    };
+    for (const [type, name] of [
+      ['orderer', 'orderer.example.com'],
+      ['peer', 'peer0.org1.example.com'],
+      ['ca', 'ca.org1.example.com'],
+      ['chaincode', 'chaincode-ehr'],
+      ['gateway', 'fhir-gateway'],
+    ] as const) {
+      const [memoryMax, , , , , , tcpIn, tcpOut, samples] = sutRow(type, name);
+      assert.ok((memoryMax ?? 0) > 20, `${name} RSS ${memoryMax} MB`);
+      assert.ok((samples ?? 0) >= 6, `${name}: ${samples} samples in an 8 s run`);
+      // Every request went k6 → gateway → peer → chaincode, and each write to the orderer: all carried traffic.
+      if (type !== 'ca')
+        assert.ok((tcpIn ?? 0) > 0 && (tcpOut ?? 0) > 0, `${name} TCP ${tcpIn}/${tcpOut} MB`);
+    }
+    assert.match(report, /^\| load generator \| k6 \| \d+ \| /m);
+    assert.match(report, /Loopback interface, \*\*all processes on this host\*\* together/);
   });
 
   it('the audit reads the ledger itself: a write the ledger does not hold is reported missing', async () => {
@@ -187,6 +229,10 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
     assert.match(report, /\| 401 \| login \| \d+ \|/);
     assert.match(report, /\*\*FAILED\*\*/);
+    // The failures are drawn: one bar per 5 s bucket that had any.
+    const svg = readFileSync(path.join(outcome.runFolder, 'timeline.svg'), 'utf8');
+    assert.ok((svg.match(/<rect class="failed" /g) ?? []).length >= 1, svg);
+    assert.doesNotMatch(svg, /failed\/s \(none\)/);
   });
 
   it('setup() stops the run when the target is down (k6 exit 107/108, runner exit 1)', async () => {
@@ -195,5 +241,13 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.ok([107, 108].includes(outcome.k6ExitCode), `k6 exit ${outcome.k6ExitCode}`);
     assert.equal(outcome.exitCode, 1);
     assert.match(runIo.output(), /FAILED: k6 exited 10[78]/);
+    // k6 exports no dashboard when setup() stops the run: the report says so instead of a dead link.
+    assert.equal(existsSync(path.join(outcome.runFolder, 'dashboard.html')), false);
+    const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
+    assert.match(
+      report,
+      /\| k6 dashboard \| not written: k6 wrote no dashboard\.html for this run \(k6 exit 10[78]\) \|/,
+    );
+    assert.match(report, /_no system-under-test process was monitored: none given in this test_/);
   });
 });

@@ -14,7 +14,11 @@ import type { LoadObservations } from './observations.js';
 import { readPointsFile } from './points-file.js';
 import { auditAcknowledgedWrites, auditLine, type AcknowledgedCheck } from './ledger-audit.js';
 import { buildReport, operationStats } from './report.js';
+import type { SutReportInput } from './sut/sut-report.js';
 import { scenarioScript, type ScenarioName } from './scenario-scripts.js';
+import { finishMonitoring, startMonitoring } from './sut/sut-run.js';
+import type { SutTarget } from './sut/sut-sampler.js';
+import { sutRows } from './sut/sut-summary.js';
 import { buildTimeline } from './timeline.js';
 import { timelineSvg } from './timeline-svg.js';
 
@@ -35,6 +39,10 @@ export interface LoadRunOptions {
   verifyConcurrency: number;
   /** More `__ENV` for the script (e.g. SMOKE_VUS, CALIPER_RATES). */
   extraEnv: Record<string, string>;
+  /** Processes of the system under test sampled while k6 runs (k6 itself is always added). */
+  sutTargets: SutTarget[];
+  /** Shown in the report when sutTargets is empty. */
+  sutNotMonitoredReason: string;
 }
 
 export interface LoadRunIo {
@@ -93,6 +101,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   const script = scenarioScript(options.scenario);
   const runFolder = path.resolve(createRunFolder(options.scenario, options.resultsRoot));
   const startedAt = new Date().toISOString();
+  let sut: SutReportInput;
   const summaryFile = path.join(runFolder, 'summary.json');
   const pointsFile = path.join(runFolder, 'points.json.gz');
   const dashboardPort = await freeLoopbackPort();
@@ -101,13 +110,23 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     `k6 ${options.scenario} → ${options.baseUrl}; dashboard http://127.0.0.1:${dashboardPort}; results ${runFolder}`,
   );
 
-  const k6ExitCode = await runK6({
-    binary: io.k6Binary,
-    args: ['run', '--quiet', '--summary-export', summaryFile, '--out', `json=${pointsFile}`, script],
-    env: k6Environment(options, runFolder, dashboardPort),
-    cwd: path.dirname(script),
-    log: io.log,
-  });
+  const monitoring = await startMonitoring(options.sutTargets, options.sutNotMonitoredReason);
+  let k6ExitCode: number;
+  try {
+    k6ExitCode = await runK6({
+      binary: io.k6Binary,
+      args: ['run', '--quiet', '--summary-export', summaryFile, '--out', `json=${pointsFile}`, script],
+      env: k6Environment(options, runFolder, dashboardPort),
+      cwd: path.dirname(script),
+      log: io.log,
+      onSpawn: (pid) => {
+        monitoring.monitor?.add({ name: 'k6', role: 'load generator', pid });
+      },
+    });
+  } finally {
+    // Stopped before the acknowledged-write audit, whose ledger reads would otherwise count as load.
+    sut = await finishMonitoring(monitoring, runFolder, `${options.scenario}: system under test`);
+  }
 
   const failures: string[] = [];
   let summary: K6Summary | undefined;
@@ -151,7 +170,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     const timeline = buildTimeline(observations, BUCKET_SECONDS);
     writeFileSync(
       path.join(runFolder, timelineFile),
-      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`),
+      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`, BUCKET_SECONDS),
     );
     const report = buildReport({
       scenario: options.scenario,
@@ -164,6 +183,8 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       acknowledged,
       bucketSeconds: BUCKET_SECONDS,
       timelineSvg: timelineFile,
+      dashboardHtml: existsSync(path.join(runFolder, 'dashboard.html')) ? 'dashboard.html' : undefined,
+      sut,
     });
     writeFileSync(path.join(runFolder, 'report.md'), report);
   }
@@ -176,6 +197,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       operations: operationStats(observations.requests),
       acknowledged:
         acknowledged === undefined ? null : { ...acknowledged, missing: acknowledged.missing.slice(0, 100) },
+      sut: sut.recording === undefined ? null : sutRows(sut.recording),
       failures,
     },
   );
