@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LedgerError, LedgerSession, loadConnectionProfile } from '../ledger-client/index.js';
@@ -139,11 +139,15 @@ describe('users seed on a live devnet', function () {
       readFileSync((await principal('provider1')).fabricIdentity.certificatePath, 'utf8'),
       certificate,
     );
-    // The CA still knows them (already registered): enrolled again with their derived secret, never a failure.
+    // The CA still knows them (already registered): enrolled again with their derived secret, never a failure;
+    // the key left behind is replaced and made private again.
+    const oldKey = (await principal('provider3')).fabricIdentity.privateKeyPath;
+    chmodSync(oldKey, 0o644);
     rmSync(store);
     const again = seed(['--providers', '3']);
     assert.equal(again.status, 0, again.stderr);
     assert.deepEqual(pick(summaryOf(again.stdout)), { added: 3, reenrolled: 3, kept: 0, rejected: 0 });
+    assert.equal(statSync(oldKey).mode & 0o777, 0o600);
   });
 
   it('refuses bad input with exit 2 and a message naming it', () => {

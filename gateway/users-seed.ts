@@ -164,10 +164,7 @@ async function writeIdentity(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await Promise.all([
     writeFile(certificatePath, identity.certificatePem),
-    // chmod too: writeFile's mode applies only to a new file, and the gateway refuses a key others can read.
-    writeFile(privateKeyPath, identity.privateKeyPem, { mode: 0o600 }).then(() =>
-      chmod(privateKeyPath, 0o600),
-    ),
+    writePrivateFile(privateKeyPath, identity.privateKeyPem),
   ]);
   return {
     id: user.id,
@@ -177,6 +174,18 @@ async function writeIdentity(
     secret: options.secret,
     fabricIdentity: { mspId, certificatePath, privateKeyPath },
   };
+}
+
+/** Mode 0600 whether or not the file was there: the gateway refuses a key others can read. */
+async function writePrivateFile(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // An earlier run's key (its store entry lost): writeFile's mode applies only to a new file, so chmod it.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await writeFile(file, text);
+    await chmod(file, 0o600);
+  }
 }
 
 function sameAccount(entry: Principal, user: SeedUser): boolean {

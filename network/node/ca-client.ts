@@ -10,6 +10,9 @@
  * SDK still builds and sends every request, and enrolling thousands of users takes seconds.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import FabricCAServices from 'fabric-ca-client';
 import { User, type ISigningIdentity } from 'fabric-common';
@@ -46,6 +49,7 @@ export class CaSession {
     private readonly connection: CaConnection,
     private readonly bootstrap: { readonly id: string; readonly secret: string },
   ) {
+    dropStaleTimeoutListeners();
     this.ca = new FabricCAServices(
       connection.url,
       { trustedRoots: [connection.tlsRootCertPem], verify: true },
@@ -123,6 +127,26 @@ export class CaSession {
     );
     user.setSigningIdentity(signingWithNodeCrypto(user.getSigningIdentity(), admin.privateKeyPem));
     return user;
+  }
+}
+
+/**
+ * fabric-ca-client adds a 'timeout' listener to the socket of every request and never removes it. Its requests go
+ * through Node's global agents, which keep sockets alive and reuse them, so the listeners piled up: one closure
+ * holding a finished request per call (thousands in a seed run) and a MaxListenersExceededWarning per socket. When an
+ * agent takes a socket back every request on it has finished; the one listener to keep is the agent's own, added
+ * first, when it made the socket.
+ */
+let staleListenersDropped = false;
+function dropStaleTimeoutListeners(): void {
+  if (staleListenersDropped) return;
+  staleListenersDropped = true;
+  for (const agent of [http.globalAgent, https.globalAgent]) {
+    agent.on('free', (socket: Socket) => {
+      for (const listener of socket.listeners('timeout').slice(1)) {
+        socket.removeListener('timeout', listener as (...args: unknown[]) => void);
+      }
+    });
   }
 }
 
