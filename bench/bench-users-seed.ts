@@ -7,7 +7,7 @@
  *   node dist/bench/bench-users-seed.js [--users N] [--concurrency 4,8,16] [--baseline-users N] [--port-offset P]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,10 +16,12 @@ import {
   ExitCode,
   helpText,
   intFlag,
+  intListFlag,
   parseCommandArgs,
   UsageError,
   type CommandSpec,
 } from '../common/cli-args.js';
+import { caTargetFromDevnet } from '../gateway/seed-ca-enroller.js';
 import { CaSession } from '../network/node/ca-client.js';
 import { BenchDevnet, DevnetHarnessError } from './devnet-harness.js';
 import { createRunFolder, writeRunJson } from './run-folder.js';
@@ -95,14 +97,7 @@ interface LevelResult {
 function readConfig(argv: readonly string[]): Config | 'help' {
   const args = parseCommandArgs(SPEC, argv);
   if (args.help) return 'help';
-  const concurrency = String(args.values.concurrency)
-    .split(',')
-    .map((text) => {
-      const value = Number(text);
-      if (!Number.isInteger(value) || value < 1 || value > 64)
-        throw new UsageError(`--concurrency "${text}" is not a whole number from 1 to 64`);
-      return value;
-    });
+  const concurrency = intListFlag(args.values, 'concurrency', 1, 64);
   return Object.freeze({
     users: intFlag(args.values, 'users', 3, 100_000),
     concurrency,
@@ -183,19 +178,8 @@ async function baseline(config: Config): Promise<{ users: number; msPerUser: num
   const devnet = new BenchDevnet(config.portOffset, undefined);
   try {
     devnet.up();
-    const connection = {
-      url: `https://127.0.0.1:${devnet.port(7054)}`,
-      caName: 'ca-org1',
-      tlsRootCertPem: readFileSync(
-        path.join(
-          devnet.home,
-          'organizations/peerOrganizations/org1.example.com/tlsca/tlsca.org1.example.com-cert.pem',
-        ),
-        'utf8',
-      ),
-      mspId: 'Org1MSP',
-    };
-    const session = new CaSession(connection, { id: 'admin', secret: 'adminpw' });
+    const target = caTargetFromDevnet(devnet.home);
+    const session = new CaSession(target, target.registrar);
     const ids = Array.from({ length: config.baselineUsers }, (_, n) => `baseline${n + 1}`);
     for (const id of ids)
       await session.registerIfAbsent({
@@ -204,8 +188,8 @@ async function baseline(config: Config): Promise<{ users: number; msPerUser: num
         type: 'client',
         attributes: { role: 'provider' },
       });
-    const sdk = new FabricCAServices(connection.url, {
-      trustedRoots: [connection.tlsRootCertPem],
+    const sdk = new FabricCAServices(target.url, {
+      trustedRoots: [target.tlsRootCertPem],
       verify: true,
     });
     const started = performance.now();

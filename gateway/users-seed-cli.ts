@@ -24,7 +24,7 @@ import { SeedError, seedUsers, type SeedErrorCode } from './users-seed.js';
 const DEFAULT_STORE = '.fhirledger/credentials.json';
 const DEFAULT_PASSWORD_ENV = 'FHIRLEDGER_USER_PASSWORD';
 const REGISTRAR_SECRET_ENV = 'FHIRLEDGER_CA_REGISTRAR_SECRET';
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 64;
 /** Rejected ids listed in the summary; the count is always complete. */
 const LISTED_REJECTS = 20;
