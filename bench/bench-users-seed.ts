@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import FabricCAServices from 'fabric-ca-client';
 import {
   ExitCode,
   helpText,
@@ -21,8 +20,6 @@ import {
   UsageError,
   type CommandSpec,
 } from '../common/cli-args.js';
-import { caTargetFromDevnet } from '../gateway/seed-ca-enroller.js';
-import { CaSession } from '../network/node/ca-client.js';
 import { BenchDevnet, DevnetHarnessError } from './devnet-harness.js';
 import { createRunFolder, writeRunJson } from './run-folder.js';
 
@@ -178,6 +175,12 @@ async function baseline(config: Config): Promise<{ users: number; msPerUser: num
   const devnet = new BenchDevnet(config.portOffset, undefined);
   try {
     devnet.up();
+    // Loaded only here: fabric-common answers --help itself (yargs, when imported) and exits.
+    const [{ default: FabricCAServices }, { caTargetFromDevnet }, { CaSession }] = await Promise.all([
+      import('fabric-ca-client'),
+      import('../gateway/seed-ca-enroller.js'),
+      import('../network/node/ca-client.js'),
+    ]);
     const target = caTargetFromDevnet(devnet.home);
     const session = new CaSession(target, target.registrar);
     const ids = Array.from({ length: config.baselineUsers }, (_, n) => `baseline${n + 1}`);

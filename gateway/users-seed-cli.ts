@@ -17,7 +17,7 @@ import {
 } from '../common/cli-args.js';
 import { CredentialStoreError } from './credential-store.js';
 import { hashSecret } from './password-hash.js';
-import { caEnroller, caTargetFromDevnet, readTlsRoot, type CaTarget } from './seed-ca-enroller.js';
+import type { CaTarget } from './seed-ca-enroller.js';
 import { MAX_SEED_COUNT, planSeedUsers, type SeedCounts } from './seed-plan.js';
 import { SeedError, seedUsers, type SeedErrorCode } from './users-seed.js';
 
@@ -143,7 +143,10 @@ async function seed(values: ParsedArgs['values']): Promise<ExitCode> {
   // No built-in default: a printed demo password ends up in logs and screenshots; the load tests need it set anyway.
   if (password.length < 8)
     throw new UsageError(`set ${passwordEnv} to the users' password (at least 8 characters; never a flag)`);
-  const target = caTargetFrom(values);
+  // Loaded only now: fabric-common, under fabric-ca-client, parses process.argv with yargs (nconf) when imported and
+  // answers --help itself, then exits; our --help must be handled before.
+  const ca = await import('./seed-ca-enroller.js');
+  const target = caTargetFrom(values, ca);
   process.stderr.write(
     `users seed: ${counts.providers} providers, ${counts.patients} patients, ${counts.regulators} regulators via ` +
       `${target.url} (${target.caName}, registrar ${target.registrar.id}, secret ***), store ${storeFile}, ` +
@@ -164,7 +167,7 @@ async function seed(values: ParsedArgs['values']): Promise<ExitCode> {
       concurrency,
       progress: process.stderr,
     },
-    caEnroller(target),
+    ca.caEnroller(target),
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
@@ -212,13 +215,16 @@ function countsFrom(values: ParsedArgs['values']): SeedCounts {
   return counts;
 }
 
-function caTargetFrom(values: ParsedArgs['values']): CaTarget {
+function caTargetFrom(
+  values: ParsedArgs['values'],
+  ca: Pick<typeof import('./seed-ca-enroller.js'), 'caTargetFromDevnet' | 'readTlsRoot'>,
+): CaTarget {
   const url = stringFlag(values, 'ca-url');
   const explicitOnly = ['tls-root', 'ca-name', 'msp-id', 'registrar-id', 'registrar-secret'] as const;
   if (url === undefined) {
     const stray = explicitOnly.find((name) => values[name] !== undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} goes with --ca-url`);
-    return caTargetFromDevnet(stringFlag(values, 'home') ?? defaultDevnetHome());
+    return ca.caTargetFromDevnet(stringFlag(values, 'home') ?? defaultDevnetHome());
   }
   if (values.home !== undefined) throw new UsageError('give --home or --ca-url, not both');
   if (!/^https?:\/\/[^/]+\/?$/.test(url))
@@ -236,7 +242,7 @@ function caTargetFrom(values: ParsedArgs['values']): CaTarget {
   return {
     url: url.replace(/\/$/, ''),
     caName: stringFlag(values, 'ca-name') ?? 'ca-org1',
-    tlsRootCertPem: readTlsRoot(required('tls-root')),
+    tlsRootCertPem: ca.readTlsRoot(required('tls-root')),
     mspId: stringFlag(values, 'msp-id') ?? 'Org1MSP',
     registrar: { id: required('registrar-id'), secret: registrarSecret },
   };

@@ -150,6 +150,13 @@ describe('users seed on a live devnet', function () {
     assert.equal(statSync(oldKey).mode & 0o777, 0o600);
   });
 
+  it('--help in a process of its own prints our help (fabric-common would answer --help itself when loaded)', () => {
+    const help = runCli(['users', 'seed', '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: fhirledger users seed --patients N --providers N --regulators N/);
+    assert.match(help.stdout, /--registrar-secret S/);
+  });
+
   it('refuses bad input with exit 2 and a message naming it', () => {
     const negative = seed(['--patients=-1']);
     assert.equal(negative.status, 2);
