@@ -23,6 +23,7 @@ import {
   ExitCode,
   helpText,
   intFlag,
+  intListFlag,
   parseCommandArgs,
   stringFlag,
   UsageError,
@@ -125,14 +126,7 @@ interface Measurement {
 function readConfig(argv: readonly string[]): Config | 'help' {
   const args = parseCommandArgs(SPEC, argv);
   if (args.help) return 'help';
-  const concurrency = String(args.values.concurrency)
-    .split(',')
-    .map((text) => {
-      const value = Number(text);
-      if (!Number.isInteger(value) || value < 1 || value > 2000)
-        throw new UsageError(`--concurrency "${text}" is not a whole number from 1 to 2000`);
-      return value;
-    });
+  const concurrency = intListFlag(args.values, 'concurrency', 1, 2000);
   return Object.freeze({
     transactions: intFlag(args.values, 'transactions', 1, 1_000_000),
     runs: intFlag(args.values, 'runs', 1, 20),

@@ -26,6 +26,8 @@ describe('fhirledger bench', () => {
     const devnet = parseBenchArgs(['devnet', '--transactions', '300']);
     assert.deepEqual(devnet !== 'help' && devnet.args, ['devnet', '--transactions', '300']);
     assert.throws(() => parseBenchArgs(['devnet', '--patients', '3']), /--patients does not apply to devnet/);
+    const seed = parseBenchArgs(['users-seed', '--users', '500']);
+    assert.deepEqual(seed !== 'help' && seed.args, ['users-seed', '--users', '500']);
   });
 
   it('refuses a missing or unknown experiment, a flag that does not apply, and bad sizes', () => {

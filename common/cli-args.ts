@@ -87,6 +87,18 @@ export function intFlag(values: ParsedArgs['values'], name: string, min: number,
   return value;
 }
 
+/** Reads a comma-separated list of whole numbers, each in [min, max] ("4,8,16"); the error names the flag. */
+export function intListFlag(values: ParsedArgs['values'], name: string, min: number, max: number): number[] {
+  return String(values[name])
+    .split(',')
+    .map((text) => {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+        throw new UsageError(`--${name} "${text}" is not a whole number from ${min} to ${max}`);
+      return value;
+    });
+}
+
 export function numberFlag(values: ParsedArgs['values'], name: string, min: number, max: number): number {
   const raw = values[name];
   const text = typeof raw === 'string' ? raw : String(raw);

@@ -15,6 +15,7 @@ import { defaultDevnetHome } from '../common/devnet-location.js';
 import type { CommandRunner } from '../cli/command.js';
 import { NetworkError } from '../network/node/network-error.js';
 import { SupervisorError } from '../network/supervisor.js';
+import { SeedError } from '../gateway/users-seed.js';
 
 const HOME_FLAG = {
   type: 'string',
@@ -79,7 +80,7 @@ async function guarded(command: string, body: () => Promise<number>): Promise<nu
       process.stderr.write(`fhirledger ${command}: ${error.code}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof SupervisorError) {
+    if (error instanceof SupervisorError || error instanceof SeedError) {
       process.stderr.write(`fhirledger ${command}: ${error.code}: ${error.message}\n`);
       return ExitCode.FAILURE;
     }
