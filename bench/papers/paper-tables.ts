@@ -16,7 +16,7 @@ const num = (value: number | undefined, digits = 1): string =>
   value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 /** Paper 000's Gatling run beside our k6 ramp over the gateway on the devnet. */
-export function paper000Table(ramp: LoadObservations): string {
+export function paper000Table(ramp: LoadObservations, vusMax: number): string {
   const requests = ramp.requests.filter((request) => request.op !== 'healthz');
   const ranges = responseTimeRanges(requests);
   const all = operationStats(requests).find((row) => row.op === 'All requests');
@@ -35,7 +35,7 @@ export function paper000Table(ramp: LoadObservations): string {
     );
   const paper = PAPER_000_GATLING;
   return [
-    `| figure | paper 000 (Gatling, ${paper.users.from} → ${paper.users.to} users / ${paper.users.overSeconds} s) | ours (k6 ramp, same profile) |`,
+    `| figure | paper 000 (Gatling, ${paper.users.from} → ${paper.users.to} users / ${paper.users.overSeconds} s) | ours (k6 ramp, 10 → ${vusMax} VUs / 100 s) |`,
     '| --- | --- | --- |',
     `| requests | not printed | ${ranges.total} |`,
     `| failed requests | ${paper.failedRequests} | ${ranges.failed} (${pct(ranges.failed, ranges.total)}) |`,

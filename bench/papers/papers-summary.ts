@@ -85,7 +85,7 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       '',
       `## Paper 000: 10 → ${input.vusMax} users over 100 s (create / retrieve / modify through the API)`,
       '',
-      paper000Table(input.ramp),
+      paper000Table(input.ramp, input.vusMax),
       '',
       `Acknowledged-write audit: ${input.rampAudit === undefined ? 'not run' : auditLine(input.rampAudit)}.`,
       '',
