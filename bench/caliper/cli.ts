@@ -6,12 +6,13 @@
 import { defaultHome } from '../../network/node/devnet-home.js';
 import {
   ExitCode,
-  helpText,
   intFlag,
   parseCommandArgs,
+  readCommandConfig,
   stringFlag,
   UsageError,
   type CommandSpec,
+  type ParsedArgs,
 } from '../../common/cli-args.js';
 import type { CaliperRunConfig } from './caliper-run.js';
 import {
@@ -84,7 +85,10 @@ export const CALIPER_SPEC: CommandSpec = {
 
 export function parseCaliperArgs(argv: readonly string[]): CaliperRunConfig | 'help' {
   const args = parseCommandArgs(CALIPER_SPEC, argv);
-  if (args.help) return 'help';
+  return args.help ? 'help' : caliperConfig(args);
+}
+
+function caliperConfig(args: ParsedArgs): CaliperRunConfig {
   const ops = listFlag(args.values, 'ops').map((op): CaliperOp => {
     if (!isCaliperOp(op)) throw new UsageError(`--ops entry "${op}" is not one of ${CALIPER_OPS.join(', ')}`);
     return op;
@@ -116,20 +120,9 @@ function listFlag(values: Record<string, unknown>, name: string): string[] {
 }
 
 export async function runCaliperCommand(argv: readonly string[]): Promise<number> {
-  let config: CaliperRunConfig | 'help';
-  try {
-    config = parseCaliperArgs(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${helpText(CALIPER_SPEC)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
-  }
-  if (config === 'help') {
-    process.stdout.write(helpText(CALIPER_SPEC));
-    return ExitCode.OK;
-  }
+  const read = readCommandConfig('fhirledger bench caliper', CALIPER_SPEC, argv, caliperConfig);
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
   process.stderr.write(`config: ${JSON.stringify({ ...config, rounds: config.rounds.length })}\n`);
   // Loaded after the flags are read: fabric-ca-client's config reads process.argv with yargs when imported, and would
   // answer --help itself.
