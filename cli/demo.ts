@@ -10,56 +10,90 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, helpText, parseCommandArgs, stringFlag, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig, type CommandSpec } from '../common/cli-args.js';
+import {
+  loadSettings,
+  nonEmpty,
+  settingFlags,
+  wholeNumber,
+  type SettingsTable,
+} from '../common/config-table.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
 import { networkStatus } from '../network/node/network-status.js';
 import type { CommandRunner } from './command.js';
 
-const SPEC: CommandSpec = {
-  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR]',
-  summary:
-    'Starts fabric-devnet, generates about 10,000 FHIR records with defects, migrates them into the ledger (validate, clean, dead-letter, load), audits the ledger against the input, then prints a summary. Leaves the devnet running.',
-  flags: {
-    out: {
-      type: 'string',
+interface DemoConfig {
+  out: string;
+  patients: number;
+  home: string | undefined;
+  portOffset: number;
+}
+
+const DEMO_SETTINGS: SettingsTable<DemoConfig> = {
+  envPrefix: 'FHIRLEDGER_DEMO_',
+  settings: [
+    {
+      key: 'out',
+      flag: 'out',
       default: defaultRunFolder('demo'),
+      parse: nonEmpty,
       valueName: 'DIR',
-      description: `where the demo writes (default ${defaultRunFolder('demo')}, git-ignored)`,
+      description: 'where the demo writes (git-ignored)',
     },
-    patients: {
-      type: 'string',
+    {
+      key: 'patients',
+      flag: 'patients',
       default: '210',
+      parse: wholeNumber(1, 100_000),
       valueName: 'N',
-      description: 'patients to generate; ~48 resources each (default 210)',
+      description: 'patients to generate; ~48 resources each',
     },
-    home: {
-      type: 'string',
+    {
+      key: 'home',
+      flag: 'home',
+      default: undefined,
+      parse: nonEmpty,
       valueName: 'DIR',
       description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
     },
-  },
+    {
+      key: 'portOffset',
+      flag: 'port-offset',
+      default: '0',
+      parse: wholeNumber(-6000, 50_000),
+      valueName: 'N',
+      description: "added to every devnet port when the demo starts it (network up's --port-offset)",
+    },
+  ],
+};
+
+const SPEC: CommandSpec = {
+  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR] [--port-offset N]',
+  summary:
+    'Starts fabric-devnet, generates about 10,000 FHIR records with defects, migrates them into the ledger (validate, clean, dead-letter, load), audits the ledger against the input, then prints a summary. Leaves the devnet running.',
+  flags: settingFlags(DEMO_SETTINGS),
 };
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 export const run: CommandRunner = async (argv) => {
-  const args = parseCommandArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC));
-    return ExitCode.OK;
-  }
-  const out = path.resolve(String(args.values.out), new Date().toISOString().replace(/[:.]/g, '-'));
+  const read = readCommandConfig('fhirledger demo', SPEC, argv, (args) =>
+    Object.freeze(loadSettings(DEMO_SETTINGS, args.values, process.env)),
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
+  const out = path.resolve(config.out, new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(out, { recursive: true });
-  const home = new DevnetHome(stringFlag(args.values, 'home') ?? defaultHome());
+  const home = new DevnetHome(config.home ?? defaultHome());
   const data = path.join(out, 'data');
   const report = path.join(out, 'migrate-report.json');
   const started = Date.now();
 
   await stage(
     '1/4 start fabric-devnet (orderer, peer, CA, EHR chaincode)',
-    ['network', 'up', '--home', home.root],
+    ['network', 'up', '--home', home.root, '--port-offset', String(config.portOffset)],
     [ExitCode.OK],
   );
   await stage(
@@ -67,7 +101,7 @@ export const run: CommandRunner = async (argv) => {
     [
       'generate',
       '--patients',
-      String(args.values.patients),
+      String(config.patients),
       '--seed',
       '2026',
       '--dirty-rate',

@@ -105,6 +105,12 @@ export function stringFlag(values: ParsedArgs['values'], name: string): string |
 
 export type CommandConfig<T> = { config: T } | { exitCode: ExitCode };
 
+/** Where a command writes; the process's streams unless a test passes its own. */
+export interface CommandOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /**
  * Reads a command's flags into its config the one way every command does: `--help` prints the help on stdout
  * (exit 0); a usage or config error prints `<command>: <what was wrong>` and the help on stderr (exit 2).
@@ -114,17 +120,18 @@ export function readCommandConfig<T>(
   spec: CommandSpec,
   argv: readonly string[],
   toConfig: (args: ParsedArgs) => T,
+  io: CommandOutput = process,
 ): CommandConfig<T> {
   try {
     const args = parseCommandArgs(spec, argv);
     if (args.help) {
-      process.stdout.write(helpText(spec));
+      io.stdout.write(helpText(spec));
       return { exitCode: ExitCode.OK };
     }
     return { config: toConfig(args) };
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`${command}: ${error.message}\n\n${helpText(spec)}`);
+      io.stderr.write(`${command}: ${error.message}\n\n${helpText(spec)}`);
       return { exitCode: ExitCode.USAGE };
     }
     throw error;

@@ -47,6 +47,16 @@ export function wholeNumber(min: number, max: number): Parser {
   };
 }
 
+export function decimal(min: number, max: number): Parser {
+  return (text, where) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+      throw new ConfigError(`${where} "${text}" is not a number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
 /** A comma-separated list of whole numbers, e.g. `50,100,200`. */
 export function wholeNumberList(min: number, max: number): Parser {
   const one = wholeNumber(min, max);
