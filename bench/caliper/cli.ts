@@ -4,6 +4,7 @@
  * failed, missing or unfinished transaction (Caliper itself exits 0 whatever happened).
  */
 import { defaultHome } from '../../network/node/devnet-home.js';
+import { NetworkError } from '../../network/node/network-error.js';
 import {
   ExitCode,
   intFlag,
@@ -127,7 +128,15 @@ export async function runCaliperCommand(argv: readonly string[]): Promise<number
   // Loaded after the flags are read: fabric-ca-client's config reads process.argv with yargs when imported, and would
   // answer --help itself.
   const { runCaliper } = await import('./caliper-run.js');
-  const result = await runCaliper(config, (line) => process.stderr.write(`${line}\n`));
+  let result;
+  try {
+    result = await runCaliper(config, (line) => process.stderr.write(`${line}\n`));
+  } catch (error) {
+    // No devnet at --home is a state the user can fix (exit 2, as `network` says it), not a crash.
+    if (!(error instanceof NetworkError)) throw error;
+    process.stderr.write(`fhirledger bench caliper: ${error.code}: ${error.message}\n`);
+    return error.exitCode;
+  }
   process.stdout.write(
     `${JSON.stringify({ folder: result.folder, ok: result.verdict.ok, rounds: result.verdict.rounds }, null, 2)}\n`,
   );
