@@ -10,6 +10,8 @@ import {
   loadSettings,
   wholeNumber,
   wholeNumberList,
+  type Environment,
+  type FlagValues,
   type SettingsTable,
 } from '../common/config-table.js';
 import type { ClientSigner } from './devnet-harness.js';
@@ -103,9 +105,6 @@ export const BENCH_DEVNET_SPEC: CommandSpec = {
   flags: settingFlags(BENCH_DEVNET_SETTINGS),
 };
 
-export function loadBenchDevnetConfig(
-  flagValues: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): Readonly<BenchDevnetConfig> {
+export function loadBenchDevnetConfig(flagValues: FlagValues, env: Environment): Readonly<BenchDevnetConfig> {
   return Object.freeze(loadSettings(BENCH_DEVNET_SETTINGS, flagValues, env));
 }

@@ -12,6 +12,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The flags as parseCommandArgs read them, and the environment (process.env, or a test's own). */
+export type FlagValues = Readonly<Record<string, unknown>>;
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /** Turns the text of a flag, variable or default into a value; `where` names the source for the error message. */
 export type Parser = (text: string, where: string) => unknown;
 
@@ -107,11 +111,7 @@ export function settingFlags<C>(table: SettingsTable<C>): Record<string, FlagSpe
  * Each setting from its flag, else its non-empty environment variable, else its default (an unset default stays
  * undefined). The caller checks what spans settings and freezes the result.
  */
-export function loadSettings<C>(
-  table: SettingsTable<C>,
-  flagValues: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): C {
+export function loadSettings<C>(table: SettingsTable<C>, flagValues: FlagValues, env: Environment): C {
   const config: Record<string, unknown> = {};
   for (const setting of table.settings) {
     const fromFlag = flagValues[setting.flag];

@@ -15,6 +15,8 @@ import {
   settingFlags,
   wholeNumber,
   type Setting,
+  type Environment,
+  type FlagValues,
   type SettingsTable,
 } from '../common/config-table.js';
 
@@ -216,10 +218,7 @@ export function configFlags(): Record<string, FlagSpec> {
   return settingFlags(GATEWAY_SETTINGS);
 }
 
-export function loadConfig(
-  flagValues: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): Readonly<GatewayConfig> {
+export function loadConfig(flagValues: FlagValues, env: Environment): Readonly<GatewayConfig> {
   // The public URL has no default of its own: it follows the host and port unless given.
   const loaded: Omit<GatewayConfig, 'publicUrl'> & { publicUrl?: string } = loadSettings(
     GATEWAY_SETTINGS,

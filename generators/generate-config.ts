@@ -12,7 +12,7 @@ import {
   wholeNumber,
 } from '../common/config-table.js';
 import type { FlagSpec } from '../common/cli-args.js';
-import type { SettingsTable } from '../common/config-table.js';
+import type { Environment, FlagValues, SettingsTable } from '../common/config-table.js';
 import { DEFAULT_REFERENCE_DATE } from './fhir-time.js';
 import {
   BUNDLE_TYPES,
@@ -125,10 +125,7 @@ export function generateFlags(): Record<string, FlagSpec> {
   return settingFlags(GENERATE_SETTINGS);
 }
 
-export function loadGenerateConfig(
-  flagValues: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): Readonly<GenerateConfig> {
+export function loadGenerateConfig(flagValues: FlagValues, env: Environment): Readonly<GenerateConfig> {
   const { patients, out, ...rest } = loadSettings(GENERATE_SETTINGS, flagValues, env);
   if (patients === undefined) throw new ConfigError('--patients is required');
   if (out === undefined) throw new ConfigError('--out is required');
