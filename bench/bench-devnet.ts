@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { ExitCode, readCommandConfig } from '../common/cli-args.js';
-import { LedgerSession, loadConnectionProfile } from '../ledger-client/index.js';
+import { ledgerForNamedIdentity, openLedgerSession } from '../ledger-client/index.js';
 import { BENCH_DEVNET_SPEC, loadBenchDevnetConfig, type BenchDevnetConfig } from './bench-devnet-config.js';
 import { percentile, readme, round, summarise, type Measurement } from './bench-devnet-summary.js';
 import { BenchDevnet, REPO } from './devnet-harness.js';
@@ -138,11 +138,13 @@ async function oneRun(
       client.close();
     }
     if (config.recordTransactions > 0) {
-      const session = new LedgerSession(
-        loadConnectionProfile(path.join(devnet.home, 'fhirledger-connection.json')),
+      // The one ledger factory, as migrate and the gateway open theirs.
+      const session = openLedgerSession(
+        path.join(devnet.home, 'fhirledger-connection.json'),
+        'the bench devnet writes its profile',
       );
       try {
-        const ledger = session.ledgerForNamed('migrator');
+        const ledger = ledgerForNamedIdentity(session, 'migrator');
         const runId = `${run}-${Date.now()}`;
         const measured = await measure(
           'CreateRecords-100',
