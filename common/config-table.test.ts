@@ -69,6 +69,7 @@ describe('config table (flags > FHIRLEDGER_* env > defaults)', () => {
       () => loadSettings(TABLE, {}, { FHIRLEDGER_EXAMPLE_LEVELS: '5,x' }),
       /FHIRLEDGER_EXAMPLE_LEVELS entry "x" is not a whole number from 1 to 100/,
     );
+    assert.throws(() => loadSettings(TABLE, { levels: '5,' }, {}), /--levels "5," has an empty entry/);
     assert.throws(() => loadSettings(TABLE, { url: 'ftp://host' }, {}), ConfigError);
     assert.throws(() => loadSettings(TABLE, { token: ' ' }, {}), /--token is empty; expected a value/);
   });

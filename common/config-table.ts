@@ -61,10 +61,18 @@ export function decimal(min: number, max: number): Parser {
   };
 }
 
+/** A comma-separated list, each entry read by `item`; an empty entry (`50,`) is refused as such. */
+export function listOf(item: Parser): Parser {
+  return (text, where) => {
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (entries.some((entry) => entry === '')) throw new ConfigError(`${where} "${text}" has an empty entry`);
+    return entries.map((entry) => item(entry, `${where} entry`));
+  };
+}
+
 /** A comma-separated list of whole numbers, e.g. `50,100,200`. */
 export function wholeNumberList(min: number, max: number): Parser {
-  const one = wholeNumber(min, max);
-  return (text, where) => text.split(',').map((item) => one(item.trim(), `${where} entry`));
+  return listOf(wholeNumber(min, max));
 }
 
 export const nonEmpty: Parser = (value, where) => {

@@ -142,7 +142,7 @@ describe('fhirledger bench caliper flags', () => {
     );
     assert.throws(
       () => parseCaliperArgs(['--rates', '50,0']),
-      /--rates entry "0" is not a whole number of TPS/,
+      /--rates entry "0" is not a whole number from 1 to 10000/,
     );
     assert.throws(() => parseCaliperArgs(['--rates', '50,']), /--rates "50," has an empty entry/);
     assert.throws(
