@@ -18,6 +18,7 @@ import {
   wholeNumber,
   type SettingsTable,
 } from '../common/config-table.js';
+import { devnetHomeSetting } from '../common/devnet-location.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
@@ -50,14 +51,7 @@ const DEMO_SETTINGS: SettingsTable<DemoConfig> = {
       valueName: 'N',
       description: 'patients to generate; ~48 resources each',
     },
-    {
-      key: 'home',
-      flag: 'home',
-      default: undefined,
-      parse: nonEmpty,
-      valueName: 'DIR',
-      description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
-    },
+    devnetHomeSetting(),
     {
       key: 'portOffset',
       flag: 'port-offset',

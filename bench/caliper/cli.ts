@@ -3,6 +3,7 @@
  * chaincode in fixed-rate rounds; prints the figures per round as JSON on stdout and exits 3 when any round had a
  * failed, missing or unfinished transaction (Caliper itself exits 0 whatever happened).
  */
+import { devnetHomeSetting } from '../../common/devnet-location.js';
 import { defaultHome } from '../../network/node/devnet-home.js';
 import { NetworkError } from '../../network/node/network-error.js';
 import {
@@ -40,14 +41,7 @@ interface CaliperSettings {
 const CALIPER_SETTINGS: SettingsTable<CaliperSettings> = {
   envPrefix: 'FHIRLEDGER_BENCH_CALIPER_',
   settings: [
-    {
-      key: 'home',
-      flag: 'home',
-      default: undefined,
-      parse: nonEmpty,
-      valueName: 'DIR',
-      description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
-    },
+    devnetHomeSetting(),
     {
       key: 'ops',
       flag: 'ops',
