@@ -14,6 +14,8 @@ export interface Experiment {
   name: string;
   summary: string;
   load: () => Promise<ExperimentModule>;
+  /** Whether the module reads its own flags (it gets `fhirledger bench <name> …`'s arguments as they are). */
+  ownFlags?: true;
   /** The one size flag the experiment takes, and how the module wants it. */
   size: { flag: 'patients' | 'gib' | 'transactions' | 'users'; toArgs: (value: string) => string[] };
 }
@@ -42,8 +44,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
   {
     name: 'devnet',
     summary:
-      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (--transactions per level, default 2000)',
+      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (own flags: fhirledger bench devnet --help)',
     load: () => import('./bench-devnet.js'),
+    ownFlags: true,
     size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
   },
   {

@@ -11,62 +11,103 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, helpText, parseCommandArgs, stringFlag, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig, type CommandSpec } from '../common/cli-args.js';
+import {
+  loadSettings,
+  nonEmpty,
+  settingFlags,
+  wholeNumber,
+  ConfigError,
+  type Parser,
+  type SettingsTable,
+} from '../common/config-table.js';
+import { devnetHomeSetting } from '../common/devnet-location.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
 import { networkStatus } from '../network/node/network-status.js';
 import type { CommandRunner } from './command.js';
 
+interface DemoConfig {
+  out: string;
+  patients: number;
+  home: string | undefined;
+  portOffset: number;
+  smokeDuration: string;
+}
+
+const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+const k6Duration: Parser = (text, where) => {
+  if (!K6_DURATION.test(text))
+    throw new ConfigError(`${where} "${text}" is not a k6 duration such as 20s or 1m`);
+  return text;
+};
+
+const DEMO_SETTINGS: SettingsTable<DemoConfig> = {
+  envPrefix: 'FHIRLEDGER_DEMO_',
+  settings: [
+    {
+      key: 'out',
+      flag: 'out',
+      default: defaultRunFolder('demo'),
+      parse: nonEmpty,
+      valueName: 'DIR',
+      description: 'where the demo writes (git-ignored)',
+    },
+    {
+      key: 'patients',
+      flag: 'patients',
+      default: '210',
+      parse: wholeNumber(1, 100_000),
+      valueName: 'N',
+      description: 'patients to generate; ~48 resources each',
+    },
+    devnetHomeSetting(),
+    {
+      key: 'portOffset',
+      flag: 'port-offset',
+      default: '0',
+      parse: wholeNumber(-6000, 50_000),
+      valueName: 'N',
+      description: "added to every port when the demo starts the stack (fhirledger up's --port-offset)",
+    },
+    {
+      key: 'smokeDuration',
+      flag: 'smoke-duration',
+      default: '20s',
+      parse: k6Duration,
+      valueName: 'D',
+      description: 'length of the smoke load through the gateway, a k6 duration',
+    },
+  ],
+};
+
 const SPEC: CommandSpec = {
-  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR]',
+  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR] [--port-offset N] [--smoke-duration D]',
   summary:
     'Starts the local stack (fabric-devnet, users, FHIR gateway), generates about 10,000 FHIR records with defects, migrates them into the ledger (validate, clean, dead-letter, load), audits the ledger against the input, runs a smoke load through the gateway with the acknowledged-write audit, then prints a summary. Leaves the stack running.',
-  flags: {
-    out: {
-      type: 'string',
-      default: defaultRunFolder('demo'),
-      valueName: 'DIR',
-      description: `where the demo writes (default ${defaultRunFolder('demo')}, git-ignored)`,
-    },
-    patients: {
-      type: 'string',
-      default: '210',
-      valueName: 'N',
-      description: 'patients to generate; ~48 resources each (default 210)',
-    },
-    home: {
-      type: 'string',
-      valueName: 'DIR',
-      description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
-    },
-    'smoke-duration': {
-      type: 'string',
-      default: '20s',
-      valueName: 'D',
-      description: 'length of the smoke load, a k6 duration (default 20s)',
-    },
-  },
+  flags: settingFlags(DEMO_SETTINGS),
 };
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 export const run: CommandRunner = async (argv) => {
-  const args = parseCommandArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC));
-    return ExitCode.OK;
-  }
-  const out = path.resolve(String(args.values.out), new Date().toISOString().replace(/[:.]/g, '-'));
+  const read = readCommandConfig('fhirledger demo', SPEC, argv, (args) =>
+    Object.freeze(loadSettings(DEMO_SETTINGS, args.values, process.env)),
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
+  const out = path.resolve(config.out, new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(out, { recursive: true });
-  const home = new DevnetHome(stringFlag(args.values, 'home') ?? defaultHome());
+  const home = new DevnetHome(config.home ?? defaultHome());
   const data = path.join(out, 'data');
   const report = path.join(out, 'migrate-report.json');
   const started = Date.now();
 
   await stage(
     '1/5 start the stack: fabric-devnet (orderer, peer, CA, EHR chaincode), users from its CA, FHIR gateway',
-    ['up', '--home', home.root],
+    ['up', '--home', home.root, '--port-offset', String(config.portOffset)],
     [ExitCode.OK],
   );
   await stage(
@@ -74,7 +115,7 @@ export const run: CommandRunner = async (argv) => {
     [
       'generate',
       '--patients',
-      String(args.values.patients),
+      String(config.patients),
       '--seed',
       '2026',
       '--dirty-rate',
@@ -119,16 +160,7 @@ export const run: CommandRunner = async (argv) => {
   const loadRoot = path.join(out, 'load');
   await stage(
     '5/5 smoke load through the FHIR gateway (k6), then read every acknowledged write back from the ledger',
-    [
-      'load',
-      'smoke',
-      '--stack-home',
-      home.root,
-      '--duration',
-      String(args.values['smoke-duration']),
-      '--out',
-      loadRoot,
-    ],
+    ['load', 'smoke', '--stack-home', home.root, '--duration', config.smokeDuration, '--out', loadRoot],
     [ExitCode.OK],
   );
   const peer = (await networkStatus(home.root)).nodes.find((node) => node.role === 'peer');

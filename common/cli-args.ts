@@ -3,6 +3,7 @@
  * or bad value is a UsageError (exit 2) whose message names the flag. Built on node:util parseArgs.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from './config-table.js';
 
 export const ExitCode = {
   OK: 0,
@@ -112,4 +113,39 @@ export function numberFlag(values: ParsedArgs['values'], name: string, min: numb
 export function stringFlag(values: ParsedArgs['values'], name: string): string | undefined {
   const raw = values[name];
   return typeof raw === 'string' ? raw : undefined;
+}
+
+export type CommandConfig<T> = { config: T } | { exitCode: ExitCode };
+
+/** Where a command writes; the process's streams unless a test passes its own. */
+export interface CommandOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * Reads a command's flags into its config the one way every command does: `--help` prints the help on stdout
+ * (exit 0); a usage or config error prints `<command>: <what was wrong>` and the help on stderr (exit 2).
+ */
+export function readCommandConfig<T>(
+  command: string,
+  spec: CommandSpec,
+  argv: readonly string[],
+  toConfig: (args: ParsedArgs) => T,
+  io: CommandOutput = process,
+): CommandConfig<T> {
+  try {
+    const args = parseCommandArgs(spec, argv);
+    if (args.help) {
+      io.stdout.write(helpText(spec));
+      return { exitCode: ExitCode.OK };
+    }
+    return { config: toConfig(args) };
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr.write(`${command}: ${error.message}\n\n${helpText(spec)}`);
+      return { exitCode: ExitCode.USAGE };
+    }
+    throw error;
+  }
 }

@@ -37,7 +37,7 @@ describe('fhirledger gateway / users commands', () => {
     try {
       const result = await captured(() => runGateway(['--port', '0', '--log-level', 'silent']));
       assert.equal(result.code, 2);
-      assert.match(result.stderr, /no Fabric connection profile configured.*\[LEDGER_UNAVAILABLE\]/);
+      assert.match(result.stderr, /LEDGER_UNAVAILABLE: no Fabric connection profile configured/);
       const wired = await captured(() =>
         runGateway(['--port', '0', '--log-level', 'silent', '--connection-profile', 'x.yaml']),
       );
