@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DevnetHome } from '../network/node/devnet-home.js';
 import { readDescription } from '../network/node/network-description.js';
 import { networkUp } from '../network/node/network-up.js';
-import { startGateway } from './gateway-process.js';
+import { startGateway, stopGateway } from './gateway-process.js';
 import { seedStackUsers } from './seed-step.js';
 import {
   readStackDescription,
@@ -58,6 +58,8 @@ export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
   });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const gatewayPort = GATEWAY_BASE_PORT + description.portOffset;
+  // The gateway reads its credentials store once, at start: users seeded now reach it only through a restart.
+  if (seeded.enrolled > 0) await stopGateway(home.root);
   const gateway = await startGateway({
     home: home.root,
     port: gatewayPort,

@@ -110,6 +110,24 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.match(again.stdout, /password +in .*users\.password/);
   });
 
+  it('a second up with more users enrols only the new ones and restarts the gateway so they can log in', async () => {
+    const more = runCli(['up', '--home', home, '--providers', '4', '--patients', '2', '--regulators', '1']);
+    assert.equal(more.status, 0, more.stderr);
+    assert.match(more.stdout, /1 enrolled from the CA now .* 6 kept/);
+    assert.doesNotMatch(more.stdout, /already running/);
+    const login = await fetch(`${stack.gatewayUrl}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'password',
+        username: 'provider4',
+        password: readStackPassword(stack),
+      }),
+    });
+    assert.equal(login.status, 200, await login.text());
+    assert.deepEqual(readStackDescription(home)?.users, { providers: 4, patients: 2, regulators: 1 });
+  });
+
   it('`fhirledger load smoke` on the stack: 0 failed requests, every acknowledged write on the ledger', () => {
     const result = runCli(
       [
