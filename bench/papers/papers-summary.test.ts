@@ -74,7 +74,19 @@ describe('papers summary page', () => {
     assert.equal(comparison.rounds, 2);
     assert.equal(comparison.throughputRatio, (40 / 50 + 50 / 50) / 2);
     assert.equal(comparison.latencyRatio, (0.4 / 0.2 + 0.1 / 0.05) / 2);
+    assert.deepEqual(comparison.caliperBelowTarget, []);
+    assert.deepEqual(comparison.k6Dropped, []);
     assert.equal(toolComparison(rows, []), undefined);
+  });
+
+  it('notes rounds where Caliper sent below the target rate and where k6 dropped iterations', () => {
+    const throttled = round('open', 50, 30, 0.2);
+    assert.ok(throttled.caliper !== undefined);
+    const lighter = { ...throttled, caliper: { ...throttled.caliper, sendRateTps: 31 } };
+    const comparison = toolComparison([{ ...k6Row('open', 50, 40, 2), sent: 700 }], [lighter]);
+    assert.ok(comparison !== undefined);
+    assert.deepEqual(comparison.caliperBelowTarget, ['open 50 TPS (sent at 31.0)']);
+    assert.deepEqual(comparison.k6Dropped, ['open 50 TPS (700 of 1000 sent)']);
   });
 
   it('writes both papers beside our runs, with provenance, failures and chart links', () => {
@@ -110,6 +122,7 @@ describe('papers summary page', () => {
     assert.match(page, /\| transfer \| 250 \| 92 \| – \| – \| – \| – \| – \| – \| – \|/);
     assert.match(page, /k6's throughput is 0\.90× Caliper's and its average latency 2\.00× Caliper's/);
     assert.match(page, /3 acknowledged, 3 on the ledger, 0 missing/);
+    assert.match(page, /both tools sent every round at its rate/);
     assert.match(page, /- SLO breached/);
     assert.match(page, /\]\(2026-11-30-papers\/ramp\/timeline\.svg\)/);
     assert.match(page, /\| commit \| abc123 \|/);
