@@ -39,6 +39,7 @@ import { loadSchemaValidators } from './io/schema-validator.js';
 import { countRecords } from './io/sources/count-lines.js';
 import { resolveInputs } from './io/sources/input-paths.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
+import { freezeHookFromEnv } from './io/test-freeze.js';
 
 /** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
 export const MIGRATOR_IDENTITY = 'migrator';
@@ -169,6 +170,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   };
   process.once('SIGINT', onSigint);
   let seen = 0;
+  const onMilestone = freezeHookFromEnv(process.env);
   // Workers start last: nothing between here and `finally` may leave them running.
   const processor =
     config.workers > 0
@@ -218,6 +220,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
           seen = count;
           progress.update(count);
         },
+        ...(onMilestone === undefined ? {} : { onMilestone }),
         log,
       },
       {

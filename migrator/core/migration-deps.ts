@@ -34,6 +34,12 @@ export interface MigrationSettings {
   chunkRecords?: number;
 }
 
+/**
+ * Points of a run the crash tests stop the process at (see io/test-freeze.ts): a record was read, a CreateRecords
+ * was sent, a batch's commit was learnt (before the checkpoint that follows it is written).
+ */
+export type Milestone = 'record-read' | 'batch-sent' | 'batch-committed';
+
 export interface Logger {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
@@ -64,5 +70,7 @@ export interface MigrationDeps {
   /** Aborted on SIGINT: batches in flight finish, the checkpoint is written, the run stops. */
   stop: AbortSignal;
   onProgress?: (recordsSeen: number) => void;
+  /** TEST ONLY: told at each milestone; unset in production (the CLI sets it from FHIRLEDGER_TEST_FREEZE_AT). */
+  onMilestone?: (milestone: Milestone) => void;
   log: Logger;
 }

@@ -42,7 +42,13 @@ import { CommitWatermark } from './watermark.js';
 
 import type { MigrationDeps, MigrationSettings } from './migration-deps.js';
 
-export type { Logger, MigrationDeps, MigrationLedger, MigrationSettings } from './migration-deps.js';
+export type {
+  Logger,
+  MigrationDeps,
+  MigrationLedger,
+  MigrationSettings,
+  Milestone,
+} from './migration-deps.js';
 export { REFERENCED_FIRST_TYPES } from './referenced-first.js';
 export { OVERSIZE_TEXT_CHARS } from './dead-letter-entries.js';
 
@@ -83,7 +89,11 @@ class Migration {
     if (ledger !== undefined) {
       this.submitter = new BatchSubmitter(
         {
-          createRecordsJson: (batch) => ledger.createRecordsJson(batch),
+          createRecordsJson: (batch) => {
+            const sent = ledger.createRecordsJson(batch);
+            deps.onMilestone?.('batch-sent');
+            return sent;
+          },
           retry: settings.retry,
           sleep: deps.sleep,
           onAttemptFailed: (batch, attempt, error, willRetry) => {
@@ -221,6 +231,7 @@ class Migration {
       for await (const record of this.deps.source()) {
         if (this.stopping()) break;
         this.ordinal += 1;
+        this.deps.onMilestone?.('record-read');
         if (!inPass(pass, record, this.settings.maxRecordBytes)) continue;
         // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
         const text = record.text ?? JSON.stringify(record.value);
@@ -395,6 +406,8 @@ class Migration {
       { size: batch.items.length, lastOrdinal: batch.lastOrdinal, counts: this.ledgerCounts },
       'batch committed',
     );
+    // Committed on the ledger, not yet in the checkpoint: the window a crash test stops the process in.
+    this.deps.onMilestone?.('batch-committed');
   }
 
   /**
