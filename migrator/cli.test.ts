@@ -107,7 +107,7 @@ describe('fhirledger migrate (cli)', function () {
       finished: false,
       deadLetter: { bytes: 0, maxOrdinal: 0 },
       fixLog: { bytes: 0, maxOrdinal: 0 },
-      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 },
+      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0 },
       updatedAt: new Date().toISOString(),
     });
     const resumed = await runCli([...common(), '--resume']);

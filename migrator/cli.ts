@@ -30,7 +30,6 @@ import { FhirTypeIndex, loadFhirSchema } from './core/fhir-types.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
 import { runMigration, type MigrationLedger } from './core/migration.js';
 import { notLoadedCount, summaryText, type MigrationReport } from './core/migration-report.js';
-import { applyLastWins, LastWinsSpool } from './io/last-wins.js';
 import { OrdinalLog } from './io/ordinal-log.js';
 import { RecordPipeline, type PipelineOptions } from './core/record-pipeline.js';
 import { InThreadProcessor } from './core/record-processor.js';
@@ -210,9 +209,6 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
                 ...(resumeFrom === undefined ? {} : { resumeFrom }),
               },
             }),
-        ...(ledger !== undefined && config.onConflict === 'last-wins'
-          ? { lastWinsSpool: new LastWinsSpool(`${config.checkpointFile}.last-wins.ndjson`), applyLastWins }
-          : {}),
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
         stop: stop.signal,
@@ -228,7 +224,6 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         batchSize: config.batchSize,
         maxBatchBytes: config.maxBatchBytes,
         concurrency: config.concurrency,
-        onConflict: config.onConflict,
         retry: DEFAULT_LEDGER_RETRY,
         maxRecordBytes: config.maxRecordBytes,
       },

@@ -7,7 +7,7 @@
  * (io/test-freeze.ts): the process stops dead at the chosen milestone and is killed there.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -90,6 +90,71 @@ describe('migrate on a live devnet: SIGKILL and resume', function () {
       run.migration.verify(run.data, path.join(run.work, 'verify.json')),
       report.records.accepted,
     );
+  });
+});
+
+describe('migrate on a live devnet: --on-conflict last-wins', function () {
+  this.timeout(120_000);
+  const run = setUp(41000, 23);
+  before(run.before);
+  after(run.after);
+
+  it('is refused before anything is read or written (exit 2): the migrator identity may only create records', () => {
+    const peerHeight = () => run.devnet.status().nodes.find((node) => node.name === PEER)?.ledgerHeight;
+    const heightBefore = peerHeight();
+    const conflicting = path.join(run.work, 'conflict.ndjson');
+    writeFileSync(
+      conflicting,
+      [
+        { resourceType: 'Patient', id: 'p1', gender: 'female' },
+        { resourceType: 'Patient', id: 'p1', gender: 'male' },
+      ]
+        .map((record) => JSON.stringify(record))
+        .join('\n'),
+    );
+    for (const command of [['migrate'], ['migrate', 'verify']]) {
+      const report = path.join(run.work, `${command.join('-')}.json`);
+      const result = runCli([
+        ...command,
+        '--input',
+        conflicting,
+        '--on-conflict',
+        'last-wins',
+        '--connection',
+        run.migration.profile,
+        '--report',
+        report,
+      ]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        /--on-conflict last-wins is not supported: the migrator identity may only create records \(CreateRecords\)/,
+      );
+      assert.equal(existsSync(report), false);
+    }
+    assert.equal(peerHeight(), heightBefore);
+    // The default keeps the first version and puts the later one in the dead letter: nothing is lost.
+    const loaded = runCli([
+      'migrate',
+      '--input',
+      conflicting,
+      '--connection',
+      run.migration.profile,
+      '--report',
+      path.join(run.work, 'reject.json'),
+    ]);
+    assert.equal(loaded.status, 3, loaded.stderr);
+    const deadLetter = readFileSync(path.join(run.work, 'reject.dead-letter.ndjson'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      deadLetter.map((line) => {
+        const entry = JSON.parse(line) as { reason: string; line: number };
+        return [entry.reason, entry.line];
+      }),
+      [['R5', 2]],
+    );
+    assert.equal(readMigrateReport(path.join(run.work, 'reject.json')).ledger.created, 1);
   });
 });
 

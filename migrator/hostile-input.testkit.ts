@@ -106,7 +106,6 @@ export async function migrateFiles(options: LedgerRun): Promise<MigrationReport>
       batchSize: 20,
       maxBatchBytes: 1 << 20,
       concurrency: 2,
-      onConflict: 'reject',
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       maxRecordBytes,
     },

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { LedgerError, LedgerErrorCode } from '../../ledger-client/ledger-error.js';
 import { CheckpointStore } from '../io/checkpoint.js';
-import { applyLastWins, LastWinsSpool } from '../io/last-wins.js';
 import { InMemoryLedger } from '../in-memory-ledger.fake.js';
 import { runMigration, type MigrationDeps, type MigrationSettings } from './migration.js';
 import { OrdinalLog } from '../io/ordinal-log.js';
@@ -97,7 +96,6 @@ describe('runMigration with an in-memory ledger', function () {
       batchSize: 4,
       maxBatchBytes: 1 << 20,
       concurrency: 3,
-      onConflict: 'reject',
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       maxRecordBytes: 1 << 20,
       // Many small chunks, so a worker pool has several in flight when a batch fails.
@@ -245,29 +243,6 @@ describe('runMigration with an in-memory ledger', function () {
     assert.ok(checkpoint.watermark > 0);
   });
 
-  it('--on-conflict last-wins writes the later content as a new version once the run is committed', async () => {
-    const ledger = new InMemoryLedger();
-    const { deps, settings, input } = setup(ledger, false);
-    writeFileSync(
-      input,
-      [
-        JSON.stringify(patient('p1')),
-        JSON.stringify(patient('p1', { gender: 'male' })),
-        JSON.stringify(patient('p2')),
-      ].join('\n'),
-    );
-    const report = await runMigration(
-      { ...deps, lastWinsSpool: new LastWinsSpool(path.join(dir, 'last-wins.ndjson')), applyLastWins },
-      { ...settings, onConflict: 'last-wins' },
-    );
-    assert.equal(report.status, 'finished');
-    assert.equal(report.records.rejected, 0);
-    assert.equal(report.ledger.created, 2);
-    assert.equal(report.ledger.updated, 1);
-    assert.equal(ledger.records.get('Patient/p1')?.resource.gender, 'male');
-    assert.equal(ledger.records.get('Patient/p1')?.resource.meta?.versionId, '2');
-  });
-
   it('--dry-run submits nothing and writes no checkpoint', async () => {
     const { lines } = inputLines();
     const { deps, settings, input } = setup(undefined, false);
@@ -287,7 +262,7 @@ describe('runMigration with an in-memory ledger', function () {
       finished: false,
       deadLetter: { bytes: 0, maxOrdinal: 0 },
       fixLog: { bytes: 0, maxOrdinal: 0 },
-      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 },
+      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0 },
       updatedAt: new Date().toISOString(),
     });
     assert.throws(() => store.readForResume('b'.repeat(64)), {

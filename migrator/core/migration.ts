@@ -26,7 +26,6 @@ import {
   type MigratorError,
 } from '../errors.js';
 import type { Fix, Issue } from './issues.js';
-import type { LastWinsSpool } from '../io/last-wins.js';
 import {
   buildReport,
   emptyLedgerCounts,
@@ -65,7 +64,6 @@ class Migration {
   private readonly ledgerCounts: LedgerCounts;
   private readonly submitter: BatchSubmitter | undefined;
   private readonly replayUpTo: number;
-  private readonly spool: LastWinsSpool | undefined;
   private current: Batch = { items: [], bytes: 0, lastOrdinal: 0 };
   private ordinal = 0;
   /** Every record up to this ordinal has been handled (or belongs to the other pass): what a batch may checkpoint. */
@@ -112,7 +110,6 @@ class Migration {
         settings.concurrency,
       );
     }
-    if (ledger !== undefined && settings.onConflict === 'last-wins') this.spool = deps.lastWinsSpool;
   }
 
   async run(): Promise<MigrationReport> {
@@ -121,31 +118,21 @@ class Migration {
     const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
     let status: MigrationStatus = 'finished';
     try {
-      try {
-        for (const pass of passes) {
-          const complete = await this.readPass(pass);
-          if (!complete) break;
-          // Referenced records must be committed before any dependant is submitted.
-          await this.flushBatch();
-          await this.submitter?.drain();
-          if (this.failure !== undefined) break;
-        }
-      } catch (error) {
-        await this.stopOn(error);
+      for (const pass of passes) {
+        const complete = await this.readPass(pass);
+        if (!complete) break;
+        // Referenced records must be committed before any dependant is submitted.
+        await this.flushBatch();
+        await this.submitter?.drain();
+        if (this.failure !== undefined) break;
       }
-      await this.submitter?.drain();
-      if (this.failure !== undefined) status = 'failed';
-      else if (this.deps.stop.aborted) status = 'interrupted';
-      else {
-        this.watermark.raiseTo(this.ordinal);
-        if (this.spool !== undefined && this.deps.ledger !== undefined && this.deps.applyLastWins) {
-          const updated = await this.deps.applyLastWins(this.spool, this.deps.ledger, this.ledgerCounts);
-          this.deps.log.info({ updated }, 'last-wins replacements applied');
-        }
-      }
-    } finally {
-      this.spool?.close();
+    } catch (error) {
+      await this.stopOn(error);
     }
+    await this.submitter?.drain();
+    if (this.failure !== undefined) status = 'failed';
+    else if (this.deps.stop.aborted) status = 'interrupted';
+    else this.watermark.raiseTo(this.ordinal);
     this.writeCheckpoint(status === 'finished');
     const heightAfter = await this.height();
     this.closeLogs();
@@ -310,26 +297,18 @@ class Migration {
       return;
     }
     if (verdict === 'conflict') {
-      if (this.settings.onConflict === 'reject') {
-        this.counters.countFixes(result.fixes);
-        this.reject(
-          ordinal,
-          record.location,
-          text,
-          result.resourceType,
-          RejectCode.R5_CONFLICTING_DUPLICATE,
-          [conflictIssue(result.key, record.location, result.resourceType)],
-        );
-        return;
-      }
-      this.dedupe.replace(result.resourceType, result.id, result.hash);
-      this.spool?.appendJson(result.key, result.json);
+      // The first version stays; the later one goes to the dead letter (last-wins is refused, see migrate-config.ts).
+      this.counters.countFixes(result.fixes);
+      this.reject(ordinal, record.location, text, result.resourceType, RejectCode.R5_CONFLICTING_DUPLICATE, [
+        conflictIssue(result.key, record.location, result.resourceType),
+      ]);
+      return;
     }
     this.counters.countFixes(result.fixes);
     this.counters.countAccepted(result.resourceType);
     if (result.assignedId) this.counters.assignedIds += 1;
     this.logFixes(ordinal, record.location, result.key, result.fixes);
-    if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
+    if (this.submitter === undefined || ordinal <= this.replayUpTo) return;
     const item: BatchItem = {
       json: result.json,
       key: result.key,
