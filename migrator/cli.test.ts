@@ -101,7 +101,7 @@ describe('fhirledger migrate (cli)', function () {
 
   it('--resume against other inputs fails loudly with exit 2', async () => {
     new CheckpointStore(path.join(dir, 'report.checkpoint.json')).write({
-      version: 1,
+      version: 2,
       fingerprint: '0'.repeat(64),
       watermark: 1,
       finished: false,

@@ -39,6 +39,7 @@ import { countRecords } from './io/sources/count-lines.js';
 import { resolveInputs } from './io/sources/input-paths.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
 import { freezeHookFromEnv } from './io/test-freeze.js';
+import { DeferredFileSpool } from './io/deferred-spool.js';
 
 /** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
 export const MIGRATOR_IDENTITY = 'migrator';
@@ -155,11 +156,10 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   );
   const isTty = process.stderr.isTTY;
   const counted = isTty ? await countRecords(inputs) : undefined;
-  const passes = config.dryRun ? 1 : 2;
   const progress = new ProgressDisplay({
     label: 'migrate',
     unit: 'records',
-    total: counted === undefined ? undefined : counted * passes,
+    total: counted,
     output: process.stderr,
   });
   const stop = new AbortController();
@@ -170,13 +170,18 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   process.once('SIGINT', onSigint);
   let seen = 0;
   const onMilestone = freezeHookFromEnv(process.env);
+  // The records submitted after the referenced types wait here, beside the checkpoint (one read of the input).
+  const deferredSpool =
+    ledger === undefined
+      ? undefined
+      : new DeferredFileSpool(`${config.checkpointFile}.deferred.ndjson`, resumeFrom?.deferred);
   // Workers start last: nothing between here and `finally` may leave them running.
   const processor =
     config.workers > 0
       ? new RecordWorkerPool(config.workers, pipelineOptions(config))
       : new InThreadProcessor(pipeline);
   try {
-    return await runMigration(
+    const report = await runMigration(
       {
         source: sourceForInputs(
           inputs,
@@ -193,6 +198,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         pipeline,
         processor,
         ...(ledger === undefined ? {} : { ledger }),
+        ...(deferredSpool === undefined ? {} : { deferredSpool }),
         deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter, 'dead letter'),
         fixLog: new OrdinalLog(
           config.fixLogFile,
@@ -228,6 +234,9 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         maxRecordBytes: config.maxRecordBytes,
       },
     );
+    // A resume may still need the set-aside records; a finished run does not.
+    if (report.status === 'finished') deferredSpool?.remove();
+    return report;
   } finally {
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);

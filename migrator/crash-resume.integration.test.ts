@@ -1,6 +1,7 @@
 /**
  * Crash safety proven on the ledger (issue 15): a live `fhirledger migrate` against a real devnet is SIGKILLed at
- * several points — while reading, with batches in flight, right after a commit and before its checkpoint — and
+ * several points — while reading, with batches in flight, right after a commit and before its checkpoint, while
+ * sending the records set aside during the one read of the input — and
  * resumed each time; then the peer and the chaincode server are killed and restarted under a running migration.
  * Each time `migrate verify` must find the ledger equal to the valid input set: nothing missing, nothing extra,
  * nothing written twice. The kill points are reached deterministically with the test-only freeze
@@ -66,12 +67,13 @@ describe('migrate on a live devnet: SIGKILL and resume', function () {
   after(run.after);
 
   it('killed while reading, right after a commit, with a batch just sent and mid-pass: the ledger ends equal to the valid input', async () => {
-    // Ordinals count both passes (≈ 3,000 each): 1,500 is the first pass (referenced types, nothing sent yet),
-    // 4,500 the second, with batches in flight.
-    await run.migration.crashAt('record-read:1500', false);
-    await run.migration.crashAt('batch-committed:3', true);
-    await run.migration.crashAt('batch-sent:10', true);
-    await run.migration.crashAt('record-read:4500', true);
+    // ≈ 3,000 records read once; the 11 Organizations and Practitioners are sent as read (one batch, at the end
+    // of the input: their files sort late), every other accepted record is set aside and sent after them.
+    await run.migration.crashAt('record-read:1500', false); // reading, nothing sent yet
+    await run.migration.crashAt('batch-committed:1', true); // the referenced batch committed, not checkpointed
+    await run.migration.crashAt('deferred-read:800', true); // sending the set-aside records, batches in flight
+    await run.migration.crashAt('batch-sent:10', true); // a CreateRecords sent, its answer not heard
+    await run.migration.crashAt('batch-committed:5', true); // a set-aside batch committed, not checkpointed
 
     const last = run.migration.start({ resume: true });
     const { code, stderr } = await last.exited;

@@ -6,6 +6,7 @@ import type { BatchResult, Committed } from '../../common/ehr-contract.js';
 import type { RetryPolicy } from '../../ledger-client/retry.js';
 import type { Checkpoint, CheckpointStore } from '../io/checkpoint.js';
 import type { OrdinalLog } from '../io/ordinal-log.js';
+import type { DeferredSpool } from './deferred-records.js';
 import type { RecordPipeline } from './record-pipeline.js';
 import type { RecordProcessor } from './record-processor.js';
 import type { RecordSource } from './source-record.js';
@@ -32,10 +33,10 @@ export interface MigrationSettings {
 }
 
 /**
- * Points of a run the crash tests stop the process at (see io/test-freeze.ts): a record was read, a CreateRecords
- * was sent, a batch's commit was learnt (before the checkpoint that follows it is written).
+ * Points of a run the crash tests stop the process at (see io/test-freeze.ts): a record was read from the input or
+ * from the set-aside records, a CreateRecords was sent, a batch's commit was learnt (before the checkpoint that follows it is written).
  */
-export type Milestone = 'record-read' | 'batch-sent' | 'batch-committed';
+export type Milestone = 'record-read' | 'deferred-read' | 'batch-sent' | 'batch-committed';
 
 export interface Logger {
   info(object: object, message: string): void;
@@ -58,6 +59,8 @@ export interface MigrationDeps {
     identity?: unknown;
     resumeFrom?: Checkpoint;
   };
+  /** Where a live run sets aside the records it submits after the referenced types; memory when not given. */
+  deferredSpool?: DeferredSpool;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   /** Aborted on SIGINT: batches in flight finish, the checkpoint is written, the run stops. */

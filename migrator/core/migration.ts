@@ -3,10 +3,11 @@
  * Everything with side effects arrives through `MigrationDeps`, so tests drive it with an in-memory ledger and
  * the CLI with the real one.
  *
- * Ordering: when a ledger is present the input is read twice. The first pass loads only the record types others
- * refer to (Organization, Practitioner), the second everything else, so a dependant never reaches the ledger
- * before the organisation or practitioner it references from the same run. Record ordinals count every record of
- * every pass, which is what the checkpoint's watermark refers to.
+ * Ordering, with one read of the input: when a ledger is present, the record types others refer to (Organization,
+ * Practitioner) are submitted as they are read and every other accepted record is set aside (deferred-records.ts);
+ * once the input is read and those are committed, the set-aside records are submitted, so a dependant never reaches
+ * the ledger before the organisation or practitioner it references from the same run. Ordinals: 1…N for the
+ * records read, N + k for the k-th set-aside record; the checkpoint's watermark counts in that one sequence.
  *
  * Resume: records up to the checkpoint's watermark are replayed through the pipeline and the dedupe index (so
  * duplicates across the crash are still found) but not submitted again; the dead letter and fix log were cut back
@@ -36,7 +37,7 @@ import {
 } from './migration-report.js';
 import type { RecordLocation } from './record-location.js';
 import { InThreadProcessor, type ProcessedRecord, type RecordProcessor } from './record-processor.js';
-import { inPass, type Pass } from './referenced-first.js';
+import { MemorySpool, REFERENCED_FIRST_TYPES, type DeferredSpool } from './deferred-records.js';
 import { CommitWatermark } from './watermark.js';
 
 import type { MigrationDeps, MigrationSettings } from './migration-deps.js';
@@ -48,7 +49,7 @@ export type {
   MigrationSettings,
   Milestone,
 } from './migration-deps.js';
-export { REFERENCED_FIRST_TYPES } from './referenced-first.js';
+export { REFERENCED_FIRST_TYPES } from './deferred-records.js';
 export { OVERSIZE_TEXT_CHARS } from './dead-letter-entries.js';
 
 export async function runMigration(
@@ -73,6 +74,9 @@ class Migration {
   private failure: MigratorError | undefined;
   /** The input that failed to read to its end, recorded in the checkpoint for a resume with the completed file. */
   private stoppedOnInput: string | undefined;
+  private readonly spool: DeferredSpool;
+  /** The input's record count, once it is read and checkpointed whole (or from the checkpoint a resume starts at). */
+  private inputRecords: number | undefined;
 
   constructor(
     private readonly deps: MigrationDeps,
@@ -80,6 +84,11 @@ class Migration {
   ) {
     const resumeFrom = deps.checkpoint?.resumeFrom;
     this.replayUpTo = resumeFrom?.watermark ?? 0;
+    this.inputRecords = resumeFrom?.deferred?.inputRecords;
+    if (deps.deferredSpool === undefined && (resumeFrom?.deferred?.records ?? 0) > 0) {
+      throw new Error('resuming a run that set records aside needs the spool they were set aside in');
+    }
+    this.spool = deps.deferredSpool ?? new MemorySpool();
     this.processor = deps.processor ?? new InThreadProcessor(deps.pipeline);
     this.watermark = new CommitWatermark(this.replayUpTo);
     this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
@@ -115,19 +124,19 @@ class Migration {
   async run(): Promise<MigrationReport> {
     const startedAtMs = this.deps.now();
     const heightBefore = await this.height();
-    const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
     let status: MigrationStatus = 'finished';
     try {
-      for (const pass of passes) {
-        const complete = await this.readPass(pass);
-        if (!complete) break;
+      const complete = await this.readInput();
+      if (complete && this.submitter !== undefined) {
         // Referenced records must be committed before any dependant is submitted.
         await this.flushBatch();
-        await this.submitter?.drain();
-        if (this.failure !== undefined) break;
+        await this.submitter.drain();
+        if (this.failure === undefined) await this.submitDeferred();
       }
     } catch (error) {
       await this.stopOn(error);
+    } finally {
+      this.spool.close();
     }
     await this.submitter?.drain();
     if (this.failure !== undefined) status = 'failed';
@@ -206,8 +215,8 @@ class Migration {
     }
   }
 
-  /** Returns false when the run stopped early (interrupt or failed batch). */
-  private async readPass(pass: Pass): Promise<boolean> {
+  /** Reads the input once. Returns false when the run stopped early (interrupt or failed batch). */
+  private async readInput(): Promise<boolean> {
     const chunks = new ChunkDispatcher(
       this.processor,
       this.settings.chunkRecords ?? DEFAULT_CHUNK_RECORDS,
@@ -219,7 +228,6 @@ class Migration {
         if (this.stopping()) break;
         this.ordinal += 1;
         this.deps.onMilestone?.('record-read');
-        if (!inPass(pass, record, this.settings.maxRecordBytes)) continue;
         // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
         const text = record.text ?? JSON.stringify(record.value);
         await chunks.add({
@@ -241,6 +249,33 @@ class Migration {
     this.deps.onProgress?.(this.ordinal);
     if (readFailure !== undefined) throw readFailure;
     return !this.stopping();
+  }
+
+  /**
+   * Checkpoints the whole input as handled (unless a resume starts past that point), then submits the records set
+   * aside, numbered after the input's.
+   */
+  private async submitDeferred(): Promise<void> {
+    if (this.inputRecords === undefined) {
+      this.inputRecords = this.ordinal;
+      this.watermark.raiseTo(this.ordinal);
+      this.writeCheckpoint(false);
+    }
+    let ordinal = this.inputRecords;
+    for await (const deferred of this.spool.read()) {
+      if (this.stopping()) break;
+      ordinal += 1;
+      this.deps.onMilestone?.('deferred-read');
+      if (ordinal <= this.replayUpTo) continue;
+      this.current.items.push({ ...deferred, ordinal });
+      this.current.bytes += deferred.text.length;
+      this.handledOrdinal = ordinal;
+      if (this.batchIsFull()) await this.flushBatch();
+    }
+    if (this.stopping()) return;
+    this.ordinal = ordinal;
+    this.handledOrdinal = ordinal;
+    await this.flushBatch();
   }
 
   private stopping(): boolean {
@@ -316,6 +351,10 @@ class Migration {
       location: record.location,
       text,
     };
+    if (!REFERENCED_FIRST_TYPES.has(result.resourceType)) {
+      this.spool.append(item);
+      return;
+    }
     this.current.items.push(item);
     this.current.bytes += text.length;
   }
@@ -398,7 +437,7 @@ class Migration {
     if (checkpoint === undefined || this.deps.ledger === undefined) return;
     try {
       checkpoint.store.write({
-        version: 1,
+        version: 2,
         fingerprint: checkpoint.fingerprint,
         watermark: this.watermark.value,
         finished: finished && this.failure === undefined,
@@ -408,6 +447,11 @@ class Migration {
         updatedAt: new Date(this.deps.now()).toISOString(),
         ...(checkpoint.identity === undefined ? {} : { identity: checkpoint.identity }),
         ...(this.stoppedOnInput === undefined ? {} : { stoppedOnInput: this.stoppedOnInput }),
+        // Fsynced like the dead letter: every record set aside up to the watermark is in the spool for sure.
+        deferred: {
+          ...this.spool.position(),
+          ...(this.inputRecords === undefined ? {} : { inputRecords: this.inputRecords }),
+        },
       });
     } catch (error) {
       if (!(error instanceof OutputWriteError)) throw error;

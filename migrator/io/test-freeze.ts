@@ -20,7 +20,7 @@ const FREEZE_LIMIT_MS = 60_000;
 export const FREEZE_EXPIRED_EXIT = 70;
 const SENT_DELAY_MS = 50;
 
-const MILESTONES: readonly Milestone[] = ['record-read', 'batch-sent', 'batch-committed'];
+const MILESTONES: readonly Milestone[] = ['record-read', 'deferred-read', 'batch-sent', 'batch-committed'];
 
 export function freezeHookFromEnv(env: NodeJS.ProcessEnv): ((milestone: Milestone) => void) | undefined {
   const spec = env[TEST_FREEZE_ENV];

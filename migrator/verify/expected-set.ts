@@ -4,12 +4,16 @@
  * ledger that only remembers what it is asked to store. Nothing of a previous run's bookkeeping (checkpoint, dead
  * letter, report) is read: the audit re-derives the set from the input alone.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { BatchResult, Committed } from '../../common/ehr-contract.js';
 import { judgeCreateRecords } from '../../chaincode/create-records-rule.js';
 import { recordStateKey } from '../../chaincode/keys.js';
 import { runMigration, type MigrationLedger } from '../core/migration.js';
 import type { MigrationReport } from '../core/migration-report.js';
 import type { MigrationDeps, MigrationSettings } from '../core/migration-deps.js';
+import { DeferredFileSpool } from '../io/deferred-spool.js';
 
 const NO_TIMINGS = { endorseMs: 0, submitMs: 0, commitMs: 0 };
 
@@ -49,13 +53,20 @@ export interface ExpectedSet {
 
 /**
  * Runs the migration over `deps.source` into an ExpectedSetLedger. `deps` is everything a live run gets except
- * the ledger and the checkpoint, which this function owns.
+ * the ledger, the checkpoint and the spool of set-aside records (a temporary file, as a live run's), which this
+ * function owns.
  */
 export async function expectedSet(
-  deps: Omit<MigrationDeps, 'ledger' | 'checkpoint'>,
+  deps: Omit<MigrationDeps, 'ledger' | 'checkpoint' | 'deferredSpool'>,
   settings: MigrationSettings,
 ): Promise<ExpectedSet> {
   const ledger = new ExpectedSetLedger();
-  const report = await runMigration({ ...deps, ledger }, settings);
-  return { hashes: ledger.hashes(), report };
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-verify-'));
+  try {
+    const deferredSpool = new DeferredFileSpool(path.join(folder, 'deferred.ndjson'));
+    const report = await runMigration({ ...deps, ledger, deferredSpool }, settings);
+    return { hashes: ledger.hashes(), report };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
