@@ -15,7 +15,7 @@ import {
 import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.js';
 
 const SPEC: CommandSpec = {
-  usage: 'fhirledger bench <experiment> [--patients N | --gib G | --transactions N]',
+  usage: 'fhirledger bench <experiment> [--patients N | --gib G | --transactions N | --records N]',
   summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
     (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
   ).join(
@@ -30,6 +30,7 @@ const SPEC: CommandSpec = {
       valueName: 'N',
       description: 'transactions per concurrency level (devnet)',
     },
+    records: { type: 'string', valueName: 'N', description: 'records to load (migrate-live)' },
   },
 };
 
@@ -48,7 +49,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
   if (experiment === undefined)
     throw new UsageError(`unknown experiment "${name}"; expected one of ${names}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the experiment`);
-  for (const flag of ['patients', 'gib', 'transactions'] as const) {
+  for (const flag of ['patients', 'gib', 'transactions', 'records'] as const) {
     if (args.values[flag] !== undefined && flag !== experiment.size.flag) {
       throw new UsageError(`--${flag} does not apply to ${name}; it takes --${experiment.size.flag}`);
     }
