@@ -37,7 +37,13 @@ function setUp(portOffset: number, seed: number) {
     '2',
   ]);
   const before = () => {
-    const up = devnet.up();
+    let up = devnet.up();
+    // A port of the offset can be held for a moment as some connection's ephemeral source port: wait, try once more.
+    if (up.status !== 0 && /already listening on/.test(up.stderr)) {
+      devnet.network('down');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+      up = devnet.up();
+    }
     assert.equal(up.status, 0, `network up failed:\n${up.stderr}`);
     const generated = runCli([
       'generate',

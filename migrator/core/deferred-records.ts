@@ -34,7 +34,7 @@ export interface DeferredSpool {
    * found it in the spool already.
    */
   append(item: BatchItem): void;
-  /** Makes everything set aside so far durable and says how much that is. */
+  /** Makes everything set aside so far durable and says how much that is (after `close`, what it was then). */
   position(): SpoolPosition;
   /** The records set aside, in the order they were appended. */
   read(): AsyncIterable<BatchItem>;
@@ -60,6 +60,6 @@ export class MemorySpool implements DeferredSpool {
   }
 
   close(): void {
-    this.items.length = 0;
+    // Nothing to release; the items stay readable for the position of the final checkpoint.
   }
 }
