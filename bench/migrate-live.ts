@@ -32,8 +32,8 @@ const PORT_OFFSET = 41000;
 const BATCH_SIZE = 200;
 const CONCURRENCY = 4;
 const CEILING_BATCHES = 60;
-/** Records per generated patient, about (the generator's mix); the population is sized from it, then counted. */
-const RECORDS_PER_PATIENT = 46;
+/** Records per generated patient, at least (the generator's mix gives about 45.6); the population is sized from it. */
+const RECORDS_PER_PATIENT = 44;
 const CHILD_DEADLINE_MS = 3 * 3600_000;
 
 interface ChildFigures {
@@ -74,7 +74,15 @@ async function migrateChild(args: string[], reportFile: string): Promise<ChildFi
   clearInterval(sampler);
   clearTimeout(deadline);
   const seconds = (performance.now() - started) / 1000;
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ChildFigures['report'];
+  // The report's input and output paths name this machine's temporary folder: results keep only the figures.
+  const {
+    inputs: _inputs,
+    files: _files,
+    ...report
+  } = JSON.parse(readFileSync(reportFile, 'utf8')) as ChildFigures['report'] & {
+    inputs?: unknown;
+    files?: unknown;
+  };
   return { exitCode, seconds, peakRssMiB: Math.round(peakKiB / 1024), report };
 }
 
@@ -125,6 +133,7 @@ export async function run(args: readonly string[]): Promise<void> {
   const at = args.indexOf('--records');
   const target = at >= 0 ? Number(args[at + 1]) : 1_000_000;
   if (!Number.isInteger(target) || target < 1000) throw new Error('--records must be an integer ≥ 1000');
+  const loadAtStart = os.loadavg();
   const temp = mkdtempSync(path.join(os.tmpdir(), 'bench-migrate-live-'));
   const devnet = new BenchDevnet(PORT_OFFSET, undefined);
   try {
@@ -136,6 +145,9 @@ export async function run(args: readonly string[]): Promise<void> {
     };
     const files = manifest.output.map((entry) => path.join(data, entry.url));
     process.stderr.write(`generated ${JSON.stringify(generated)}\n`);
+    if (generated.totalResources < target) {
+      throw new Error(`generated ${generated.totalResources} records, fewer than --records ${target}`);
+    }
 
     const dry = await migrateChild(['--input', data, '--dry-run'], path.join(temp, 'dry.json'));
     process.stderr.write(`dry run: ${JSON.stringify(dry)}\n`);
@@ -180,7 +192,7 @@ export async function run(args: readonly string[]): Promise<void> {
         concurrency: CONCURRENCY,
         ceilingBatches: CEILING_BATCHES,
         portOffset: PORT_OFFSET,
-        loadAverage: os.loadavg(),
+        loadAverage: loadAtStart,
         command: `fhirledger bench migrate-live --records ${target}`,
       },
       {
