@@ -17,7 +17,7 @@ import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.j
 
 const SPEC: CommandSpec = {
   usage:
-    'fhirledger bench <experiment> [--patients N | --gib G | --users N]\n       fhirledger bench devnet|caliper|papers [options]   (their own flags: fhirledger bench devnet --help)',
+    'fhirledger bench <experiment> [--patients N | --gib G | --users N | --records N]\n       fhirledger bench devnet|caliper|papers [options]   (their own flags: fhirledger bench devnet --help)',
   summary:
     `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
       (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
@@ -35,6 +35,7 @@ const SPEC: CommandSpec = {
       description: 'transactions per concurrency level (devnet)',
     },
     users: { type: 'string', valueName: 'N', description: 'users per concurrency level (users-seed)' },
+    records: { type: 'string', valueName: 'N', description: 'records to load (migrate-live)' },
   },
 };
 
@@ -66,7 +67,7 @@ function benchInvocation(args: ParsedArgs): BenchInvocation {
   if (experiment === undefined)
     throw new UsageError(`unknown experiment "${name}"; expected one of ${names}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the experiment`);
-  for (const flag of ['patients', 'gib', 'transactions', 'users'] as const) {
+  for (const flag of ['patients', 'gib', 'transactions', 'users', 'records'] as const) {
     if (args.values[flag] !== undefined && flag !== experiment.size.flag) {
       throw new UsageError(`--${flag} does not apply to ${name}; it takes --${experiment.size.flag}`);
     }

@@ -2,7 +2,7 @@
  * The benchmarks `fhirledger bench` can run, each a module exporting `run(args)` that writes its own
  * results/<date>-<name>/run.json, and how the command's flags become its arguments. The modules are imported by
  * literal paths the compiler checks; each runs in its own process (experiment-process.ts) so its timings and peak
- * RSS are its own. `devnet` starts a fabric-devnet of its own; the papers' load profiles and faults under load are still to come.
+ * RSS are its own. `devnet` and `migrate-live` start a fabric-devnet of their own; the papers' load profiles and faults under load are still to come.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,10 @@ export interface Experiment {
   /** Whether the module reads its own flags (it gets `fhirledger bench <name> …`'s arguments as they are). */
   ownFlags?: true;
   /** The one size flag the experiment takes, and how the module wants it. */
-  size: { flag: 'patients' | 'gib' | 'transactions' | 'users'; toArgs: (value: string) => string[] };
+  size: {
+    flag: 'patients' | 'gib' | 'transactions' | 'users' | 'records';
+    toArgs: (value: string) => string[];
+  };
 }
 
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -55,6 +58,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
       'users seed users/s from the devnet CA, a fresh devnet per concurrency 4, 8, 16, a re-run, and the SDK-key baseline (--users, default 2000)',
     load: () => import('./bench-users-seed.js'),
     size: { flag: 'users', toArgs: (value) => ['--users', value] },
+  },
+  {
+    name: 'migrate-live',
+    summary:
+      'migrator loading ≥ --records (default 1000000) generated records into a devnet: records/s, peak RSS, ratio to the raw CreateRecords ceiling measured in the same run, and the dry-run figure',
+    load: () => import('./migrate-live.js'),
+    size: { flag: 'records', toArgs: (value) => ['--records', value] },
   },
 ];
 

@@ -10,7 +10,6 @@ import {
   ChaincodeErrorCode,
   MAX_BATCH_ITEMS,
   Tx,
-  type BatchItemResult,
   type BatchResult,
   type Page,
   type StoredRecord,
@@ -27,10 +26,9 @@ import {
   parseVersionArgument,
   requireId,
   requireResourceType,
-  resourceProblem,
-  type KeyedResource,
 } from './arguments.js';
 import { ChaincodeError } from './chaincode-error.js';
+import { batchKeys, judgeCreateRecords, type HeldRecord } from './create-records-rule.js';
 import { patientIdOf } from './compartment.js';
 import type { EhrContext } from './context.js';
 import { deidentify } from './deidentify.js';
@@ -199,78 +197,20 @@ export class EhrContract extends Contract {
 async function createRecords(ctx: EhrContext, batch: unknown[]): Promise<BatchResult> {
   const store = new RecordStore(ctx.stub);
   const lastUpdated = timestampToIso(ctx.stub.getTxTimestamp());
-  const keys = new Set<string>();
-  for (const item of batch) if (resourceProblem(item) === undefined) keys.add(keyOf(item as KeyedResource));
   // One read per distinct key, issued together: 1000 sequential round trips to the peer would dominate the call.
-  const committed = new Map<string, StoredRecord | undefined>();
-  await Promise.all([...keys].map(async (key) => committed.set(key, await store.readKey(key))));
-
-  // Fabric does not show a transaction its own writes, so records created earlier in this batch are tracked here.
-  const createdHere = new Map<string, StoredRecord>();
-  const items: BatchItemResult[] = [];
-  const counts: BatchResult['counts'] = { created: 0, unchanged: 0, conflict: 0, invalid: 0 };
-  for (const [index, item] of batch.entries()) {
-    const result = await createOne(
-      store,
-      item,
-      index,
-      lastUpdated,
-      (key) => createdHere.get(key) ?? committed.get(key),
-    );
-    if (result.outcome === 'created' && result.record !== undefined)
-      createdHere.set(result.item.key ?? '', result.record);
-    counts[result.item.outcome] += 1;
-    items.push(result.item);
-  }
-  return { items, counts };
-}
-
-async function createOne(
-  store: RecordStore,
-  item: unknown,
-  index: number,
-  lastUpdated: string,
-  existingFor: (key: string) => StoredRecord | undefined,
-): Promise<{ outcome: BatchItemResult['outcome']; item: BatchItemResult; record?: StoredRecord }> {
-  const problem = resourceProblem(item);
-  if (problem !== undefined) {
-    const partialKey = keyIfPresent(item);
-    const invalid: BatchItemResult = {
-      index,
-      outcome: 'invalid',
-      code: ChaincodeErrorCode.INVALID_RESOURCE,
-      reason: problem,
-      ...(partialKey === undefined ? {} : { key: partialKey }),
-    };
-    return { outcome: 'invalid', item: invalid };
-  }
-  const resource = item as KeyedResource;
-  const key = keyOf(resource);
-  const hash = contentHash(resource);
-  const existing = existingFor(key);
-  if (existing !== undefined) {
-    const versionId = versionOf(existing);
-    if (existing.hash === hash) {
-      return { outcome: 'unchanged', item: { index, key, outcome: 'unchanged', versionId, hash } };
-    }
-    const conflict: BatchItemResult = {
-      index,
-      key,
-      outcome: 'conflict',
-      versionId,
-      hash: existing.hash,
-      code: ChaincodeErrorCode.ALREADY_EXISTS,
-      reason: `${key} already exists (version ${versionId}) with different content`,
-    };
-    return { outcome: 'conflict', item: conflict };
-  }
-  const record = stampRecord(resource, '1', lastUpdated);
-  await store.write(undefined, record);
-  return {
-    outcome: 'created',
-    item: { index, key, outcome: 'created', versionId: '1', hash: record.hash },
-    record,
-  };
+  const committed = new Map<string, HeldRecord | undefined>();
+  await Promise.all(
+    [...batchKeys(batch)].map(async (key) => {
+      const record = await store.readKey(key);
+      committed.set(
+        key,
+        record === undefined ? undefined : { hash: record.hash, versionId: versionOf(record) },
+      );
+    }),
+  );
+  const { result, creations } = judgeCreateRecords(batch, (key) => committed.get(key));
+  for (const { resource } of creations) await store.write(undefined, stampRecord(resource, '1', lastUpdated));
+  return result;
 }
 
 async function readExisting(ctx: EhrContext, resourceType: string, id: string): Promise<StoredRecord> {
@@ -311,14 +251,6 @@ async function writeNewVersion(
 
 function keyOf(resource: FhirResource): string {
   return recordStateKey(resource.resourceType, resource.id ?? '');
-}
-
-function keyIfPresent(item: unknown): string | undefined {
-  if (typeof item !== 'object' || item === null) return undefined;
-  const { resourceType, id } = item as Record<string, unknown>;
-  return typeof resourceType === 'string' && typeof id === 'string'
-    ? recordStateKey(resourceType, id)
-    : undefined;
 }
 
 function versionOf(record: StoredRecord): string {

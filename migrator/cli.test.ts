@@ -101,13 +101,13 @@ describe('fhirledger migrate (cli)', function () {
 
   it('--resume against other inputs fails loudly with exit 2', async () => {
     new CheckpointStore(path.join(dir, 'report.checkpoint.json')).write({
-      version: 1,
+      version: 2,
       fingerprint: '0'.repeat(64),
       watermark: 1,
       finished: false,
       deadLetter: { bytes: 0, maxOrdinal: 0 },
       fixLog: { bytes: 0, maxOrdinal: 0 },
-      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0, updated: 0 },
+      ledger: { created: 0, unchanged: 0, conflict: 0, invalid: 0 },
       updatedAt: new Date().toISOString(),
     });
     const resumed = await runCli([...common(), '--resume']);

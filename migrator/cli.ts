@@ -30,7 +30,6 @@ import { FhirTypeIndex, loadFhirSchema } from './core/fhir-types.js';
 import { loadMigrateConfig, MIGRATE_SPEC, outcomeOptions, type MigrateConfig } from './migrate-config.js';
 import { runMigration, type MigrationLedger } from './core/migration.js';
 import { notLoadedCount, summaryText, type MigrationReport } from './core/migration-report.js';
-import { applyLastWins, LastWinsSpool } from './io/last-wins.js';
 import { OrdinalLog } from './io/ordinal-log.js';
 import { RecordPipeline, type PipelineOptions } from './core/record-pipeline.js';
 import { InThreadProcessor } from './core/record-processor.js';
@@ -39,6 +38,8 @@ import { loadSchemaValidators } from './io/schema-validator.js';
 import { countRecords } from './io/sources/count-lines.js';
 import { resolveInputs } from './io/sources/input-paths.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
+import { freezeHookFromEnv } from './io/test-freeze.js';
+import { DeferredFileSpool } from './io/deferred-spool.js';
 
 /** The profile identity a live run acts as: its certificate carries the role the chaincode lets batch-create. */
 export const MIGRATOR_IDENTITY = 'migrator';
@@ -155,11 +156,10 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   );
   const isTty = process.stderr.isTTY;
   const counted = isTty ? await countRecords(inputs) : undefined;
-  const passes = config.dryRun ? 1 : 2;
   const progress = new ProgressDisplay({
     label: 'migrate',
     unit: 'records',
-    total: counted === undefined ? undefined : counted * passes,
+    total: counted,
     output: process.stderr,
   });
   const stop = new AbortController();
@@ -169,13 +169,19 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
   };
   process.once('SIGINT', onSigint);
   let seen = 0;
+  const onMilestone = freezeHookFromEnv(process.env);
+  // The records submitted after the referenced types wait here, beside the checkpoint (one read of the input).
+  const deferredSpool =
+    ledger === undefined
+      ? undefined
+      : new DeferredFileSpool(`${config.checkpointFile}.deferred.ndjson`, resumeFrom?.deferred);
   // Workers start last: nothing between here and `finally` may leave them running.
   const processor =
     config.workers > 0
       ? new RecordWorkerPool(config.workers, pipelineOptions(config))
       : new InThreadProcessor(pipeline);
   try {
-    return await runMigration(
+    const report = await runMigration(
       {
         source: sourceForInputs(
           inputs,
@@ -192,6 +198,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         pipeline,
         processor,
         ...(ledger === undefined ? {} : { ledger }),
+        ...(deferredSpool === undefined ? {} : { deferredSpool }),
         deadLetter: new OrdinalLog(config.deadLetterFile, resumeFrom?.deadLetter, 'dead letter'),
         fixLog: new OrdinalLog(
           config.fixLogFile,
@@ -208,9 +215,6 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
                 ...(resumeFrom === undefined ? {} : { resumeFrom }),
               },
             }),
-        ...(ledger !== undefined && config.onConflict === 'last-wins'
-          ? { lastWinsSpool: new LastWinsSpool(`${config.checkpointFile}.last-wins.ndjson`), applyLastWins }
-          : {}),
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
         stop: stop.signal,
@@ -218,6 +222,7 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
           seen = count;
           progress.update(count);
         },
+        ...(onMilestone === undefined ? {} : { onMilestone }),
         log,
       },
       {
@@ -225,11 +230,13 @@ async function migrate(config: Readonly<MigrateConfig>, log: pino.Logger): Promi
         batchSize: config.batchSize,
         maxBatchBytes: config.maxBatchBytes,
         concurrency: config.concurrency,
-        onConflict: config.onConflict,
         retry: DEFAULT_LEDGER_RETRY,
         maxRecordBytes: config.maxRecordBytes,
       },
     );
+    // A resume may still need the set-aside records; a finished run does not.
+    if (report.status === 'finished') deferredSpool?.remove();
+    return report;
   } finally {
     progress.finish(seen);
     process.removeListener('SIGINT', onSigint);

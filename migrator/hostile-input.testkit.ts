@@ -10,6 +10,7 @@ import { fingerprintOf, migrationIdentity, resumesAfterCompletedInput } from './
 import type { InMemoryLedger } from './in-memory-ledger.fake.js';
 import { runMigration } from './core/migration.js';
 import type { MigrationReport } from './core/migration-report.js';
+import { DeferredFileSpool } from './io/deferred-spool.js';
 import { OrdinalLog } from './io/ordinal-log.js';
 import { resolveInputs } from './io/sources/input-paths.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
@@ -88,7 +89,15 @@ export async function migrateFiles(options: LedgerRun): Promise<MigrationReport>
     {
       source: sourceForInputs(resolved, server, maxRecordBytes),
       pipeline: testPipeline({ maxRecordBytes }),
-      ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
+      ...(options.ledger === undefined
+        ? {}
+        : {
+            ledger: options.ledger,
+            deferredSpool: new DeferredFileSpool(
+              path.join(options.dir, 'deferred.ndjson'),
+              resumeFrom?.deferred,
+            ),
+          }),
       deadLetter: new OrdinalLog(
         options.deadLetter ?? path.join(options.dir, 'dead-letter.ndjson'),
         resumeFrom?.deadLetter,
@@ -106,7 +115,6 @@ export async function migrateFiles(options: LedgerRun): Promise<MigrationReport>
       batchSize: 20,
       maxBatchBytes: 1 << 20,
       concurrency: 2,
-      onConflict: 'reject',
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       maxRecordBytes,
     },

@@ -55,8 +55,9 @@ export const MIGRATE_SPEC: CommandSpec = {
     'on-conflict': {
       type: 'string',
       default: 'reject',
-      valueName: 'reject|last-wins',
-      description: 'same type/id, different content (default reject, R5)',
+      valueName: 'reject',
+      description:
+        'same type/id, different content: reject (R5, the later record goes to the dead letter); last-wins is refused',
     },
     'date-order': {
       type: 'string',
@@ -140,7 +141,7 @@ export interface MigrateConfig {
   /** Worker threads for the record pipeline; 0 runs it on the main thread. */
   workers: number;
   maxRecordBytes: number;
-  onConflict: 'reject' | 'last-wins';
+  onConflict: 'reject';
   dateOrder: DateOrder | undefined;
   defaultZone: string;
   assignIds: boolean;
@@ -158,15 +159,23 @@ export interface MigrateConfig {
 
 const ZONE = /^(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$/;
 
+/**
+ * Why `--on-conflict last-wins` is refused. Replacing a stored record takes UpdateRecord, which the chaincode's access
+ * matrix gives providers only: the migrator identity may only CreateRecords, so a bulk-load credential can never
+ * overwrite a record a clinician has since changed. Rather than a mode that fails after loading everything else,
+ * or one that quietly keeps the first version, the flag is refused before anything is read.
+ */
+export const LAST_WINS_REFUSED =
+  '--on-conflict last-wins is not supported: the migrator identity may only create records (CreateRecords), never replace one (UpdateRecord is for providers, see chaincode/README.md). Run with the default --on-conflict reject: every later conflicting version goes to the dead letter (R5) with its text, to be applied through the gateway as a provider if it should win';
+
 export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Readonly<MigrateConfig> {
   const v = args.values;
   const inputs = (v.input as string[] | undefined) ?? [];
   if (inputs.length === 0)
     throw new UsageError('--input is required (a file, folder, glob or FHIR server URL)');
   const onConflict = stringFlag(v, 'on-conflict');
-  if (onConflict !== 'reject' && onConflict !== 'last-wins') {
-    throw new UsageError(`--on-conflict "${String(onConflict)}" is not reject or last-wins`);
-  }
+  if (onConflict === 'last-wins') throw new UsageError(LAST_WINS_REFUSED);
+  if (onConflict !== 'reject') throw new UsageError(`--on-conflict "${String(onConflict)}" is not reject`);
   const dateOrder = stringFlag(v, 'date-order');
   if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') {
     throw new UsageError(`--date-order "${dateOrder}" is not dmy or mdy`);

@@ -48,7 +48,6 @@ export function dryRunNdjson(run: NdjsonDryRun): Promise<MigrationReport> {
       batchSize: 200,
       maxBatchBytes: 1 << 22,
       concurrency: 4,
-      onConflict: 'reject',
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       maxRecordBytes: 1 << 20,
     },

@@ -164,7 +164,6 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
         batchSize: 1000,
         maxBatchBytes: 1 << 30,
         concurrency: 1,
-        onConflict: m.onConflict,
         retry: DEFAULT_LEDGER_RETRY,
         maxRecordBytes: m.maxRecordBytes,
       },

@@ -14,12 +14,4 @@ describe('DedupeIndex', () => {
     assert.equal(index.check('Observation', 'p1', b), 'new');
     assert.equal(index.size, 2);
   });
-
-  it('compares with the replacement after last-wins', () => {
-    const index = new DedupeIndex();
-    index.check('Patient', 'p1', a);
-    index.replace('Patient', 'p1', b);
-    assert.equal(index.check('Patient', 'p1', b), 'duplicate');
-    assert.equal(index.check('Patient', 'p1', a), 'conflict');
-  });
 });

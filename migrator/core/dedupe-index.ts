@@ -31,9 +31,4 @@ export class DedupeIndex {
     }
     return seen === short ? 'duplicate' : 'conflict';
   }
-
-  /** last-wins: the later content becomes the one later duplicates are compared with. */
-  replace(resourceType: string, id: string, hash: string): void {
-    this.byType.get(resourceType)?.set(id, Number.parseInt(hash.slice(0, 12), 16));
-  }
 }

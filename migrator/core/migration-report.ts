@@ -15,8 +15,6 @@ export interface LedgerCounts {
   unchanged: number;
   conflict: number;
   invalid: number;
-  /** last-wins replacements written as a new version. */
-  updated: number;
 }
 
 export const emptyLedgerCounts = (): LedgerCounts => ({
@@ -24,7 +22,6 @@ export const emptyLedgerCounts = (): LedgerCounts => ({
   unchanged: 0,
   conflict: 0,
   invalid: 0,
-  updated: 0,
 });
 
 export interface TypeCounts {
@@ -182,7 +179,7 @@ export function summaryText(report: MigrationReport): string {
   if (!report.dryRun) {
     const l = report.ledger;
     lines.push(
-      `  ledger: created ${l.created}, unchanged ${l.unchanged}, conflict ${l.conflict}, invalid ${l.invalid}, updated (last-wins) ${l.updated}`,
+      `  ledger: created ${l.created}, unchanged ${l.unchanged}, conflict ${l.conflict}, invalid ${l.invalid}`,
     );
     const { before, after } = report.ledgerHeight;
     if (before !== undefined || after !== undefined) {

@@ -3,10 +3,11 @@
  * Everything with side effects arrives through `MigrationDeps`, so tests drive it with an in-memory ledger and
  * the CLI with the real one.
  *
- * Ordering: when a ledger is present the input is read twice. The first pass loads only the record types others
- * refer to (Organization, Practitioner), the second everything else, so a dependant never reaches the ledger
- * before the organisation or practitioner it references from the same run. Record ordinals count every record of
- * every pass, which is what the checkpoint's watermark refers to.
+ * Ordering, with one read of the input: when a ledger is present, the record types others refer to (Organization,
+ * Practitioner) are submitted as they are read and every other accepted record is set aside (deferred-records.ts);
+ * once the input is read and those are committed, the set-aside records are submitted, so a dependant never reaches
+ * the ledger before the organisation or practitioner it references from the same run. Ordinals: 1…N for the
+ * records read, N + k for the k-th set-aside record; the checkpoint's watermark counts in that one sequence.
  *
  * Resume: records up to the checkpoint's watermark are replayed through the pipeline and the dedupe index (so
  * duplicates across the crash are still found) but not submitted again; the dead letter and fix log were cut back
@@ -26,7 +27,6 @@ import {
   type MigratorError,
 } from '../errors.js';
 import type { Fix, Issue } from './issues.js';
-import type { LastWinsSpool } from '../io/last-wins.js';
 import {
   buildReport,
   emptyLedgerCounts,
@@ -37,13 +37,19 @@ import {
 } from './migration-report.js';
 import type { RecordLocation } from './record-location.js';
 import { InThreadProcessor, type ProcessedRecord, type RecordProcessor } from './record-processor.js';
-import { inPass, type Pass } from './referenced-first.js';
+import { MemorySpool, REFERENCED_FIRST_TYPES, type DeferredSpool } from './deferred-records.js';
 import { CommitWatermark } from './watermark.js';
 
 import type { MigrationDeps, MigrationSettings } from './migration-deps.js';
 
-export type { Logger, MigrationDeps, MigrationLedger, MigrationSettings } from './migration-deps.js';
-export { REFERENCED_FIRST_TYPES } from './referenced-first.js';
+export type {
+  Logger,
+  MigrationDeps,
+  MigrationLedger,
+  MigrationSettings,
+  Milestone,
+} from './migration-deps.js';
+export { REFERENCED_FIRST_TYPES } from './deferred-records.js';
 export { OVERSIZE_TEXT_CHARS } from './dead-letter-entries.js';
 
 export async function runMigration(
@@ -59,7 +65,6 @@ class Migration {
   private readonly ledgerCounts: LedgerCounts;
   private readonly submitter: BatchSubmitter | undefined;
   private readonly replayUpTo: number;
-  private readonly spool: LastWinsSpool | undefined;
   private current: Batch = { items: [], bytes: 0, lastOrdinal: 0 };
   private ordinal = 0;
   /** Every record up to this ordinal has been handled (or belongs to the other pass): what a batch may checkpoint. */
@@ -69,6 +74,9 @@ class Migration {
   private failure: MigratorError | undefined;
   /** The input that failed to read to its end, recorded in the checkpoint for a resume with the completed file. */
   private stoppedOnInput: string | undefined;
+  private readonly spool: DeferredSpool;
+  /** The input's record count, once it is read and checkpointed whole (or from the checkpoint a resume starts at). */
+  private inputRecords: number | undefined;
 
   constructor(
     private readonly deps: MigrationDeps,
@@ -76,6 +84,11 @@ class Migration {
   ) {
     const resumeFrom = deps.checkpoint?.resumeFrom;
     this.replayUpTo = resumeFrom?.watermark ?? 0;
+    this.inputRecords = resumeFrom?.deferred?.inputRecords;
+    if (deps.deferredSpool === undefined && (resumeFrom?.deferred?.records ?? 0) > 0) {
+      throw new Error('resuming a run that set records aside needs the spool they were set aside in');
+    }
+    this.spool = deps.deferredSpool ?? new MemorySpool();
     this.processor = deps.processor ?? new InThreadProcessor(deps.pipeline);
     this.watermark = new CommitWatermark(this.replayUpTo);
     this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
@@ -83,7 +96,11 @@ class Migration {
     if (ledger !== undefined) {
       this.submitter = new BatchSubmitter(
         {
-          createRecordsJson: (batch) => ledger.createRecordsJson(batch),
+          createRecordsJson: (batch) => {
+            const sent = ledger.createRecordsJson(batch);
+            deps.onMilestone?.('batch-sent');
+            return sent;
+          },
           retry: settings.retry,
           sleep: deps.sleep,
           onAttemptFailed: (batch, attempt, error, willRetry) => {
@@ -102,40 +119,29 @@ class Migration {
         settings.concurrency,
       );
     }
-    if (ledger !== undefined && settings.onConflict === 'last-wins') this.spool = deps.lastWinsSpool;
   }
 
   async run(): Promise<MigrationReport> {
     const startedAtMs = this.deps.now();
     const heightBefore = await this.height();
-    const passes: Pass[] = this.deps.ledger === undefined ? ['all'] : ['referenced', 'rest'];
     let status: MigrationStatus = 'finished';
     try {
-      try {
-        for (const pass of passes) {
-          const complete = await this.readPass(pass);
-          if (!complete) break;
-          // Referenced records must be committed before any dependant is submitted.
-          await this.flushBatch();
-          await this.submitter?.drain();
-          if (this.failure !== undefined) break;
-        }
-      } catch (error) {
-        await this.stopOn(error);
+      const complete = await this.readInput();
+      if (complete && this.submitter !== undefined) {
+        // Referenced records must be committed before any dependant is submitted.
+        await this.flushBatch();
+        await this.submitter.drain();
+        if (this.failure === undefined) await this.submitDeferred();
       }
-      await this.submitter?.drain();
-      if (this.failure !== undefined) status = 'failed';
-      else if (this.deps.stop.aborted) status = 'interrupted';
-      else {
-        this.watermark.raiseTo(this.ordinal);
-        if (this.spool !== undefined && this.deps.ledger !== undefined && this.deps.applyLastWins) {
-          const updated = await this.deps.applyLastWins(this.spool, this.deps.ledger, this.ledgerCounts);
-          this.deps.log.info({ updated }, 'last-wins replacements applied');
-        }
-      }
+    } catch (error) {
+      await this.stopOn(error);
     } finally {
-      this.spool?.close();
+      this.spool.close();
     }
+    await this.submitter?.drain();
+    if (this.failure !== undefined) status = 'failed';
+    else if (this.deps.stop.aborted) status = 'interrupted';
+    else this.watermark.raiseTo(this.ordinal);
     this.writeCheckpoint(status === 'finished');
     const heightAfter = await this.height();
     this.closeLogs();
@@ -209,8 +215,8 @@ class Migration {
     }
   }
 
-  /** Returns false when the run stopped early (interrupt or failed batch). */
-  private async readPass(pass: Pass): Promise<boolean> {
+  /** Reads the input once. Returns false when the run stopped early (interrupt or failed batch). */
+  private async readInput(): Promise<boolean> {
     const chunks = new ChunkDispatcher(
       this.processor,
       this.settings.chunkRecords ?? DEFAULT_CHUNK_RECORDS,
@@ -221,7 +227,7 @@ class Migration {
       for await (const record of this.deps.source()) {
         if (this.stopping()) break;
         this.ordinal += 1;
-        if (!inPass(pass, record, this.settings.maxRecordBytes)) continue;
+        this.deps.onMilestone?.('record-read');
         // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
         const text = record.text ?? JSON.stringify(record.value);
         await chunks.add({
@@ -243,6 +249,33 @@ class Migration {
     this.deps.onProgress?.(this.ordinal);
     if (readFailure !== undefined) throw readFailure;
     return !this.stopping();
+  }
+
+  /**
+   * Checkpoints the whole input as handled (unless a resume starts past that point), then submits the records set
+   * aside, numbered after the input's.
+   */
+  private async submitDeferred(): Promise<void> {
+    if (this.inputRecords === undefined) {
+      this.inputRecords = this.ordinal;
+      this.watermark.raiseTo(this.ordinal);
+      this.writeCheckpoint(false);
+    }
+    let ordinal = this.inputRecords;
+    for await (const deferred of this.spool.read()) {
+      if (this.stopping()) break;
+      ordinal += 1;
+      this.deps.onMilestone?.('deferred-read');
+      if (ordinal <= this.replayUpTo) continue;
+      this.current.items.push({ ...deferred, ordinal });
+      this.current.bytes += deferred.text.length;
+      this.handledOrdinal = ordinal;
+      if (this.batchIsFull()) await this.flushBatch();
+    }
+    if (this.stopping()) return;
+    this.ordinal = ordinal;
+    this.handledOrdinal = ordinal;
+    await this.flushBatch();
   }
 
   private stopping(): boolean {
@@ -299,26 +332,18 @@ class Migration {
       return;
     }
     if (verdict === 'conflict') {
-      if (this.settings.onConflict === 'reject') {
-        this.counters.countFixes(result.fixes);
-        this.reject(
-          ordinal,
-          record.location,
-          text,
-          result.resourceType,
-          RejectCode.R5_CONFLICTING_DUPLICATE,
-          [conflictIssue(result.key, record.location, result.resourceType)],
-        );
-        return;
-      }
-      this.dedupe.replace(result.resourceType, result.id, result.hash);
-      this.spool?.appendJson(result.key, result.json);
+      // The first version stays; the later one goes to the dead letter (last-wins is refused, see migrate-config.ts).
+      this.counters.countFixes(result.fixes);
+      this.reject(ordinal, record.location, text, result.resourceType, RejectCode.R5_CONFLICTING_DUPLICATE, [
+        conflictIssue(result.key, record.location, result.resourceType),
+      ]);
+      return;
     }
     this.counters.countFixes(result.fixes);
     this.counters.countAccepted(result.resourceType);
     if (result.assignedId) this.counters.assignedIds += 1;
     this.logFixes(ordinal, record.location, result.key, result.fixes);
-    if (verdict === 'conflict' || this.submitter === undefined || ordinal <= this.replayUpTo) return;
+    if (this.submitter === undefined || ordinal <= this.replayUpTo) return;
     const item: BatchItem = {
       json: result.json,
       key: result.key,
@@ -326,6 +351,10 @@ class Migration {
       location: record.location,
       text,
     };
+    if (!REFERENCED_FIRST_TYPES.has(result.resourceType)) {
+      this.spool.append(item);
+      return;
+    }
     this.current.items.push(item);
     this.current.bytes += text.length;
   }
@@ -395,6 +424,8 @@ class Migration {
       { size: batch.items.length, lastOrdinal: batch.lastOrdinal, counts: this.ledgerCounts },
       'batch committed',
     );
+    // Committed on the ledger, not yet in the checkpoint: the window a crash test stops the process in.
+    this.deps.onMilestone?.('batch-committed');
   }
 
   /**
@@ -406,7 +437,7 @@ class Migration {
     if (checkpoint === undefined || this.deps.ledger === undefined) return;
     try {
       checkpoint.store.write({
-        version: 1,
+        version: 2,
         fingerprint: checkpoint.fingerprint,
         watermark: this.watermark.value,
         finished: finished && this.failure === undefined,
@@ -416,6 +447,11 @@ class Migration {
         updatedAt: new Date(this.deps.now()).toISOString(),
         ...(checkpoint.identity === undefined ? {} : { identity: checkpoint.identity }),
         ...(this.stoppedOnInput === undefined ? {} : { stoppedOnInput: this.stoppedOnInput }),
+        // Fsynced like the dead letter: every record set aside up to the watermark is in the spool for sure.
+        deferred: {
+          ...this.spool.position(),
+          ...(this.inputRecords === undefined ? {} : { inputRecords: this.inputRecords }),
+        },
       });
     } catch (error) {
       if (!(error instanceof OutputWriteError)) throw error;

@@ -6,6 +6,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CheckpointInvalidError, CheckpointMismatchError, OutputWriteError } from '../errors.js';
+import type { SpoolPosition } from '../core/deferred-records.js';
 import type { LedgerCounts } from '../core/migration-report.js';
 
 export interface LogPosition {
@@ -16,7 +17,8 @@ export interface LogPosition {
 }
 
 export interface Checkpoint {
-  version: 1;
+  /** 2: one read of the input, set-aside records numbered after it (1 read the input twice). */
+  version: 2;
   fingerprint: string;
   watermark: number;
   finished: boolean;
@@ -32,6 +34,8 @@ export interface Checkpoint {
    * completed version of that file, one that begins with the bytes this run read.
    */
   stoppedOnInput?: string;
+  /** The records set aside so far (core/deferred-records.ts), and the input's record count once it is read whole. */
+  deferred?: SpoolPosition;
 }
 
 export class CheckpointStore {
@@ -56,13 +60,13 @@ export class CheckpointStore {
     }
     const checkpoint = parsed as Partial<Checkpoint>;
     if (
-      checkpoint.version !== 1 ||
+      checkpoint.version !== 2 ||
       typeof checkpoint.watermark !== 'number' ||
       typeof checkpoint.fingerprint !== 'string'
     ) {
       throw new CheckpointInvalidError(
         this.file,
-        `checkpoint ${this.file} is not a fhirledger migrate checkpoint (version 1)`,
+        `checkpoint ${this.file} is not a fhirledger migrate checkpoint (version 2; a checkpoint of an older fhirledger cannot be resumed, delete it to start over)`,
       );
     }
     return checkpoint as Checkpoint;

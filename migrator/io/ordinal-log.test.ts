@@ -32,9 +32,9 @@ describe('OrdinalLog', () => {
   it('refuses to resume a log shorter than the checkpoint recorded', () => {
     const file = path.join(dir, 'dl.ndjson');
     writeFileSync(file, '{}\n');
-    assert.throws(() => new OrdinalLog(file, { bytes: 100, maxOrdinal: 9 }), {
+    assert.throws(() => new OrdinalLog(file, { bytes: 100, maxOrdinal: 9 }, 'dead letter'), {
       code: 'CHECKPOINT_INVALID',
-      message: `${file} has 3 bytes but the checkpoint recorded 100; it was changed since, so resuming would lose or repeat dead-letter entries`,
+      message: `${file} has 3 bytes but the checkpoint recorded 100; it was changed since, so resuming would lose or repeat dead letter entries`,
     });
   });
 });

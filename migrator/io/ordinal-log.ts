@@ -45,7 +45,7 @@ export class OrdinalLog {
         // Truncating "up" would pad with zero bytes: the log was replaced or cut since the checkpoint was written.
         throw new CheckpointInvalidError(
           file,
-          `${file} has ${size} bytes but the checkpoint recorded ${resumeFrom.bytes}; it was changed since, so resuming would lose or repeat dead-letter entries`,
+          `${file} has ${size} bytes but the checkpoint recorded ${resumeFrom.bytes}; it was changed since, so resuming would lose or repeat ${label} entries`,
         );
       }
       ftruncateSync(this.fd, resumeFrom.bytes);
@@ -65,8 +65,19 @@ export class OrdinalLog {
    * survived a resume cut, so they are never skipped.
    */
   appendAlways(ordinal: number, entry: object): void {
+    this.push(ordinal, JSON.stringify(entry));
+  }
+
+  /** `append` for a line the caller formats itself (no newline in it); false when it survived from before. */
+  appendLine(ordinal: number, text: string): boolean {
+    if (ordinal <= this.skipUpTo) return false;
+    this.push(ordinal, text);
+    return true;
+  }
+
+  private push(ordinal: number, text: string): void {
     if (this.fd === undefined) return;
-    const line = `${JSON.stringify(entry)}\n`;
+    const line = `${text}\n`;
     this.buffer.push(line);
     this.bufferedBytes += Buffer.byteLength(line);
     if (ordinal > this.maxOrdinal) this.maxOrdinal = ordinal;
