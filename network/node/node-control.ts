@@ -16,7 +16,20 @@ export function nodeEnvironment(parent: NodeJS.ProcessEnv = process.env): NodeJS
   return env;
 }
 
-export async function launch(supervisor: Supervisor, node: NodeLaunch): Promise<number> {
+/**
+ * Starts one node and waits for its readiness URL. A Raft member restarted while the others are down has no
+ * leader, so its /health stays 503: with `quorum: false` a TCP connect to its client port is enough.
+ */
+export async function launch(
+  supervisor: Supervisor,
+  node: NodeLaunch,
+  options: { quorum?: boolean } = {},
+): Promise<number> {
+  const client = node.endpoints.client;
+  const url =
+    node.role === 'raft' && options.quorum === false && client !== undefined
+      ? client.replace(/^http:/, 'tcp:')
+      : node.readinessUrl;
   const started = await supervisor.start({
     name: node.name,
     command: node.command,
@@ -24,20 +37,29 @@ export async function launch(supervisor: Supervisor, node: NodeLaunch): Promise<
     cwd: node.cwd,
     env: nodeEnvironment(),
     ports: node.ports,
-    readiness: { url: node.readinessUrl, deadlineMs: READY_DEADLINE_MS },
+    readiness: { url, deadlineMs: READY_DEADLINE_MS },
   });
   return started.pid;
 }
 
+/** SIGKILLs the node and its companions (an orderer's Raft member: the two make one Fabric orderer). */
 export async function killNode(homeDir: string, name: string): Promise<void> {
-  const home = new DevnetHome(homeDir);
-  nodeOf(readDescription(home), name);
-  await new Supervisor(home).kill(name);
-}
-
-export async function startNode(homeDir: string, name: string): Promise<void> {
   const home = new DevnetHome(homeDir);
   const node = nodeOf(readDescription(home), name);
   const supervisor = new Supervisor(home);
+  await supervisor.kill(name);
+  for (const companion of node.companions ?? []) await supervisor.kill(companion);
+}
+
+/** Starts the node's companions, then the node, each unless it is running. */
+export async function startNode(homeDir: string, name: string): Promise<void> {
+  const home = new DevnetHome(homeDir);
+  const description = readDescription(home);
+  const node = nodeOf(description, name);
+  const supervisor = new Supervisor(home);
+  for (const companion of node.companions ?? []) {
+    if (!supervisor.isRunning(companion))
+      await launch(supervisor, nodeOf(description, companion), { quorum: false });
+  }
   if (!supervisor.isRunning(name)) await launch(supervisor, node);
 }

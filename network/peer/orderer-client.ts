@@ -90,16 +90,28 @@ export interface BlockPullerOptions {
   readonly retryMs?: number;
 }
 
-/** Pulls blocks for ever (until stop), reconnecting after failures, committing them in order. */
+/**
+ * Pulls blocks for ever (until stop), reconnecting after failures, committing them in order. Given several
+ * orderers (Raft), each reconnect goes to the next one, as Fabric's peer switches orderer when its source fails.
+ */
 export class BlockPuller {
   private stopped = false;
   private stream: ClientDuplexStream<common.Envelope, orderer.DeliverResponse> | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private readonly clients: readonly orderer.AtomicBroadcastClient[];
+  private current = 0;
 
   constructor(
-    private readonly client: orderer.AtomicBroadcastClient,
+    clients: orderer.AtomicBroadcastClient | readonly orderer.AtomicBroadcastClient[],
     private readonly options: BlockPullerOptions,
-  ) {}
+  ) {
+    this.clients = Array.isArray(clients) ? clients : [clients as orderer.AtomicBroadcastClient];
+  }
+
+  /** Index of the orderer blocks are pulled from now. */
+  get source(): number {
+    return this.current;
+  }
 
   start(): void {
     this.connect();
@@ -112,7 +124,9 @@ export class BlockPuller {
 
   private connect(): void {
     if (this.stopped) return;
-    const stream = this.client.deliver();
+    const client = this.clients[this.current % this.clients.length];
+    if (client === undefined) throw new Error('block puller has no orderer');
+    const stream = client.deliver();
     this.stream = stream;
     let expected = this.options.height();
     let retried = false;
@@ -121,6 +135,7 @@ export class BlockPuller {
       retried = true;
       this.options.onError(error);
       stream.cancel();
+      this.current = (this.current + 1) % this.clients.length;
       setTimeout(() => {
         // Restart from the ledger's height once every block already received is committed.
         void this.queue.then(() => {
