@@ -68,6 +68,13 @@ const SPEC: CommandSpec = {
       description:
         "the client's signer: noble (fabric-gateway's newPrivateKeySigner, default) or node-crypto",
     },
+    profile: {
+      type: 'string',
+      valueName: 'NAME',
+      default: 'dev',
+      description:
+        'network profile: dev (1 org, 1 orderer) or paper (3 orgs x 2 peers, MAJORITY, 3 Raft orderers)',
+    },
     'port-offset': {
       type: 'string',
       valueName: 'P',
@@ -101,6 +108,7 @@ interface Config {
   concurrency: number[];
   recordTransactions: number;
   portOffset: number;
+  profile: 'dev' | 'paper';
   clientSigner: ClientSigner;
   cpuProfDir: string | undefined;
   results: string;
@@ -139,10 +147,17 @@ function readConfig(argv: readonly string[]): Config | 'help' {
     concurrency,
     recordTransactions: intFlag(args.values, 'record-transactions', 0, 10_000),
     portOffset: intFlag(args.values, 'port-offset', 0, 50_000),
+    profile: profileFlag(String(args.values.profile)),
     clientSigner: clientSignerFlag(String(args.values['client-signer'])),
     cpuProfDir: stringFlag(args.values, 'cpu-prof-dir'),
     results: String(args.values.results),
   });
+}
+
+function profileFlag(value: string): 'dev' | 'paper' {
+  if (value !== 'dev' && value !== 'paper')
+    throw new UsageError(`--profile "${value}" is not one of dev, paper`);
+  return value;
 }
 
 function clientSignerFlag(value: string): ClientSigner {
@@ -232,11 +247,16 @@ function patients(batch: number, runId: string): unknown[] {
 }
 
 async function oneRun(config: Config, run: number, pidNames: Map<number, string>): Promise<Measurement[]> {
-  const devnet = new BenchDevnet(config.portOffset, config.cpuProfDir);
+  const devnet = new BenchDevnet(config.portOffset, config.cpuProfDir, config.profile);
   const measurements: Measurement[] = [];
   try {
     devnet.up();
-    await devnet.deployChaincode('shimtest', TEST_CHAINCODE, devnet.port(9998));
+    // The paper layout's free neighbour of its chaincode server (7410); dev's of 9999.
+    await devnet.deployChaincode(
+      'shimtest',
+      TEST_CHAINCODE,
+      devnet.port(config.profile === 'paper' ? 7420 : 9998),
+    );
     for (const [name, pid] of devnet.pids) pidNames.set(pid, name);
     const client = devnet.grpcClient();
     const gateway = devnet.user1Gateway(client, config.clientSigner);
@@ -454,7 +474,7 @@ async function benchmark(args: readonly string[]): Promise<number> {
   }
   const summaries = summarise(runs);
   const profiles = config.cpuProfDir === undefined ? [] : summariseProfiles(config.cpuProfDir, pidNames);
-  const folder = createRunFolder('devnet', config.results);
+  const folder = createRunFolder(config.profile === 'paper' ? 'devnet-paper' : 'devnet', config.results);
   const command = `node dist/bench/bench-devnet.js ${args.join(' ')}`.trim();
   writeRunJson(folder, 'devnet', { ...config, command }, { summaries, runs, profiles });
   writeFileSync(path.join(folder, 'README.md'), `${readme(config, summaries, profiles, command)}\n`);

@@ -202,7 +202,7 @@ describe('EtcdOrderingLog (Raft-replicated ordering log on etcd)', function () {
       log.append({ kind: 'time-to-cut', blockNumber: 1 }),
       (error: unknown) =>
         error instanceof RaftUnavailableError &&
-        error.code === 'RAFT_UNAVAILABLE' &&
+        (error as { code?: string }).code === 'RAFT_UNAVAILABLE' &&
         /no Raft quorum accepted the entry within 500 ms/.test(error.message),
     );
     await log.close();
