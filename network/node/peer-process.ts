@@ -32,6 +32,8 @@ import { channelMsps } from './orderer-process.js';
 import { startOperationsServer, type OperationsServer } from '../operations-server.js';
 
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+/** Broadcast streams per Raft orderer: enough in flight for etcd to batch many entries per Raft round. */
+const RAFT_BROADCAST_STREAMS = 32;
 
 export interface RunningPeer {
   readonly ledger: ChannelLedger;
@@ -89,7 +91,11 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
   const ordererEndpoint = ordererEndpoints[0] ?? { ...config.orderer, tlsRootCertPem: '' };
   const senders = ordererEndpoints.map((endpoint) => ({
     endpoint,
-    sender: new Broadcaster(ordererClient(endpoint)),
+    // Raft orderers answer a stream's envelopes after a quorum write each: several streams keep them busy.
+    sender: new Broadcaster(
+      ordererClient(endpoint),
+      config.orderers === undefined ? 1 : RAFT_BROADCAST_STREAMS,
+    ),
   }));
   const broadcaster = new FailoverBroadcaster(senders);
   const collector =

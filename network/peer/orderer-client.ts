@@ -2,8 +2,11 @@
  * The peer's connections to its channel's orderer: Broadcast for the gateway's Submit, and the block puller that
  * feeds the ledger (Fabric peers pull blocks from an orderer with a signed Deliver seek, then commit them).
  *
- * Broadcast keeps one long-lived stream: the orderer answers each envelope in order, so a FIFO of pending callers
- * matches responses without a stream per transaction.
+ * Broadcast keeps long-lived streams: the orderer answers each envelope of a stream in order, so a FIFO of pending
+ * callers matches responses without a stream per transaction (Fabric's gateway opens one per Submit). The orderer
+ * handles a stream's envelopes one after another, so where ordering waits for consensus (Raft: an etcd quorum
+ * write per envelope) one stream caps throughput at 1 / consensus latency; the peer then keeps several streams and
+ * sends each envelope on the least busy one.
  */
 import { credentials, type ChannelCredentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { common, orderer } from '@hyperledger/fabric-protos';
@@ -37,10 +40,35 @@ export function ordererClient(endpoint: OrdererEndpoint): orderer.AtomicBroadcas
 }
 
 export class Broadcaster {
+  private readonly streams: BroadcastStream[];
+
+  constructor(client: orderer.AtomicBroadcastClient, streams = 1) {
+    this.streams = Array.from({ length: Math.max(1, streams) }, () => new BroadcastStream(client));
+  }
+
+  /** Sends one envelope on the stream with the fewest unanswered envelopes. */
+  send(envelope: common.Envelope): Promise<orderer.BroadcastResponse> {
+    let chosen = this.streams[0];
+    for (const stream of this.streams)
+      if (chosen === undefined || stream.inFlight < chosen.inFlight) chosen = stream;
+    if (chosen === undefined) return Promise.reject(new Error('broadcast client has no stream'));
+    return chosen.send(envelope);
+  }
+
+  close(): void {
+    for (const stream of this.streams) stream.close();
+  }
+}
+
+class BroadcastStream {
   private stream: ClientDuplexStream<common.Envelope, orderer.BroadcastResponse> | undefined;
   private readonly pending: Pending[] = [];
 
   constructor(private readonly client: orderer.AtomicBroadcastClient) {}
+
+  get inFlight(): number {
+    return this.pending.length;
+  }
 
   /** Sends one envelope; resolves with the orderer's response, rejects when the stream breaks. */
   send(envelope: common.Envelope): Promise<orderer.BroadcastResponse> {
