@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { identityPaths, orgPaths, writeOrgCrypto } from '../msp/crypto-layout.js';
+import { identityPaths, orgPaths, writeOrgCrypto, type IdentityPaths } from '../msp/crypto-layout.js';
 import { buildGenesisBlock } from '../protocol/channel-config.js';
 import { CA_BOOTSTRAP, endpoint, HOST } from './dev-profile.js';
 import type { DevnetHome } from './devnet-home.js';
@@ -58,14 +58,33 @@ export async function createPaperNetwork(
   mkdirSync(path.dirname(genesisFile), { recursive: true });
   writeFileSync(genesisFile, genesis.bytes);
 
-  const nodeBase = (name: string, mspId: string, mspDir: string, tls: { cert: string; key: string }) => ({
+  /** What every orderer and peer config holds: identity, TLS, listeners, data, channel. */
+  const nodeBase = (
+    name: string,
+    mspId: string,
+    identity: IdentityPaths,
+    port: number,
+    operationsPort: number,
+  ) => ({
     name,
     mspId,
-    mspDir,
-    tls: { certFile: tls.cert, keyFile: tls.key },
+    mspDir: identity.mspDir,
+    tls: { certFile: identity.tlsCert, keyFile: identity.tlsKey },
+    listen: { host: HOST, port },
+    operations: { host: HOST, port: operationsPort },
     dataDir: home.nodeData(name),
     channelId: profile.channelId,
     genesisBlockFile: genesisFile,
+  });
+  /** The launch of an orderer or peer process whose config `network up` wrote. */
+  const fabricLaunch = (name: string, role: 'orderer' | 'peer', port: number, operationsPort: number) => ({
+    name,
+    role,
+    command: process.execPath,
+    args: [nodeEntry(`${role}-main.js`), '--config', home.nodeConfig(name)],
+    ports: [port, operationsPort],
+    endpoints: { grpc: endpoint(port), operations: endpoint(operationsPort) },
+    readinessUrl: `http://${endpoint(operationsPort)}/healthz`,
   });
   const ordererTargets: OrdererTarget[] = profile.orderers.map((orderer) => ({
     address: endpoint(orderer.port),
@@ -81,28 +100,15 @@ export async function createPaperNetwork(
   for (const orderer of profile.orderers) {
     const identity = ordererIdentity(orderer);
     const config: OrdererNodeConfig = {
-      ...nodeBase(orderer.host, profile.ordererOrg.mspId, identity.mspDir, {
-        cert: identity.tlsCert,
-        key: identity.tlsKey,
-      }),
-      listen: { host: HOST, port: orderer.port },
-      operations: { host: HOST, port: orderer.operationsPort },
+      ...nodeBase(orderer.host, profile.ordererOrg.mspId, identity, orderer.port, orderer.operationsPort),
       raft: { etcdClientUrl: `http://${endpoint(orderer.raftClientPort)}` },
     };
     writeConfig(home.nodeConfig(orderer.host), config);
     nodes.push(raftMember(home, orderer, raftCluster, profile.channelId));
+    const launch = fabricLaunch(orderer.host, 'orderer', orderer.port, orderer.operationsPort);
     nodes.push({
-      name: orderer.host,
-      role: 'orderer',
-      command: process.execPath,
-      args: [nodeEntry('orderer-main.js'), '--config', home.nodeConfig(orderer.host)],
-      ports: [orderer.port, orderer.operationsPort],
-      endpoints: {
-        grpc: endpoint(orderer.port),
-        operations: endpoint(orderer.operationsPort),
-        raft: `http://${endpoint(orderer.raftClientPort)}`,
-      },
-      readinessUrl: `http://${endpoint(orderer.operationsPort)}/healthz`,
+      ...launch,
+      endpoints: { ...launch.endpoints, raft: `http://${endpoint(orderer.raftClientPort)}` },
       companions: [orderer.raftName],
     });
   }
@@ -126,12 +132,7 @@ export async function createPaperNetwork(
       const rotated = [...ordererTargets.slice(peerIndex % 3), ...ordererTargets.slice(0, peerIndex % 3)];
       peerIndex++;
       const config: PeerNodeConfig = {
-        ...nodeBase(peer.host, org.spec.mspId, identity.mspDir, {
-          cert: identity.tlsCert,
-          key: identity.tlsKey,
-        }),
-        listen: { host: HOST, port: peer.port },
-        operations: { host: HOST, port: peer.operationsPort },
+        ...nodeBase(peer.host, org.spec.mspId, identity, peer.port, peer.operationsPort),
         orderer: rotated[0] ?? ordererTargets[0] ?? missing('orderer'),
         orderers: rotated,
         channelPeers: allPeers
@@ -145,15 +146,7 @@ export async function createPaperNetwork(
         gatewayConcurrency: GATEWAY_CONCURRENCY,
       };
       writeConfig(home.nodeConfig(peer.host), config);
-      nodes.push({
-        name: peer.host,
-        role: 'peer',
-        command: process.execPath,
-        args: [nodeEntry('peer-main.js'), '--config', home.nodeConfig(peer.host)],
-        ports: [peer.port, peer.operationsPort],
-        endpoints: { grpc: endpoint(peer.port), operations: endpoint(peer.operationsPort) },
-        readinessUrl: `http://${endpoint(peer.operationsPort)}/healthz`,
-      });
+      nodes.push(fabricLaunch(peer.host, 'peer', peer.port, peer.operationsPort));
     }
     writeConfig(home.nodeConfig(org.ca.host), {
       caName: org.ca.name,

@@ -9,7 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Gateway, type Identity, type Signer } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  signers,
+  type Contract,
+  type Gateway,
+  type Identity,
+  type Network,
+  type Signer,
+} from '@hyperledger/fabric-gateway';
 import { acceptsConnection } from '../supervisor.js';
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -142,6 +150,14 @@ export class TestDevnet {
       submitOptions: () => ({ deadline: Date.now() + 10_000 }),
       commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
     });
+  }
+
+  /** User1's gateway through `client`, channel `mychannel` and the test contract (chaincode `basic`, `shimtest`). */
+  connectTestContract(client: grpc.Client): { gateway: Gateway; network: Network; contract: Contract } {
+    const user = this.user();
+    const gateway = this.gateway(client, user.identity, user.signer);
+    const network = gateway.getNetwork('mychannel');
+    return { gateway, network, contract: network.getContract('basic', 'shimtest') };
   }
 
   destroy(): void {

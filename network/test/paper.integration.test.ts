@@ -70,10 +70,7 @@ describe('fabric-devnet paper profile with unmodified Fabric clients', function 
     log(`network up --profile paper ready in ${Date.now() - started} ms`);
     await devnet.deployChaincode('basic', TEST_CHAINCODE, devnet.port(7420));
     client = devnet.grpcClient(7210, 'peer0.org1.example.com');
-    const user = devnet.user();
-    gateway = devnet.gateway(client, user.identity, user.signer);
-    network = gateway.getNetwork('mychannel');
-    contract = network.getContract('basic', 'shimtest');
+    ({ gateway, network, contract } = devnet.connectTestContract(client));
   });
 
   after(() => {
