@@ -1,5 +1,5 @@
 /** Starts, stops and kills single devnet nodes through the supervisor, as network.json describes them. */
-import { Supervisor } from '../supervisor.js';
+import { Supervisor, SupervisorError } from '../supervisor.js';
 import { DevnetHome } from './devnet-home.js';
 import { nodeOf, readDescription, type NodeLaunch } from './network-description.js';
 
@@ -30,7 +30,7 @@ export async function launch(
     node.role === 'raft' && options.quorum === false && client !== undefined
       ? client.replace(/^http:/, 'tcp:')
       : node.readinessUrl;
-  const started = await supervisor.start({
+  const spec = {
     name: node.name,
     command: node.command,
     args: node.args,
@@ -38,8 +38,28 @@ export async function launch(
     env: nodeEnvironment(),
     ports: node.ports,
     readiness: { url, deadlineMs: READY_DEADLINE_MS },
-  });
-  return started.pid;
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await supervisor.start(spec)).pid;
+    } catch (error) {
+      if (attempt >= PORT_RACE_ATTEMPTS || !lostPortRace(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, PORT_RACE_WAIT_MS));
+    }
+  }
+}
+
+/**
+ * Port offsets put devnet ports inside Linux's ephemeral range (32768–60999), where any process's outgoing
+ * connection can hold a port for a moment between the supervisor's free-port check and the node's bind: such a
+ * start is tried again (a port taken by a node of ours that is still running fails the same way every time).
+ */
+const PORT_RACE_ATTEMPTS = 3;
+const PORT_RACE_WAIT_MS = 2000;
+
+function lostPortRace(error: unknown): boolean {
+  if (!(error instanceof SupervisorError)) return false;
+  return error.code === 'SUPERVISOR_EXITED' && error.logTail.includes('EADDRINUSE');
 }
 
 /** SIGKILLs the node and its companions (an orderer's Raft member: the two make one Fabric orderer). */
