@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../common/cli-args.js';
 import { parseBenchArgs } from './cli.js';
-import { EXPERIMENTS } from './experiments.js';
+import { EXPERIMENT_PROCESS, EXPERIMENTS } from './experiments.js';
 
 describe('fhirledger bench', () => {
   it('runs every experiment through the one process entry the build produced, and each module exports run', async () => {
@@ -25,7 +26,28 @@ describe('fhirledger bench', () => {
     assert.deepEqual(bundle !== 'help' && bundle.args, ['bundle-stream', '--gib', '0.5']);
     const devnet = parseBenchArgs(['devnet', '--transactions', '300']);
     assert.deepEqual(devnet !== 'help' && devnet.args, ['devnet', '--transactions', '300']);
-    assert.throws(() => parseBenchArgs(['devnet', '--patients', '3']), /--patients does not apply to devnet/);
+    const seed = parseBenchArgs(['users-seed', '--users', '500']);
+    assert.deepEqual(seed !== 'help' && seed.args, ['users-seed', '--users', '500']);
+  });
+
+  it('hands devnet its own flags and --help as given, and its process refuses one it does not take (exit 2)', () => {
+    const devnet = parseBenchArgs(['devnet', '--runs', '1', '--concurrency', '10', '--help']);
+    assert.deepEqual(devnet !== 'help' && devnet.args, [
+      'devnet',
+      '--runs',
+      '1',
+      '--concurrency',
+      '10',
+      '--help',
+    ]);
+    const help = spawnSync(process.execPath, [EXPERIMENT_PROCESS, 'devnet', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /--runs R .*env FHIRLEDGER_BENCH_DEVNET_RUNS/);
+    const refused = spawnSync(process.execPath, [EXPERIMENT_PROCESS, 'devnet', '--patients', '3'], {
+      encoding: 'utf8',
+    });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^bench devnet: Unknown option '--patients'/);
   });
 
   it('refuses a missing or unknown experiment, a flag that does not apply, and bad sizes', () => {

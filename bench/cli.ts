@@ -6,21 +6,25 @@ import { spawn } from 'node:child_process';
 import type { CommandRunner } from '../cli/command.js';
 import {
   ExitCode,
-  helpText,
   numberFlag,
   parseCommandArgs,
+  readCommandConfig,
   UsageError,
   type CommandSpec,
+  type ParsedArgs,
 } from '../common/cli-args.js';
 import { EXPERIMENT_PROCESS, EXPERIMENTS, findExperiment } from './experiments.js';
 
 const SPEC: CommandSpec = {
-  usage: 'fhirledger bench <experiment> [--patients N | --gib G | --transactions N]',
-  summary: `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
-    (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
-  ).join(
-    '\n',
-  )}\n  ${'caliper'.padEnd(18)} Hyperledger Caliper 0.6 against a devnet (own flags: fhirledger bench caliper --help)`,
+  usage:
+    'fhirledger bench <experiment> [--patients N | --gib G | --users N]\n       fhirledger bench devnet|caliper|papers [options]   (their own flags: fhirledger bench devnet --help)',
+  summary:
+    `Runs a benchmark and writes results/<date>-<experiment>/run.json. Experiments:\n${EXPERIMENTS.map(
+      (experiment) => `  ${experiment.name.padEnd(18)} ${experiment.summary}`,
+    ).join(
+      '\n',
+    )}\n  ${'caliper'.padEnd(18)} Hyperledger Caliper 0.6 against a devnet (own flags: fhirledger bench caliper --help)` +
+    `\n  ${'papers'.padEnd(18)} both papers on the local stack: k6 ramp, Table 3 with k6 and Caliper (fhirledger bench papers --help)`,
   positionals: true,
   flags: {
     patients: { type: 'string', valueName: 'N', description: 'population size (generate, migrate-dry-run)' },
@@ -30,6 +34,7 @@ const SPEC: CommandSpec = {
       valueName: 'N',
       description: 'transactions per concurrency level (devnet)',
     },
+    users: { type: 'string', valueName: 'N', description: 'users per concurrency level (users-seed)' },
   },
 };
 
@@ -38,9 +43,22 @@ export interface BenchInvocation {
   args: string[];
 }
 
+/** An experiment that reads its own flags (and answers its own --help) gets the rest of the command line as is. */
+function ownFlagsInvocation(argv: readonly string[]): BenchInvocation | undefined {
+  const [name, ...rest] = argv;
+  const experiment = name === undefined ? undefined : findExperiment(name);
+  if (experiment?.ownFlags !== true) return undefined;
+  return { script: EXPERIMENT_PROCESS, args: [experiment.name, ...rest] };
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help' {
+  const own = ownFlagsInvocation(argv);
+  if (own !== undefined) return own;
   const args = parseCommandArgs(SPEC, argv);
-  if (args.help) return 'help';
+  return args.help ? 'help' : benchInvocation(args);
+}
+
+function benchInvocation(args: ParsedArgs): BenchInvocation {
   const names = EXPERIMENTS.map((experiment) => experiment.name).join(', ');
   const [name, ...rest] = args.positionals;
   if (name === undefined) throw new UsageError(`missing experiment; expected one of ${names}`);
@@ -48,7 +66,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchInvocation | 'help
   if (experiment === undefined)
     throw new UsageError(`unknown experiment "${name}"; expected one of ${names}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the experiment`);
-  for (const flag of ['patients', 'gib', 'transactions'] as const) {
+  for (const flag of ['patients', 'gib', 'transactions', 'users'] as const) {
     if (args.values[flag] !== undefined && flag !== experiment.size.flag) {
       throw new UsageError(`--${flag} does not apply to ${name}; it takes --${experiment.size.flag}`);
     }
@@ -70,20 +88,13 @@ export const run: CommandRunner = async (argv) => {
   // Caliper drives a network rather than a local script, so it has its own flags.
   // Loaded only when asked for: it brings the Fabric CA client with it.
   if (argv[0] === 'caliper') return (await import('./caliper/cli.js')).runCaliperCommand(argv.slice(1));
-  let invocation: BenchInvocation | 'help';
-  try {
-    invocation = parseBenchArgs(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
-  }
-  if (invocation === 'help') {
-    process.stdout.write(helpText(SPEC));
-    return ExitCode.OK;
-  }
+  // The papers drive the whole local stack, k6 and Caliper, with flags of their own too.
+  if (argv[0] === 'papers') return (await import('./papers/cli.js')).runPapersCommand(argv.slice(1));
+  const own = ownFlagsInvocation(argv);
+  const read =
+    own === undefined ? readCommandConfig('fhirledger bench', SPEC, argv, benchInvocation) : { config: own };
+  if ('exitCode' in read) return read.exitCode;
+  const invocation = read.config;
   const { script, args } = invocation;
   return new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });

@@ -14,8 +14,10 @@ export interface Experiment {
   name: string;
   summary: string;
   load: () => Promise<ExperimentModule>;
+  /** Whether the module reads its own flags (it gets `fhirledger bench <name> …`'s arguments as they are). */
+  ownFlags?: true;
   /** The one size flag the experiment takes, and how the module wants it. */
-  size: { flag: 'patients' | 'gib' | 'transactions'; toArgs: (value: string) => string[] };
+  size: { flag: 'patients' | 'gib' | 'transactions' | 'users'; toArgs: (value: string) => string[] };
 }
 
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -42,9 +44,17 @@ export const EXPERIMENTS: readonly Experiment[] = [
   {
     name: 'devnet',
     summary:
-      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (--transactions per level, default 2000)',
+      'fabric-devnet committed tx/s, p50/p95 and CPU split, 1 KB puts and CreateRecords ×100, real fabric-gateway client (own flags: fhirledger bench devnet --help)',
     load: () => import('./bench-devnet.js'),
+    ownFlags: true,
     size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
+  },
+  {
+    name: 'users-seed',
+    summary:
+      'users seed users/s from the devnet CA, a fresh devnet per concurrency 4, 8, 16, a re-run, and the SDK-key baseline (--users, default 2000)',
+    load: () => import('./bench-users-seed.js'),
+    size: { flag: 'users', toArgs: (value) => ['--users', value] },
   },
 ];
 

@@ -1,73 +1,121 @@
 /**
- * `npm start`: the job end to end on fabric-devnet — bring the devnet up (orderer, peer, CA, EHR chaincode),
- * generate about 10,000 FHIR records with injected defects, migrate them into the ledger through the devnet's
- * connection profile (validate, clean, dead-letter, batch-create), audit the ledger against the input, and print a
- * one-screen summary. Each stage is
- * the fhirledger command a user would type, run as a child process, so the demo shows nothing the CLI cannot do.
- * The devnet is left running (the summary says how to stop it) so the records can be looked at afterwards.
+ * `npm start`: the job end to end on fabric-devnet — bring the stack up (orderer, peer, CA, EHR chaincode, users
+ * enrolled from the CA, the FHIR gateway), generate about 10,000 FHIR records with injected defects, migrate them
+ * into the ledger through the devnet's connection profile (validate, clean, dead-letter, batch-create), audit the
+ * ledger against the input, run a short k6 smoke load through the gateway with the acknowledged-write audit, and
+ * print a one-screen summary. Each stage is the fhirledger command a user would type, run as a child process, so
+ * the demo shows nothing the CLI cannot do. The stack is left running (the summary says how to stop it) so the
+ * records can be looked at afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, helpText, parseCommandArgs, stringFlag, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig, type CommandSpec } from '../common/cli-args.js';
+import {
+  loadSettings,
+  nonEmpty,
+  settingFlags,
+  wholeNumber,
+  ConfigError,
+  type Parser,
+  type SettingsTable,
+} from '../common/config-table.js';
+import { devnetHomeSetting } from '../common/devnet-location.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
 import { networkStatus } from '../network/node/network-status.js';
 import type { CommandRunner } from './command.js';
 
-const SPEC: CommandSpec = {
-  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR]',
-  summary:
-    'Starts fabric-devnet, generates about 10,000 FHIR records with defects, migrates them into the ledger (validate, clean, dead-letter, load), audits the ledger against the input, then prints a summary. Leaves the devnet running.',
-  flags: {
-    out: {
-      type: 'string',
+interface DemoConfig {
+  out: string;
+  patients: number;
+  home: string | undefined;
+  portOffset: number;
+  smokeDuration: string;
+}
+
+const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+const k6Duration: Parser = (text, where) => {
+  if (!K6_DURATION.test(text))
+    throw new ConfigError(`${where} "${text}" is not a k6 duration such as 20s or 1m`);
+  return text;
+};
+
+const DEMO_SETTINGS: SettingsTable<DemoConfig> = {
+  envPrefix: 'FHIRLEDGER_DEMO_',
+  settings: [
+    {
+      key: 'out',
+      flag: 'out',
       default: defaultRunFolder('demo'),
+      parse: nonEmpty,
       valueName: 'DIR',
-      description: `where the demo writes (default ${defaultRunFolder('demo')}, git-ignored)`,
+      description: 'where the demo writes (git-ignored)',
     },
-    patients: {
-      type: 'string',
+    {
+      key: 'patients',
+      flag: 'patients',
       default: '210',
+      parse: wholeNumber(1, 100_000),
       valueName: 'N',
-      description: 'patients to generate; ~48 resources each (default 210)',
+      description: 'patients to generate; ~48 resources each',
     },
-    home: {
-      type: 'string',
-      valueName: 'DIR',
-      description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
+    devnetHomeSetting(),
+    {
+      key: 'portOffset',
+      flag: 'port-offset',
+      default: '0',
+      parse: wholeNumber(-6000, 50_000),
+      valueName: 'N',
+      description: "added to every port when the demo starts the stack (fhirledger up's --port-offset)",
     },
-  },
+    {
+      key: 'smokeDuration',
+      flag: 'smoke-duration',
+      default: '20s',
+      parse: k6Duration,
+      valueName: 'D',
+      description: 'length of the smoke load through the gateway, a k6 duration',
+    },
+  ],
+};
+
+const SPEC: CommandSpec = {
+  usage: 'fhirledger demo [--out DIR] [--patients N] [--home DIR] [--port-offset N] [--smoke-duration D]',
+  summary:
+    'Starts the local stack (fabric-devnet, users, FHIR gateway), generates about 10,000 FHIR records with defects, migrates them into the ledger (validate, clean, dead-letter, load), audits the ledger against the input, runs a smoke load through the gateway with the acknowledged-write audit, then prints a summary. Leaves the stack running.',
+  flags: settingFlags(DEMO_SETTINGS),
 };
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 export const run: CommandRunner = async (argv) => {
-  const args = parseCommandArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC));
-    return ExitCode.OK;
-  }
-  const out = path.resolve(String(args.values.out), new Date().toISOString().replace(/[:.]/g, '-'));
+  const read = readCommandConfig('fhirledger demo', SPEC, argv, (args) =>
+    Object.freeze(loadSettings(DEMO_SETTINGS, args.values, process.env)),
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
+  const out = path.resolve(config.out, new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(out, { recursive: true });
-  const home = new DevnetHome(stringFlag(args.values, 'home') ?? defaultHome());
+  const home = new DevnetHome(config.home ?? defaultHome());
   const data = path.join(out, 'data');
   const report = path.join(out, 'migrate-report.json');
   const started = Date.now();
 
   await stage(
-    '1/4 start fabric-devnet (orderer, peer, CA, EHR chaincode)',
-    ['network', 'up', '--home', home.root],
+    '1/5 start the stack: fabric-devnet (orderer, peer, CA, EHR chaincode), users from its CA, FHIR gateway',
+    ['up', '--home', home.root, '--port-offset', String(config.portOffset)],
     [ExitCode.OK],
   );
   await stage(
-    '2/4 generate records with ~2 % injected defects',
+    '2/5 generate records with ~2 % injected defects',
     [
       'generate',
       '--patients',
-      String(args.values.patients),
+      String(config.patients),
       '--seed',
       '2026',
       '--dirty-rate',
@@ -79,7 +127,7 @@ export const run: CommandRunner = async (argv) => {
   );
   // Exit 3 means "finished, some input rejected": expected here, the defects were injected on purpose.
   await stage(
-    '3/4 migrate them into the ledger: validate, clean, dead-letter, batch-create',
+    '3/5 migrate them into the ledger: validate, clean, dead-letter, batch-create',
     [
       'migrate',
       '--input',
@@ -96,7 +144,7 @@ export const run: CommandRunner = async (argv) => {
     [ExitCode.OK, ExitCode.FINISHED_WITH_REJECTS],
   );
   await stage(
-    '4/4 audit the ledger: every accepted record on it with its content hash, nothing else',
+    '4/5 audit the ledger: every accepted record on it with its content hash, nothing else',
     [
       'migrate',
       'verify',
@@ -109,14 +157,48 @@ export const run: CommandRunner = async (argv) => {
     ],
     [ExitCode.OK],
   );
+  const loadRoot = path.join(out, 'load');
+  await stage(
+    '5/5 smoke load through the FHIR gateway (k6), then read every acknowledged write back from the ledger',
+    ['load', 'smoke', '--stack-home', home.root, '--duration', config.smokeDuration, '--out', loadRoot],
+    [ExitCode.OK],
+  );
   const peer = (await networkStatus(home.root)).nodes.find((node) => node.role === 'peer');
   const migration = JSON.parse(readFileSync(report, 'utf8')) as MigrationReport;
-  process.stdout.write(summary(migration, peer?.ledgerHeight ?? null, out, home, started));
+  process.stdout.write(
+    summary(migration, smokeOutcome(loadRoot), peer?.ledgerHeight ?? null, out, home, started),
+  );
   return ExitCode.OK;
 };
 
+interface SmokeOutcome {
+  folder: string;
+  requests: number;
+  failed: number;
+  acknowledged: { checked: number; onLedger: number; missing: unknown[] };
+}
+
+/** The smoke run's figures, from the run.json `fhirledger load` wrote (its only run folder under `root`). */
+function smokeOutcome(root: string): SmokeOutcome {
+  const [folder] = readdirSync(root);
+  if (folder === undefined) throw new Error(`the smoke load wrote no run folder under ${root}`);
+  const run = JSON.parse(readFileSync(path.join(root, folder, 'run.json'), 'utf8')) as {
+    figures: {
+      operations: { count: number; ko: number }[];
+      acknowledged: SmokeOutcome['acknowledged'];
+    };
+  };
+  return {
+    folder: path.join(root, folder),
+    requests: run.figures.operations.reduce((sum, op) => sum + op.count, 0),
+    failed: run.figures.operations.reduce((sum, op) => sum + op.ko, 0),
+    acknowledged: run.figures.acknowledged,
+  };
+}
+
 function summary(
   report: MigrationReport,
+  smoke: SmokeOutcome,
   ledgerHeight: number | null,
   out: string,
   home: DevnetHome,
@@ -136,9 +218,10 @@ function summary(
     '  ledger audit: every accepted record is on the ledger with its content hash, and nothing else (exit 0)',
     `  report ${path.join(out, 'migrate-report.json')}, audit ${path.join(out, 'verify-report.json')}`,
     `  dead letter ${path.join(out, 'dead-letter.ndjson')}`,
-    `  devnet ${home.root} (connection profile ${home.fhirledgerProfile})`,
-    `  done in ${((Date.now() - started) / 1000).toFixed(1)} s; the devnet keeps running: stop it with "npx fhirledger network down --home ${home.root}"`,
-    '  not yet in the demo: the gateway and the smoke load with the acknowledged-write audit (issues 16-17)',
+    `  smoke load through the gateway: ${smoke.requests} requests, ${smoke.failed} failed; acknowledged-write audit: ${smoke.acknowledged.checked} acknowledged, ${smoke.acknowledged.onLedger} on the ledger, ${smoke.acknowledged.missing.length} missing`,
+    `  load report ${path.join(smoke.folder, 'report.md')}`,
+    `  stack ${home.root} (connection profile ${home.fhirledgerProfile})`,
+    `  done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running: stop it with "npx fhirledger down${home.root === new DevnetHome(defaultHome()).root ? '' : ` --home ${home.root}`}"`,
     '',
   ].join('\n');
 }

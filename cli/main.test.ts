@@ -20,6 +20,13 @@ describe('fhirledger CLI', () => {
     assert.match(result.stdout, /^fhirledger \d+\.\d+\.\d+\n$/);
   });
 
+  it('exits 2 with the usage on stderr and nothing on stdout when no command is given', () => {
+    const result = fhirledger();
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^Usage: fhirledger <command>/);
+  });
+
   it('exits 2 with the usage for an unknown command', () => {
     const result = fhirledger('frobnicate');
     assert.equal(result.status, 2);

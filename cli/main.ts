@@ -2,6 +2,7 @@
 /** The `fhirledger` entry point: finds the subcommand, runs it, and turns its outcome into an exit code. */
 import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError } from '../common/cli-args.js';
+import { ConfigError } from '../common/config-table.js';
 import { SUBCOMMANDS } from './subcommands.js';
 
 /** The package's version, read from the package.json shipped beside dist/ (the one `npm link` / `npx` installs). */
@@ -19,9 +20,14 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === 'help') {
+  if (name === '--help' || name === 'help') {
     process.stdout.write(usage());
-    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+    return ExitCode.OK;
+  }
+  // No command is a usage error: the usage goes where every usage error goes, stderr, so stdout stays data only.
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return ExitCode.USAGE;
   }
   if (name === '--version' || name === 'version') {
     process.stdout.write(`fhirledger ${version()}\n`);
@@ -41,7 +47,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`fhirledger: ${error.message}\n`);
       process.exitCode = ExitCode.USAGE;
       return;

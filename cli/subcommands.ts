@@ -20,6 +20,14 @@ const command = (name: string, summary: string, load: Subcommand['load']): Subco
 
 export const SUBCOMMANDS: readonly Subcommand[] = [
   command(
+    'up',
+    'bring up the whole local stack: fabric-devnet, users enrolled from its CA, the FHIR gateway',
+    async () => ({ run: (await import('../stack/cli.js')).runUp }),
+  ),
+  command('down', 'stop the local stack (--purge deletes its ledger too)', async () => ({
+    run: (await import('../stack/cli.js')).runDown,
+  })),
+  command(
     'network',
     'fabric-devnet: bring a local Fabric-wire-compatible network up or down, status, logs, chaincode deploy',
     () => import('../network/cli.js'),

@@ -3,6 +3,7 @@
  * or bad value is a UsageError (exit 2) whose message names the flag. Built on node:util parseArgs.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from './config-table.js';
 
 export const ExitCode = {
   OK: 0,
@@ -87,6 +88,18 @@ export function intFlag(values: ParsedArgs['values'], name: string, min: number,
   return value;
 }
 
+/** Reads a comma-separated list of whole numbers, each in [min, max] ("4,8,16"); the error names the flag. */
+export function intListFlag(values: ParsedArgs['values'], name: string, min: number, max: number): number[] {
+  return String(values[name])
+    .split(',')
+    .map((text) => {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+        throw new UsageError(`--${name} "${text}" is not a whole number from ${min} to ${max}`);
+      return value;
+    });
+}
+
 export function numberFlag(values: ParsedArgs['values'], name: string, min: number, max: number): number {
   const raw = values[name];
   const text = typeof raw === 'string' ? raw : String(raw);
@@ -100,4 +113,39 @@ export function numberFlag(values: ParsedArgs['values'], name: string, min: numb
 export function stringFlag(values: ParsedArgs['values'], name: string): string | undefined {
   const raw = values[name];
   return typeof raw === 'string' ? raw : undefined;
+}
+
+export type CommandConfig<T> = { config: T } | { exitCode: ExitCode };
+
+/** Where a command writes; the process's streams unless a test passes its own. */
+export interface CommandOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * Reads a command's flags into its config the one way every command does: `--help` prints the help on stdout
+ * (exit 0); a usage or config error prints `<command>: <what was wrong>` and the help on stderr (exit 2).
+ */
+export function readCommandConfig<T>(
+  command: string,
+  spec: CommandSpec,
+  argv: readonly string[],
+  toConfig: (args: ParsedArgs) => T,
+  io: CommandOutput = process,
+): CommandConfig<T> {
+  try {
+    const args = parseCommandArgs(spec, argv);
+    if (args.help) {
+      io.stdout.write(helpText(spec));
+      return { exitCode: ExitCode.OK };
+    }
+    return { config: toConfig(args) };
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr.write(`${command}: ${error.message}\n\n${helpText(spec)}`);
+      return { exitCode: ExitCode.USAGE };
+    }
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { nonEmpty, type Setting } from './config-table.js';
 
 export const DEVNET_PROFILE_FILE = 'fhirledger-connection.json';
 
@@ -17,4 +18,16 @@ export function defaultDevnetHome(env: NodeJS.ProcessEnv = process.env): string 
 export function localDevnetProfile(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const file = path.join(defaultDevnetHome(env), DEVNET_PROFILE_FILE);
   return existsSync(file) ? file : undefined;
+}
+
+/** The `--home DIR` setting of a command that works on a devnet; unset, the command uses defaultDevnetHome(). */
+export function devnetHomeSetting<C extends { home: string | undefined }>(): Setting<C> {
+  return {
+    key: 'home',
+    flag: 'home',
+    default: undefined,
+    parse: nonEmpty,
+    valueName: 'DIR',
+    description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
+  };
 }

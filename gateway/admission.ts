@@ -1,8 +1,10 @@
 /**
- * Back-pressure for ledger calls: at most `maxInFlight` run at once, at most `maxQueued` wait, and anything beyond
- * is refused at once (503 + Retry-After) instead of piling up until the process falls over. A slot is held until
- * the ledger call really settles — even after the request's deadline has answered the client — so the in-flight
- * bound is a true bound on work sent to Fabric.
+ * Back-pressure for expensive work — ledger calls, and password checks (scrypt: ~50 ms of CPU and 32 MB each): at
+ * most `maxInFlight` run at once, at most `maxQueued` wait, and anything beyond is refused at once (503 +
+ * Retry-After) instead of piling up until the process falls over. A waiter whose request deadline passes leaves
+ * the queue (504), so a burst of clients that gave up leaves no backlog behind. A slot is held until the work
+ * really settles — even after the request's deadline has answered the client — so the in-flight bound is a true
+ * bound on work sent to Fabric.
  */
 import { DeadlineExceededError, GatewayErrorCode, OverloadedError } from './failure.js';
 
@@ -16,6 +18,8 @@ export interface AdmissionLimits {
   maxQueued: number;
   /** Retry-After sent when the queue is full. */
   retryAfterSeconds: number;
+  /** What the slots are for, plural, in error messages: 'ledger calls' (the default), 'password checks'. */
+  work?: string;
 }
 
 export class LedgerAdmission {
@@ -23,6 +27,10 @@ export class LedgerAdmission {
   private readonly waiters: Waiter[] = [];
 
   constructor(private readonly limits: AdmissionLimits) {}
+
+  private get work(): string {
+    return this.limits.work ?? 'ledger calls';
+  }
 
   get inFlight(): number {
     return this.inFlightCount;
@@ -50,7 +58,7 @@ export class LedgerAdmission {
       return Promise.reject(
         new OverloadedError(
           GatewayErrorCode.OVERLOADED,
-          `the gateway is at its limit of ${this.limits.maxInFlight} ledger calls in flight and ${this.limits.maxQueued} waiting; retry later`,
+          `the gateway is at its limit of ${this.limits.maxInFlight} ${this.work} in flight and ${this.limits.maxQueued} waiting; retry later`,
           { retryAfterSeconds: this.limits.retryAfterSeconds },
         ),
       );
@@ -65,7 +73,7 @@ export class LedgerAdmission {
           () => {
             const at = this.waiters.indexOf(waiter);
             if (at >= 0) this.waiters.splice(at, 1);
-            reject(deadlineError('while waiting for a free ledger slot'));
+            reject(deadlineError(`while waiting for a free slot for ${this.work}`));
           },
           Math.max(0, deadlineAt - Date.now()),
         ),

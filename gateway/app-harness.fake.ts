@@ -64,7 +64,12 @@ function principals(): Promise<Principal[]> {
 
 export async function createHarness(
   overrides: Partial<AppConfig> = {},
-  options: { external?: ExternalIssuer; extraPrincipals?: Principal[]; logLevel?: string } = {},
+  options: {
+    external?: ExternalIssuer;
+    extraPrincipals?: Principal[];
+    logLevel?: string;
+    passwordChecks?: GatewayDeps['passwordChecks'];
+  } = {},
 ): Promise<Harness> {
   const network = new InMemoryEhrNetwork();
   const tokens = await TokenService.create({
@@ -101,6 +106,7 @@ export async function createHarness(
     tokens,
     logger,
     random: () => 0.5,
+    ...(options.passwordChecks ? { passwordChecks: options.passwordChecks } : {}),
   };
   const built = buildApp(deps);
   const tokenCache = new Map<string, string>();

@@ -269,3 +269,48 @@ describe('gateway auth', () => {
     assert.equal(response.statusCode, 400);
   });
 });
+
+describe('gateway login back-pressure', () => {
+  it('a login storm gets 503 + Retry-After beyond the password-check queue, never a CPU backlog; later logins work', async () => {
+    // A real-cost scrypt hash (N=2^15, tens of ms) so all ten logins arrive while the first is still being checked.
+    const h = await createHarness(
+      {},
+      {
+        passwordChecks: { maxInFlight: 1, maxQueued: 1 },
+        extraPrincipals: [
+          {
+            id: 'storm',
+            kind: 'user',
+            role: 'provider',
+            secret: await hashSecret('storm-pw'),
+            fabricIdentity: { mspId: 'Org1MSP', certificatePath: '/c', privateKeyPath: '/k' },
+          },
+        ],
+      },
+    );
+    const login = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=password&username=storm&password=storm-pw',
+      });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, login));
+      const statuses = answers.map((answer) => answer.statusCode);
+      assert.ok(
+        statuses.every((status) => status === 200 || status === 503),
+        statuses.join(','),
+      );
+      const refused = answers.filter((answer) => answer.statusCode === 503);
+      assert.ok(refused.length >= 1 && refused.length <= 8, statuses.join(','));
+      for (const answer of refused) {
+        assert.equal(answer.headers['retry-after'], '1');
+        assert.equal(outcomeCode(answer), 'GW_OVERLOADED');
+      }
+      assert.equal((await login()).statusCode, 200);
+    } finally {
+      await h.app.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * one error handler turns every failure into an OperationOutcome with the status of its failure class.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import fastify, {
   LogController,
   type FastifyInstance,
@@ -31,6 +32,9 @@ import { LedgerCaller, type LedgerForUser } from './ledger-access.js';
 import { GatewayMetrics } from './metrics.js';
 import { RequestAuthenticator, type ActingUser } from './request-auth.js';
 import type { TokenService } from './token-service.js';
+
+/** Logins waiting for a password check before the gateway answers 503: about 3 s of scrypt work on 2 cores. */
+const PASSWORD_CHECKS_QUEUED = 128;
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -67,6 +71,8 @@ export interface GatewayDeps {
   newId?: () => string;
   /** Jitter source for MVCC retries (tests pin it). */
   random?: () => number;
+  /** Concurrent password checks and logins waiting for one (default: one per core, 128 waiting). */
+  passwordChecks?: { maxInFlight: number; maxQueued: number };
 }
 
 export interface GatewayApp {
@@ -176,7 +182,19 @@ export function buildApp(deps: GatewayDeps): GatewayApp {
   );
 
   registerOperations(app, deps, metrics);
-  registerAuthRoutes(app, { tokens: deps.tokens, credentials: deps.credentials, baseUrl: config.publicUrl });
+  registerAuthRoutes(app, {
+    tokens: deps.tokens,
+    credentials: deps.credentials,
+    baseUrl: config.publicUrl,
+    passwordChecks: new LedgerAdmission({
+      // One scrypt per core keeps logins from starving the ledger work on the same machine; the queue absorbs a
+      // burst of a few seconds' worth, and beyond it clients are told to come back (503 + Retry-After).
+      maxInFlight: deps.passwordChecks?.maxInFlight ?? Math.max(1, os.availableParallelism()),
+      maxQueued: deps.passwordChecks?.maxQueued ?? PASSWORD_CHECKS_QUEUED,
+      retryAfterSeconds: 1,
+      work: 'password checks',
+    }),
+  });
 
   app.get('/fhir/metadata', async (_request, reply) => {
     reply.type(FHIR_CONTENT_TYPE);

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPlainObject } from '../common/fhir-resource.js';
+import type { LedgerAdmission } from './admission.js';
 import { FORM, PLAIN_JSON, requireMediaType } from './body-parsing.js';
 import type { CredentialStore, PrincipalKind } from './credential-store.js';
 import { BadRequestError, GatewayErrorCode, UnauthenticatedError } from './failure.js';
@@ -19,12 +20,21 @@ interface GrantRequest {
 
 export function registerAuthRoutes(
   app: FastifyInstance,
-  env: { tokens: TokenService; credentials: CredentialStore; baseUrl: string },
+  env: {
+    tokens: TokenService;
+    credentials: CredentialStore;
+    baseUrl: string;
+    /** Bounds concurrent scrypt checks: a login storm gets 503 + Retry-After, not a CPU backlog. */
+    passwordChecks: LedgerAdmission;
+  },
 ): void {
   app.post('/auth/token', async (request, reply) => {
     requireMediaType(request, [FORM, PLAIN_JSON]);
     const grant = grantRequest(request);
-    const principal = await env.credentials.authenticate(grant.kind, grant.id, grant.secret);
+    const principal = await env.passwordChecks.run(
+      () => env.credentials.authenticate(grant.kind, grant.id, grant.secret),
+      request.deadlineAt,
+    );
     if (principal === undefined) {
       throw new UnauthenticatedError(GatewayErrorCode.INVALID_GRANT, 'the credentials are not valid');
     }

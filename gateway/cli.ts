@@ -5,7 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, importPKCS8, importSPKI } from 'jose';
 import { pino } from 'pino';
-import { ExitCode, helpText, parseCommandArgs, UsageError, type CommandSpec } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig, type CommandSpec } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
 import { LedgerUnavailableError, openLedgerSession } from '../ledger-client/index.js';
 import { buildApp } from './app.js';
@@ -23,21 +23,11 @@ export const GATEWAY_COMMAND: CommandSpec = {
 };
 
 export const run: CommandRunner = async (argv) => {
-  let config: Readonly<GatewayConfig>;
-  try {
-    const parsed = parseCommandArgs(GATEWAY_COMMAND, argv);
-    if (parsed.help) {
-      process.stdout.write(helpText(GATEWAY_COMMAND));
-      return ExitCode.OK;
-    }
-    config = loadConfig(parsed.values, process.env);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`fhirledger gateway: ${error.message}\n${helpText(GATEWAY_COMMAND)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandConfig('fhirledger gateway', GATEWAY_COMMAND, argv, (args) =>
+    loadConfig(args.values, process.env),
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
   const logger = createGatewayLogger(config.logLevel, pino.destination(2));
   logger.info({ config: maskedConfig(config) }, 'gateway configuration');
   try {
@@ -69,7 +59,7 @@ export const run: CommandRunner = async (argv) => {
       error instanceof CredentialStoreError ||
       error instanceof ConfigError
     ) {
-      process.stderr.write(`fhirledger gateway: ${error.message} [${error.code}]\n`);
+      process.stderr.write(`fhirledger gateway: ${error.code}: ${error.message}\n`);
       return ExitCode.USAGE;
     }
     throw error;

@@ -1,8 +1,26 @@
 /**
  * The gateway's configuration: flags > FHIRLEDGER_GATEWAY_* environment > defaults, validated once at start into a
- * frozen object, printable with secrets masked. One table drives parsing, --help and the README's config table.
+ * frozen object, printable with secrets masked — common/config-table.ts's pattern; this file is the gateway's table
+ * and the checks that span settings.
  */
 import type { FlagSpec } from '../common/cli-args.js';
+import {
+  ConfigError,
+  httpUrl,
+  loadSettings,
+  LOG_LEVELS,
+  maskSettings,
+  nonEmpty,
+  oneOf,
+  settingFlags,
+  wholeNumber,
+  type Setting,
+  type Environment,
+  type FlagValues,
+  type SettingsTable,
+} from '../common/config-table.js';
+
+export { ConfigError } from '../common/config-table.js';
 
 export interface GatewayConfig {
   port: number;
@@ -27,64 +45,12 @@ export interface GatewayConfig {
   logLevel: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  override name = 'ConfigError';
-}
-
-type Parser = (text: string, where: string) => unknown;
-
-interface Setting {
-  key: keyof GatewayConfig;
-  flag: string;
-  default: string | undefined;
-  parse: Parser;
-  secret?: boolean;
-  valueName: string;
-  description: string;
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function integer(min: number, max: number): Parser {
-  return (text, where) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${where} "${text}" is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-const text: Parser = (value, where) => {
-  if (value.trim() === '') throw new ConfigError(`${where} is empty; expected a value`);
-  return value;
-};
-
-const url: Parser = (value, where) => {
-  try {
-    const parsed = new URL(value);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('not http(s)');
-  } catch (error) {
-    throw new ConfigError(`${where} "${value}" is not an http(s) URL`, { cause: error });
-  }
-  return value.replace(/\/+$/, '');
-};
-
-const oneOf =
-  (values: string[]): Parser =>
-  (value, where) => {
-    if (!values.includes(value))
-      throw new ConfigError(`${where} "${value}" is not one of ${values.join(', ')}`);
-    return value;
-  };
-
-export const SETTINGS: readonly Setting[] = [
+const SETTINGS: readonly Setting<GatewayConfig>[] = [
   {
     key: 'port',
     flag: 'port',
     default: '8080',
-    parse: integer(0, 65535),
+    parse: wholeNumber(0, 65535),
     valueName: 'N',
     description: 'TCP port',
   },
@@ -92,7 +58,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'host',
     flag: 'host',
     default: '127.0.0.1',
-    parse: text,
+    parse: nonEmpty,
     valueName: 'HOST',
     description: 'address to listen on',
   },
@@ -100,7 +66,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'publicUrl',
     flag: 'public-url',
     default: undefined,
-    parse: url,
+    parse: httpUrl,
     valueName: 'URL',
     description: 'base URL clients use; token issuer and Bundle links (default http://HOST:PORT)',
   },
@@ -108,7 +74,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'connectionProfile',
     flag: 'connection-profile',
     default: undefined,
-    parse: text,
+    parse: nonEmpty,
     valueName: 'FILE',
     description: 'Fabric connection profile (required to start)',
   },
@@ -116,7 +82,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'credentialsStore',
     flag: 'credentials-store',
     default: '.fhirledger/credentials.json',
-    parse: text,
+    parse: nonEmpty,
     valueName: 'FILE',
     description: 'users/clients store written by `fhirledger users`',
   },
@@ -124,7 +90,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxInFlight',
     flag: 'max-in-flight',
     default: '256',
-    parse: integer(1, 100_000),
+    parse: wholeNumber(1, 100_000),
     valueName: 'N',
     description: 'ledger calls running at once',
   },
@@ -132,7 +98,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'maxQueued',
     flag: 'max-queued',
     default: '2048',
-    parse: integer(0, 1_000_000),
+    parse: wholeNumber(0, 1_000_000),
     valueName: 'N',
     description: 'ledger calls waiting for a slot before 503',
   },
@@ -140,7 +106,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'requestTimeoutMs',
     flag: 'request-timeout-ms',
     default: '30000',
-    parse: integer(100, 600_000),
+    parse: wholeNumber(100, 600_000),
     valueName: 'MS',
     description: 'per-request deadline for ledger work (then 504)',
   },
@@ -148,7 +114,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'headersTimeoutMs',
     flag: 'headers-timeout-ms',
     default: '10000',
-    parse: integer(100, 600_000),
+    parse: wholeNumber(100, 600_000),
     valueName: 'MS',
     description: 'time a client gets to send all request headers, then 408 and close (slowloris)',
   },
@@ -156,7 +122,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'receiveTimeoutMs',
     flag: 'receive-timeout-ms',
     default: '30000',
-    parse: integer(100, 600_000),
+    parse: wholeNumber(100, 600_000),
     valueName: 'MS',
     description: 'time a client gets to send the whole request, body included, then 408 and close',
   },
@@ -164,7 +130,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'bodyLimitBytes',
     flag: 'body-limit-bytes',
     default: String(1024 * 1024),
-    parse: integer(1024, 256 * 1024 * 1024),
+    parse: wholeNumber(1024, 256 * 1024 * 1024),
     valueName: 'BYTES',
     description: 'largest request body (then 413)',
   },
@@ -172,7 +138,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'tokenTtlSeconds',
     flag: 'token-ttl-seconds',
     default: '900',
-    parse: integer(30, 86_400),
+    parse: wholeNumber(30, 86_400),
     valueName: 'S',
     description: 'lifetime of issued access tokens',
   },
@@ -180,7 +146,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'audience',
     flag: 'audience',
     default: 'fhirledger-gateway',
-    parse: text,
+    parse: nonEmpty,
     valueName: 'AUD',
     description: 'audience of issued and accepted tokens',
   },
@@ -188,7 +154,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'signingKeyPem',
     flag: 'signing-key-pem',
     default: undefined,
-    parse: text,
+    parse: nonEmpty,
     secret: true,
     valueName: 'PEM',
     description: 'ES256 PKCS#8 private key (default: a fresh key per start)',
@@ -197,7 +163,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'externalIssuer',
     flag: 'external-issuer',
     default: undefined,
-    parse: text,
+    parse: nonEmpty,
     valueName: 'ISS',
     description: 'issuer of an external identity provider whose tokens are accepted',
   },
@@ -205,7 +171,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'externalJwksUrl',
     flag: 'external-jwks-url',
     default: undefined,
-    parse: url,
+    parse: httpUrl,
     valueName: 'URL',
     description: "the external provider's JWKS URL (with --external-issuer)",
   },
@@ -213,7 +179,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'externalAudience',
     flag: 'external-audience',
     default: undefined,
-    parse: text,
+    parse: nonEmpty,
     valueName: 'AUD',
     description: 'audience expected in external tokens (default: --audience)',
   },
@@ -221,7 +187,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'mvccRetryAttempts',
     flag: 'mvcc-retry-attempts',
     default: '3',
-    parse: integer(1, 10),
+    parse: wholeNumber(1, 10),
     valueName: 'N',
     description: 'tries of a write that hits MVCC_READ_CONFLICT (then 409)',
   },
@@ -229,7 +195,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'shutdownGraceMs',
     flag: 'shutdown-grace-ms',
     default: '10000',
-    parse: integer(0, 600_000),
+    parse: wholeNumber(0, 600_000),
     valueName: 'MS',
     description: 'time in-flight requests get to finish on SIGTERM/SIGINT',
   },
@@ -243,66 +209,40 @@ export const SETTINGS: readonly Setting[] = [
   },
 ];
 
-export function envName(setting: Setting): string {
-  return `FHIRLEDGER_GATEWAY_${setting.flag.toUpperCase().replace(/-/g, '_')}`;
-}
+export const GATEWAY_SETTINGS: SettingsTable<GatewayConfig> = {
+  envPrefix: 'FHIRLEDGER_GATEWAY_',
+  settings: SETTINGS,
+};
 
-/** Flag specs for parseCommandArgs; no defaults there, so an unset flag falls through to the environment. */
 export function configFlags(): Record<string, FlagSpec> {
-  const flags: Record<string, FlagSpec> = {};
-  for (const setting of SETTINGS) {
-    const shown =
-      setting.secret === true ? '' : setting.default === undefined ? '' : ` (default ${setting.default})`;
-    flags[setting.flag] = {
-      type: 'string',
-      valueName: setting.valueName,
-      description: `${setting.description}${shown}; env ${envName(setting)}`,
-    };
-  }
-  return flags;
+  return settingFlags(GATEWAY_SETTINGS);
 }
 
-export function loadConfig(
-  flagValues: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): Readonly<GatewayConfig> {
-  const config: Record<string, unknown> = {};
-  for (const setting of SETTINGS) {
-    const fromFlag = flagValues[setting.flag];
-    const fromEnv = env[envName(setting)];
-    if (typeof fromFlag === 'string') config[setting.key] = setting.parse(fromFlag, `--${setting.flag}`);
-    else if (fromEnv !== undefined && fromEnv !== '')
-      config[setting.key] = setting.parse(fromEnv, envName(setting));
-    else
-      config[setting.key] =
-        setting.default === undefined ? undefined : setting.parse(setting.default, 'default');
-  }
-  if (config.publicUrl === undefined) {
-    const host = String(config.host);
-    config.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${String(config.port)}`;
-  }
-  const typed = config as unknown as GatewayConfig;
-  if ((typed.externalIssuer === undefined) !== (typed.externalJwksUrl === undefined)) {
+export function loadConfig(flagValues: FlagValues, env: Environment): Readonly<GatewayConfig> {
+  // The public URL has no default of its own: it follows the host and port unless given.
+  const loaded: Omit<GatewayConfig, 'publicUrl'> & { publicUrl?: string } = loadSettings(
+    GATEWAY_SETTINGS,
+    flagValues,
+    env,
+  );
+  const host = loaded.host.includes(':') ? `[${loaded.host}]` : loaded.host;
+  const config: GatewayConfig = {
+    ...loaded,
+    publicUrl: loaded.publicUrl ?? `http://${host}:${String(loaded.port)}`,
+  };
+  if ((config.externalIssuer === undefined) !== (config.externalJwksUrl === undefined)) {
     throw new ConfigError('--external-issuer and --external-jwks-url must be given together');
   }
   // Node refuses a headers timeout longer than the whole-request timeout; say so in our words at start.
-  if (typed.headersTimeoutMs > typed.receiveTimeoutMs) {
+  if (config.headersTimeoutMs > config.receiveTimeoutMs) {
     throw new ConfigError(
-      `--headers-timeout-ms ${String(typed.headersTimeoutMs)} is longer than --receive-timeout-ms ${String(typed.receiveTimeoutMs)}; expected at most that`,
+      `--headers-timeout-ms ${String(config.headersTimeoutMs)} is longer than --receive-timeout-ms ${String(config.receiveTimeoutMs)}; expected at most that`,
     );
   }
-  return Object.freeze(typed);
+  return Object.freeze(config);
 }
 
 /** The config as it may be logged: secrets replaced, credentials in URLs removed. */
 export function maskedConfig(config: Readonly<GatewayConfig>): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const setting of SETTINGS) {
-    const value = config[setting.key];
-    if (setting.secret === true) shown[setting.key] = value === undefined ? undefined : '***';
-    else if (typeof value === 'string' && /^https?:\/\/[^/]*@/.test(value)) {
-      shown[setting.key] = value.replace(/\/\/[^/]*@/, '//***@');
-    } else shown[setting.key] = value;
-  }
-  return shown;
+  return maskSettings(GATEWAY_SETTINGS, config);
 }

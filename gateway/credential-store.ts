@@ -170,31 +170,49 @@ function isPositiveInt(value: unknown): value is number {
 
 /** Adds or replaces one principal and writes the store atomically with mode 0600 (created if absent). */
 export async function upsertPrincipal(file: string, principal: Principal): Promise<'added' | 'replaced'> {
-  let current: CredentialStoreFile = { version: CREDENTIAL_STORE_VERSION, principals: [] };
-  try {
-    await stat(file);
-    current = await readStoreFile(file);
-  } catch (error) {
-    if (!(isMissingFile(error) || isMissingFile((error as { cause?: unknown }).cause))) throw error;
+  const { added } = await upsertPrincipals(file, [principal]);
+  return added === 1 ? 'added' : 'replaced';
+}
+
+/**
+ * Adds or replaces many principals with one read and one atomic write (mode 0600, created if absent): seeding
+ * thousands of users one `upsertPrincipal` at a time would rewrite the whole file each time.
+ */
+export async function upsertPrincipals(
+  file: string,
+  principals: readonly Principal[],
+): Promise<{ added: number; replaced: number }> {
+  principals.forEach((principal, index) => {
+    validatePrincipal(principal, `new principal [${index}] "${principal.id}"`, file);
+  });
+  const current = await readStoreFileIfPresent(file);
+  const byId = new Map(current.principals.map((entry) => [entry.id, entry]));
+  let added = 0;
+  for (const principal of principals) {
+    if (!byId.has(principal.id)) added += 1;
+    byId.set(principal.id, principal);
   }
-  const existing = current.principals.findIndex((entry) => entry.id === principal.id);
-  const principals = [...current.principals];
-  if (existing >= 0) principals[existing] = principal;
-  else principals.push(principal);
-  validatePrincipal(principal, `new principal "${principal.id}"`, file);
   // The default store lives in .fhirledger/, absent on a fresh checkout; created private like the store itself.
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(
-    temporary,
-    `${JSON.stringify({ version: CREDENTIAL_STORE_VERSION, principals }, null, 2)}\n`,
-    {
-      mode: 0o600,
-    },
-  );
+  const body = { version: CREDENTIAL_STORE_VERSION, principals: [...byId.values()] };
+  await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await chmod(temporary, 0o600);
   await rename(temporary, file);
-  return existing >= 0 ? 'replaced' : 'added';
+  return { added, replaced: principals.length - added };
+}
+
+/** The store's contents, or an empty store when the file does not exist yet. */
+export async function readStoreFileIfPresent(file: string): Promise<CredentialStoreFile> {
+  try {
+    await stat(file);
+    return await readStoreFile(file);
+  } catch (error) {
+    if (isMissingFile(error) || isMissingFile((error as { cause?: unknown }).cause)) {
+      return { version: CREDENTIAL_STORE_VERSION, principals: [] };
+    }
+    throw error;
+  }
 }
 
 function isMissingFile(error: unknown): boolean {

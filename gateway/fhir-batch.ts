@@ -20,7 +20,7 @@ import {
 } from './failure.js';
 import { setCommitHeaders } from './http-headers.js';
 import { isR4ResourceType } from './r4-resource-types.js';
-import type { RouteContext } from './fhir-routes.js';
+import type { RouteContext } from './fhir-route-context.js';
 import { scopeAllows } from './scopes.js';
 
 type Planned = { kind: 'ledger'; resource: FhirResource } | { kind: 'refused'; failure: FailureDescription };

@@ -3,12 +3,10 @@
  * CapabilityStatement declares, so /fhir/metadata cannot drift from the API.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_PAGE_SIZE, Tx, type Committed, type StoredRecord } from '../common/ehr-contract.js';
-import { isFhirId, isPlainObject, type FhirResource } from '../common/fhir-resource.js';
+import { ChaincodeErrorCode, MAX_PAGE_SIZE, Tx } from '../common/ehr-contract.js';
 import { FHIR_JSON, JSON_PATCH, PLAIN_JSON } from './body-parsing.js';
 import { handleBatch } from './fhir-batch.js';
-import { decodePageToken, historyBundle, searchsetBundle, storedResources } from './fhir-bundles.js';
+import { historyBundle } from './fhir-bundles.js';
 import {
   BadRequestError,
   ConflictError,
@@ -17,29 +15,25 @@ import {
   GatewayErrorCode,
   NotFoundError,
   PreconditionFailedError,
-  UnprocessableError,
 } from './failure.js';
-import { etagFor, parseIfMatch, setCommitHeaders } from './http-headers.js';
+import {
+  actingUser,
+  checkId,
+  checkResourceBody,
+  checkType,
+  deadlineOf,
+  params,
+  recordTarget,
+  sendCommitted,
+  sendRecord,
+  type RouteContext,
+} from './fhir-route-context.js';
+import { DEFAULT_PAGE_SIZE, everything, search } from './fhir-search-routes.js';
+import { parseIfMatch } from './http-headers.js';
 import { applyAddressPatch, parsePatch, PatchRefusedError } from './json-patch.js';
-import type { LedgerCaller } from './ledger-access.js';
-import { isR4ResourceType } from './r4-resource-types.js';
-import { requireScope, type ActingUser } from './request-auth.js';
-import { ChaincodeErrorCode } from '../common/ehr-contract.js';
+import { requireScope } from './request-auth.js';
 
-export interface RouteEnv {
-  caller: LedgerCaller;
-  baseUrl: string;
-  /** Server-assigned ids for POST; a random UUID by default. */
-  newId: () => string;
-}
-
-export interface RouteContext {
-  request: FastifyRequest;
-  reply: FastifyReply;
-  /** Undefined only on public routes. */
-  user: ActingUser | undefined;
-  env: RouteEnv;
-}
+export type { RouteContext, RouteEnv } from './fhir-route-context.js';
 
 export interface FhirRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -57,7 +51,6 @@ export interface FhirRoute {
 }
 
 const RESOURCE_BODY = [FHIR_JSON, PLAIN_JSON] as const;
-const DEFAULT_PAGE_SIZE = 50;
 
 export const FHIR_ROUTES: readonly FhirRoute[] = [
   { method: 'GET', url: '/fhir/metadata', interaction: 'capabilities', public: true, handler: notWiredHere },
@@ -110,79 +103,6 @@ function notWiredHere(): Promise<unknown> {
   return Promise.reject(new Error('capabilities handler is registered by the app'));
 }
 
-export function actingUser(context: RouteContext): ActingUser {
-  if (context.user === undefined) throw new Error('route needs an authenticated user');
-  return context.user;
-}
-
-function params(request: FastifyRequest): Record<string, string> {
-  return request.params as Record<string, string>;
-}
-
-export function checkType(type: string | undefined): string {
-  if (type === undefined || !isR4ResourceType(type)) {
-    throw new NotFoundError(GatewayErrorCode.UNKNOWN_TYPE, 'the URL does not name a FHIR R4 resource type');
-  }
-  return type;
-}
-
-export function checkId(id: string | undefined, where = 'the URL'): string {
-  if (!isFhirId(id)) {
-    throw new BadRequestError(
-      GatewayErrorCode.INVALID_ID,
-      `the id in ${where} is not a FHIR id (1–64 of A-Z a-z 0-9 - .)`,
-    );
-  }
-  return id;
-}
-
-/** The body must be a resource of the URL's type (422 otherwise, as FHIR asks for unprocessable content). */
-export function checkResourceBody(body: unknown, type: string): FhirResource {
-  if (!isPlainObject(body)) {
-    throw new BadRequestError(
-      GatewayErrorCode.BAD_REQUEST,
-      'the body must be a JSON object (a FHIR resource)',
-    );
-  }
-  if (body.resourceType !== type) {
-    throw new UnprocessableError(GatewayErrorCode.UNPROCESSABLE, `the body's resourceType must be "${type}"`);
-  }
-  return body as FhirResource;
-}
-
-function deadlineOf(request: FastifyRequest): number {
-  return request.deadlineAt;
-}
-
-function sendRecord(context: RouteContext, status: number, record: StoredRecord): FhirResource {
-  const { resource } = record;
-  const version = resource.meta?.versionId;
-  if (version !== undefined) {
-    context.reply.header('etag', etagFor(version));
-    if (status === 201) {
-      context.reply.header(
-        'location',
-        `${context.env.baseUrl}/fhir/${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
-      );
-    }
-  }
-  if (resource.meta?.lastUpdated !== undefined) {
-    const date = new Date(resource.meta.lastUpdated);
-    if (!Number.isNaN(date.getTime())) context.reply.header('last-modified', date.toUTCString());
-  }
-  context.reply.code(status);
-  return resource;
-}
-
-function sendCommitted(
-  context: RouteContext,
-  status: number,
-  committed: Committed<StoredRecord>,
-): FhirResource {
-  setCommitHeaders(context.reply, committed);
-  return sendRecord(context, status, committed.value);
-}
-
 /**
  * The gateway picks the id before endorsement, so every endorsing peer sees the same id and the chaincode stores
  * exactly it; a random UUID cannot collide in practice, and if it ever did the chaincode's ALREADY_EXISTS check
@@ -200,10 +120,7 @@ async function create(context: RouteContext): Promise<unknown> {
 }
 
 async function read(context: RouteContext): Promise<unknown> {
-  const user = actingUser(context);
-  const type = checkType(params(context.request).type);
-  const id = checkId(params(context.request).id);
-  requireScope(user, type, 'read');
+  const { user, type, id } = recordTarget(context, 'read');
   const record = await context.env.caller.read(deadlineOf(context.request), () =>
     user.ledger.readRecord(type, id),
   );
@@ -215,10 +132,7 @@ async function read(context: RouteContext): Promise<unknown> {
  * record exists, an update at the version just read (200; 409 if another writer got in between).
  */
 async function update(context: RouteContext): Promise<unknown> {
-  const user = actingUser(context);
-  const type = checkType(params(context.request).type);
-  const id = checkId(params(context.request).id);
-  requireScope(user, type, 'write');
+  const { user, type, id } = recordTarget(context, 'write');
   const resource = checkResourceBody(context.request.body, type);
   if (resource.id !== id) {
     throw new BadRequestError(GatewayErrorCode.INVALID_ID, 'the body id must equal the id in the URL');
@@ -294,117 +208,13 @@ async function patchAddress(context: RouteContext): Promise<unknown> {
 }
 
 async function history(context: RouteContext): Promise<unknown> {
-  const user = actingUser(context);
-  const type = checkType(params(context.request).type);
-  const id = checkId(params(context.request).id);
-  requireScope(user, type, 'read');
+  const { user, type, id } = recordTarget(context, 'read');
   const entries = await context.env.caller.read(deadlineOf(context.request), () =>
     user.ledger.getRecordHistory(type, id),
   );
   if (entries.length === 0)
     throw new NotFoundError(ChaincodeErrorCode.NOT_FOUND, 'no such record on the ledger');
   return historyBundle(context.env.baseUrl, type, id, entries);
-}
-
-interface PageQuery {
-  count: number;
-  bookmark: string;
-  echo: URLSearchParams;
-}
-
-function pageQuery(query: Record<string, unknown>, keep: readonly string[]): PageQuery {
-  const echo = new URLSearchParams();
-  for (const name of keep) {
-    const value = query[name];
-    if (value !== undefined) {
-      if (typeof value !== 'string') {
-        throw new BadRequestError(
-          GatewayErrorCode.INVALID_PARAMETER,
-          `search parameter ${name} may appear only once`,
-        );
-      }
-      echo.set(name, value);
-    }
-  }
-  const countText = query._count;
-  let count = DEFAULT_PAGE_SIZE;
-  if (countText !== undefined) {
-    count = Number(countText);
-    if (
-      typeof countText !== 'string' ||
-      !/^[0-9]{1,4}$/.test(countText) ||
-      count < 1 ||
-      count > MAX_PAGE_SIZE
-    ) {
-      throw new BadRequestError(
-        GatewayErrorCode.INVALID_PARAMETER,
-        `_count must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
-      );
-    }
-    echo.set('_count', String(count));
-  }
-  const token = query._page_token;
-  if (token !== undefined && typeof token !== 'string') {
-    throw new BadRequestError(GatewayErrorCode.INVALID_PARAMETER, '_page_token may appear only once');
-  }
-  return { count, bookmark: decodePageToken(token), echo };
-}
-
-function patientIdOf(reference: string): string {
-  const id = reference.startsWith('Patient/') ? reference.slice('Patient/'.length) : reference;
-  return checkId(id, 'the patient parameter');
-}
-
-async function search(context: RouteContext): Promise<unknown> {
-  const user = actingUser(context);
-  const type = checkType(params(context.request).type);
-  requireScope(user, type, 'read');
-  const query = context.request.query as Record<string, unknown>;
-  const page = pageQuery(query, ['patient', 'code']);
-  const deadline = deadlineOf(context.request);
-  const selfPath = `/fhir/${type}`;
-  const patient = page.echo.get('patient');
-  if (patient !== null) {
-    const patientId = patientIdOf(patient);
-    const result = await context.env.caller.read(deadline, () =>
-      user.ledger.listPatientRecords(patientId, type, page.count, page.bookmark),
-    );
-    return searchsetBundle(
-      context.env.baseUrl,
-      selfPath,
-      page.echo,
-      storedResources(result.items),
-      result.bookmark,
-    );
-  }
-  const code = page.echo.get('code') ?? undefined;
-  if (code !== undefined && !/^[^\s|]{0,128}(\|[^\s|]{1,128})?$/.test(code)) {
-    throw new BadRequestError(
-      GatewayErrorCode.INVALID_PARAMETER,
-      'code must be a token (code or system|code)',
-    );
-  }
-  const result = await context.env.caller.read(deadline, () =>
-    user.ledger.researchQuery(type, code, page.count, page.bookmark),
-  );
-  return searchsetBundle(context.env.baseUrl, selfPath, page.echo, result.items, result.bookmark);
-}
-
-async function everything(context: RouteContext): Promise<unknown> {
-  const user = actingUser(context);
-  const id = checkId(params(context.request).id);
-  requireScope(user, '*', 'read');
-  const page = pageQuery(context.request.query as Record<string, unknown>, []);
-  const result = await context.env.caller.read(deadlineOf(context.request), () =>
-    user.ledger.listPatientRecords(id, undefined, page.count, page.bookmark),
-  );
-  return searchsetBundle(
-    context.env.baseUrl,
-    `/fhir/Patient/${id}/$everything`,
-    page.echo,
-    storedResources(result.items),
-    result.bookmark,
-  );
 }
 
 export function defaultNewId(): string {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LedgerErrorCode } from '../ledger-client/ledger-error.js';
 import { FAILURE_STATUS, GatewayErrorCode } from './failure.js';
-import { SETTINGS, envName } from './config.js';
+import { envName } from '../common/config-table.js';
+import { GATEWAY_SETTINGS } from './config.js';
 
 describe('gateway/README.md', () => {
   // Tests run from the repository root (npm test, the per-engineer mocha command).
@@ -17,9 +18,12 @@ describe('gateway/README.md', () => {
   it('documents every status of the failure mapping and every setting with its env name', () => {
     for (const status of new Set(Object.values(FAILURE_STATUS)))
       assert.ok(readme().includes(`| ${status} `), `status ${status}`);
-    for (const setting of SETTINGS) {
+    for (const setting of GATEWAY_SETTINGS.settings) {
       assert.ok(readme().includes(`\`--${setting.flag}\``), setting.flag);
-      assert.ok(readme().includes(`\`${envName(setting)}\``), envName(setting));
+      assert.ok(
+        readme().includes(`\`${envName(GATEWAY_SETTINGS, setting)}\``),
+        envName(GATEWAY_SETTINGS, setting),
+      );
     }
   });
 });

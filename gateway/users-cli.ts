@@ -1,7 +1,7 @@
 /**
  * `fhirledger users add|seed`: writes credentials-store entries (scrypt-hashed secret, role, patient id, the files of
- * the user's Fabric identity). `seed` needs a Fabric CA to enrol identities, which this build cannot reach yet, so
- * it says so and exits 2; `add` records a user whose identity files already exist (and refuses files that do not).
+ * the user's Fabric identity). `add` records one user whose identity files already exist (and refuses files that do
+ * not); `seed` enrols many from a Fabric CA (users-seed-cli.ts).
  */
 import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -62,20 +62,10 @@ export const USERS_ADD_COMMAND: CommandSpec = {
   },
 };
 
-export const USERS_SEED_COMMAND: CommandSpec = {
-  usage: 'fhirledger users seed',
-  summary:
-    'Enrol the demo users with a Fabric CA and record them in the credentials store. Needs a running Fabric CA, ' +
-    'which this build cannot reach yet: it says so and exits 2. Until then, enrol with fabric-ca-client and record ' +
-    'each user with `fhirledger users add`.',
-  positionals: true,
-  flags: {},
-};
-
 const USERS_USAGE =
   'Usage: fhirledger users add|seed [options]\n\n' +
   '  add    add or replace a user or client in the gateway credentials store\n' +
-  '  seed   enrol the demo users with a Fabric CA (not available in this build)\n\n' +
+  '  seed   register and enrol providers, patients and regulators with a Fabric CA\n\n' +
   'Run "fhirledger users add --help" or "fhirledger users seed --help" for their options.\n';
 
 export const run: CommandRunner = async (argv) => {
@@ -87,21 +77,15 @@ export const run: CommandRunner = async (argv) => {
     }
     if (action !== 'add' && action !== 'seed')
       throw new UsageError(`unknown users subcommand "${action}"; expected add or seed`);
-    const spec = action === 'add' ? USERS_ADD_COMMAND : USERS_SEED_COMMAND;
-    const parsed = parseCommandArgs(spec, afterAction);
+    // Loaded only when asked for: it brings the Fabric CA client with it.
+    if (action === 'seed') return await (await import('./users-seed-cli.js')).runUsersSeed(afterAction);
+    const parsed = parseCommandArgs(USERS_ADD_COMMAND, afterAction);
     if (parsed.help) {
-      process.stdout.write(helpText(spec));
+      process.stdout.write(helpText(USERS_ADD_COMMAND));
       return ExitCode.OK;
     }
     if (parsed.positionals.length > 0)
       throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
-    if (action === 'seed') {
-      process.stderr.write(
-        'fhirledger users seed: enrolling identities needs a running Fabric CA, which is not available in this build; ' +
-          'enrol with fabric-ca-client and record each user with `fhirledger users add`\n',
-      );
-      return ExitCode.USAGE;
-    }
     const principal = await principalFrom(parsed.values);
     const store = stringFlag(parsed.values, 'store') ?? '.fhirledger/credentials.json';
     const result = await upsertPrincipal(store, principal);

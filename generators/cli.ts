@@ -4,29 +4,10 @@
  */
 import { pino } from 'pino';
 import type { CommandRunner } from '../cli/command.js';
-import {
-  ExitCode,
-  helpText,
-  intFlag,
-  numberFlag,
-  parseCommandArgs,
-  stringFlag,
-  UsageError,
-  type CommandSpec,
-} from '../common/cli-args.js';
+import { ExitCode, readCommandConfig, type CommandSpec } from '../common/cli-args.js';
 import { ProgressDisplay, type ProgressOutput } from '../common/progress.js';
 import { CleanRecordTooLargeError, GeneratorOptionsError, OutputDirectoryError } from './errors.js';
-import { DEFAULT_REFERENCE_DATE } from './fhir-time.js';
-import {
-  BUNDLE_TYPES,
-  DEFAULT_MAX_RECORD_BYTES,
-  MAX_SEED,
-  MIN_MAX_RECORD_BYTES,
-  OUTPUT_FORMATS,
-  type BundleType,
-  type OutputFormat,
-} from './options.js';
-import { REFERENCE_STYLES, type ReferenceStyle } from './reference-style.js';
+import { generateFlags, loadGenerateConfig } from './generate-config.js';
 import { injectedLines, writePopulation, type WriteSummary } from './write-population.js';
 
 export const GENERATE_SPEC: CommandSpec = {
@@ -34,45 +15,7 @@ export const GENERATE_SPEC: CommandSpec = {
   summary:
     'Writes a synthetic, seeded FHIR R4 population (NDJSON per type + manifest, or Bundles); with --dirty-rate, injects catalogued defects and writes truth/ground-truth.ndjson (outside the data set file pattern).',
   flags: {
-    patients: { type: 'string', valueName: 'N', description: 'number of patients (required)' },
-    seed: { type: 'string', valueName: 'S', default: '1', description: `seed, 0..${MAX_SEED} (default 1)` },
-    out: { type: 'string', valueName: 'DIR', description: 'output directory, new or empty (required)' },
-    format: {
-      type: 'string',
-      valueName: 'F',
-      default: 'ndjson',
-      description: `${OUTPUT_FORMATS.join('|')} (default ndjson)`,
-    },
-    'bundle-type': {
-      type: 'string',
-      valueName: 'T',
-      default: 'transaction',
-      description: `${BUNDLE_TYPES.join('|')} for bundle formats (default transaction)`,
-    },
-    'dirty-rate': {
-      type: 'string',
-      valueName: 'R',
-      default: '0',
-      description: 'fraction 0..1 of records given one defect (ndjson only; default 0)',
-    },
-    'reference-date': {
-      type: 'string',
-      valueName: 'DATE',
-      default: DEFAULT_REFERENCE_DATE,
-      description: `"today" of the population (default ${DEFAULT_REFERENCE_DATE})`,
-    },
-    'max-record-bytes': {
-      type: 'string',
-      valueName: 'B',
-      default: String(DEFAULT_MAX_RECORD_BYTES),
-      description: `size above which oversize defects are built (default ${DEFAULT_MAX_RECORD_BYTES})`,
-    },
-    'reference-style': {
-      type: 'string',
-      valueName: 'S',
-      default: 'relative',
-      description: `${REFERENCE_STYLES.join('|')}: synthea writes conditional references to Practitioner/Organization and, in Bundles, urn:uuid fullUrls (default relative)`,
-    },
+    ...generateFlags(),
     quiet: { type: 'boolean', default: false, description: 'no progress line' },
   },
 };
@@ -80,6 +23,8 @@ export const GENERATE_SPEC: CommandSpec = {
 export interface GenerateIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: ProgressOutput;
+  /** FHIRLEDGER_GENERATE_* settings; the process environment unless a test passes its own. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Where pino writes structured logs; stderr (fd 2) unless a test passes its own. */
   log?: { write(text: string): unknown };
 }
@@ -87,55 +32,35 @@ export interface GenerateIo {
 export function createGenerateCommand(io: GenerateIo): CommandRunner {
   return async (argv) => {
     const log = pino({ name: 'generate' }, io.log ?? pino.destination({ fd: 2, sync: true }));
+    const read = readCommandConfig(
+      'fhirledger generate',
+      GENERATE_SPEC,
+      argv,
+      (args) => ({
+        ...loadGenerateConfig(args.values, io.env ?? process.env),
+        quiet: args.values.quiet === true,
+      }),
+      { stdout: io.stdout, stderr: io.stderr },
+    );
+    if ('exitCode' in read) return read.exitCode;
+    const { out, quiet, ...options } = read.config;
     try {
-      const parsed = parseCommandArgs(GENERATE_SPEC, argv);
-      if (parsed.help) {
-        io.stdout.write(helpText(GENERATE_SPEC));
-        return ExitCode.OK;
-      }
-      const out = stringFlag(parsed.values, 'out');
-      if (stringFlag(parsed.values, 'patients') === undefined) throw new UsageError('--patients is required');
-      if (out === undefined) throw new UsageError('--out is required');
-      const format = oneOf(parsed.values, 'format', OUTPUT_FORMATS);
-      const bundleType = oneOf(parsed.values, 'bundle-type', BUNDLE_TYPES);
-      const options = {
-        patients: intFlag(parsed.values, 'patients', 0, Number.MAX_SAFE_INTEGER),
-        seed: intFlag(parsed.values, 'seed', 0, MAX_SEED),
-        format: format as OutputFormat,
-        bundleType: bundleType as BundleType,
-        referenceStyle: oneOf(parsed.values, 'reference-style', REFERENCE_STYLES) as ReferenceStyle,
-        dirtyRate: numberFlag(parsed.values, 'dirty-rate', 0, 1),
-        referenceDate: stringFlag(parsed.values, 'reference-date') ?? DEFAULT_REFERENCE_DATE,
-        maxRecordBytes: intFlag(
-          parsed.values,
-          'max-record-bytes',
-          MIN_MAX_RECORD_BYTES,
-          Number.MAX_SAFE_INTEGER,
-        ),
-      };
       log.info({ out, ...options }, 'generate starting');
-      const progress =
-        parsed.values.quiet === true
-          ? undefined
-          : new ProgressDisplay({
-              label: 'generate',
-              unit: 'patients',
-              itemUnit: 'resources',
-              total: options.patients,
-              output: io.stderr,
-            });
+      const progress = quiet
+        ? undefined
+        : new ProgressDisplay({
+            label: 'generate',
+            unit: 'patients',
+            itemUnit: 'resources',
+            total: options.patients,
+            output: io.stderr,
+          });
       const summary = await writePopulation(out, options, progress);
       io.stdout.write(io.stdout.isTTY === true ? summaryText(summary) : `${JSON.stringify(summary)}\n`);
       return ExitCode.OK;
     } catch (error) {
-      if (
-        error instanceof UsageError ||
-        error instanceof GeneratorOptionsError ||
-        error instanceof OutputDirectoryError
-      ) {
-        io.stderr.write(
-          `fhirledger generate: ${error.message}\n${error instanceof UsageError ? helpText(GENERATE_SPEC) : ''}`,
-        );
+      if (error instanceof GeneratorOptionsError || error instanceof OutputDirectoryError) {
+        io.stderr.write(`fhirledger generate: ${error.message}\n`);
         return ExitCode.USAGE;
       }
       if (error instanceof CleanRecordTooLargeError) {
@@ -165,14 +90,6 @@ export function summaryText(summary: WriteSummary): string {
   if (summary.groundTruth !== undefined)
     lines.push(`  ${summary.groundTruth}: ${summary.defects} injected defects, one line each`);
   return `${lines.join('\n')}\n`;
-}
-
-function oneOf(values: Record<string, unknown>, name: string, allowed: readonly string[]): string {
-  const value = values[name];
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new UsageError(`--${name} "${String(value)}" is not one of ${allowed.join(', ')}`);
-  }
-  return value;
 }
 
 export const run: CommandRunner = createGenerateCommand({ stdout: process.stdout, stderr: process.stderr });

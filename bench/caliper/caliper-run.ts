@@ -53,9 +53,10 @@ export async function runCaliper(
   config: CaliperRunConfig,
   log: (line: string) => void,
 ): Promise<CaliperRunResult> {
+  // The devnet first: without one there is nothing to measure, and the user hears so before any install.
+  const target = await devnetTarget(config.home);
   const install = await ensureCaliper({ log });
   log(`Caliper ${install.version} (${install.sut}) in ${install.dir}`);
-  const target = await devnetTarget(config.home);
   const folder = createRunFolder('caliper', config.resultsRoot);
   const samplesDir = path.resolve(folder, 'samples');
   // The workspace names the devnet's key and certificate files by absolute path, so it lives beside the run, not in

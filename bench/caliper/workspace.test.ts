@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCaliperArgs } from './cli.js';
 import { roundGrid } from './rounds.js';
@@ -139,7 +142,7 @@ describe('fhirledger bench caliper flags', () => {
     );
     assert.throws(
       () => parseCaliperArgs(['--rates', '50,0']),
-      /--rates entry "0" is not a whole number of TPS/,
+      /--rates entry "0" is not a whole number from 1 to 10000/,
     );
     assert.throws(() => parseCaliperArgs(['--rates', '50,']), /--rates "50," has an empty entry/);
     assert.throws(
@@ -159,5 +162,19 @@ describe('fhirledger bench caliper flags', () => {
     const bad = spawnSync(process.execPath, [main, 'bench', 'caliper', '--rate', '5'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /Unknown option '--rate'/);
+  });
+
+  it('exits 2 naming NETWORK_NOT_CREATED when --home holds no devnet, as `network` does', () => {
+    const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+    const home = mkdtempSync(path.join(os.tmpdir(), 'caliper-no-devnet-'));
+    try {
+      const run = spawnSync(process.execPath, [main, 'bench', 'caliper', '--home', home], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /fhirledger bench caliper: NETWORK_NOT_CREATED: no devnet in /);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -21,6 +21,18 @@ export interface LoadConfig {
   readonly vusMax: number;
   /** Per-request deadline, a k6 duration. */
   readonly requestTimeout: string;
+  /**
+   * Every VU logs in for itself (true), or setup() logs each user in once and VUs acting as the same user share
+   * that token (false, the default: a password check costs the gateway ~50 ms of CPU, and 2000 VUs over a few
+   * dozen users are a few dozen people, not 2000 logins).
+   */
+  readonly loginPerVu: boolean;
+}
+
+function envBool(name: string, fallback: boolean): boolean {
+  const text = envText(name, String(fallback));
+  if (text !== 'true' && text !== 'false') throw new Error(`env ${name}="${text}" is not true or false`);
+  return text === 'true';
 }
 
 function envText(name: string, fallback: string): string {
@@ -82,6 +94,7 @@ export function loadConfig(): LoadConfig {
     smokeDuration: envDuration('SMOKE_DURATION', '30s'),
     vusMax: envInt('VUS_MAX', 2000, 1),
     requestTimeout: envDuration('REQUEST_TIMEOUT', '60s'),
+    loginPerVu: envBool('LOGIN_PER_VU', false),
   });
 }
 

@@ -14,18 +14,39 @@ import type { PatientSource } from './payloads.ts';
 // Module state is per VU in k6: each VU has its own copy.
 let vuToken: Token | undefined;
 
-export function tokenForThisVu(config: LoadConfig): Token | undefined {
+/** Tokens setup() got, one per user name; k6 hands setup()'s return value to every VU. */
+export interface SharedLogins {
+  tokens: Record<string, Token>;
+}
+
+/** setup(): each of the run's users logs in once (unless LOGIN_PER_VU=true); a failed login is left to the VUs. */
+export function loginUsersOnce(config: LoadConfig): SharedLogins {
+  const tokens: Record<string, Token> = {};
+  if (config.loginPerVu) return { tokens };
+  for (let n = 1; n <= config.userCount; n += 1) {
+    const username = config.usernamePattern.replace('{n}', String(n));
+    const token = login(config, username);
+    if (token !== undefined) tokens[username] = token;
+  }
+  return { tokens };
+}
+
+/** The VU's token: the one its user got in setup(), while valid; else its own login. */
+export function tokenForThisVu(config: LoadConfig, shared?: SharedLogins): Token | undefined {
   if (vuToken === undefined || Date.now() > vuToken.renewAfterMs) {
-    vuToken = login(config, usernameFor(config, exec.vu.idInTest));
+    const username = usernameFor(config, exec.vu.idInTest);
+    const fromSetup = shared?.tokens[username];
+    vuToken =
+      fromSetup !== undefined && Date.now() <= fromSetup.renewAfterMs ? fromSetup : login(config, username);
   }
   return vuToken;
 }
 
-export function patientRecordLoop(config: LoadConfig, source: PatientSource): void {
+export function patientRecordLoop(config: LoadConfig, source: PatientSource, shared?: SharedLogins): void {
   const think = (): void => {
     if (config.thinkTimeSeconds > 0) sleep(config.thinkTimeSeconds);
   };
-  const token = tokenForThisVu(config);
+  const token = tokenForThisVu(config, shared);
   if (token === undefined) {
     think();
     return;

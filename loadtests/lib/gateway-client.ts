@@ -5,7 +5,7 @@
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { check } from 'k6';
 import type { LoadConfig } from './config.ts';
-import { recordAcknowledgedCreate, recordFabricPhases } from './metrics.ts';
+import { recordAcknowledgedWrite, recordFabricPhases, versionOfEtag } from './metrics.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 
@@ -110,7 +110,7 @@ export function createRecord(
   recordFabricPhases(response.headers['Server-Timing'], { op });
   // A 2xx with an id is an acknowledgement the ledger must honour, whatever the softer checks said.
   if (response.status >= 200 && response.status < 300 && id !== undefined) {
-    recordAcknowledgedCreate(`${type}/${id}`, { op });
+    recordAcknowledgedWrite(`${type}/${id}`, versionOfEtag(etag), { op });
   }
   return ok && id !== undefined && body !== undefined ? { id, etag, resource: body } : undefined;
 }
@@ -165,6 +165,9 @@ export function updateRecord(
     { op },
   );
   recordFabricPhases(response.headers['Server-Timing'], { op });
+  if (response.status >= 200 && response.status < 300) {
+    recordAcknowledgedWrite(`${type}/${current.id}`, versionOfEtag(etag), { op });
+  }
   return ok && body !== undefined ? { id: current.id, etag, resource: body } : undefined;
 }
 

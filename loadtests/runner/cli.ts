@@ -14,11 +14,16 @@ import {
   numberFlag,
   parseCommandArgs,
   stringFlag,
+  type ParsedArgs,
   UsageError,
   type CommandSpec,
 } from '../../common/cli-args.js';
+import { defaultDevnetHome } from '../../common/devnet-location.js';
+import { readStackDescription, readStackPassword, type StackDescription } from '../../stack/stack-file.js';
+import type { AuditLedgerAccess } from './audit-ledger.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
+import { selectSutTargets } from './sut/sut-targets.js';
 import { defaultRunFolder } from '../../common/run-folders.js';
 
 const SPEC: CommandSpec = {
@@ -31,7 +36,8 @@ const SPEC: CommandSpec = {
     'base-url': {
       type: 'string',
       valueName: 'URL',
-      description: 'gateway root (default $BASE_URL or http://127.0.0.1:8080)',
+      description:
+        "gateway root (default $BASE_URL, else the gateway of `fhirledger up`'s stack, else http://127.0.0.1:8080)",
     },
     out: {
       type: 'string',
@@ -58,21 +64,68 @@ const SPEC: CommandSpec = {
     users: {
       type: 'string',
       valueName: 'N',
-      description: 'seeded users the VUs spread over ({n} = 1..N, default 1)',
+      description: "seeded users the VUs spread over ({n} = 1..N; default: the stack's providers, else 1)",
     },
     'verify-concurrency': {
       type: 'string',
       valueName: 'N',
       default: '16',
-      description: 'parallel reads of the nothing-lost check (default 16)',
+      description: 'parallel ledger reads of the acknowledged-write audit (default 16)',
     },
-    'skip-verify': { type: 'boolean', description: 'do not check that acknowledged creates are readable' },
+    'login-per-vu': {
+      type: 'boolean',
+      description:
+        'every VU logs in for itself (default: setup() logs each user in once and VUs acting as that user share the token)',
+    },
+    'skip-verify': {
+      type: 'boolean',
+      description: 'skip the acknowledged-write audit (every 2xx create/modify read back from the ledger)',
+    },
+    'stack-home': {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'home of a stack started by `fhirledger up` (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME): its gateway URL, users, password and ledger access are the defaults',
+    },
+    'connection-profile': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "fhirledger connection profile of the gateway's network, for the audit (default: the stack's)",
+    },
+    'credentials-store': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "the gateway's credentials store, naming the audit user's Fabric identity (default: the stack's)",
+    },
+    'audit-user': {
+      type: 'string',
+      valueName: 'ID',
+      default: 'provider1',
+      description: 'the user whose Fabric identity reads the ledger for the audit (default provider1)',
+    },
+    'sut-home': {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        "devnet home whose running nodes (and `fhirledger up`'s gateway) are sampled during the run (default: the stack home, if anything runs there)",
+    },
+    'sut-pid': {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME=PID',
+      description: 'another process to sample, e.g. gateway=12345 (repeatable)',
+    },
   },
 };
 
 const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
-export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LoadRunOptions | 'help' {
+export async function parseLoadOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<LoadRunOptions | 'help'> {
   const args = parseCommandArgs(SPEC, argv);
   if (args.help) return 'help';
   const [scenario, ...rest] = args.positionals;
@@ -81,21 +134,35 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!isScenario(scenario))
     throw new UsageError(`unknown scenario "${scenario}"; expected one of ${SCENARIOS.join(', ')}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}" after the scenario`);
-  const baseUrl = (stringFlag(args.values, 'base-url') ?? env.BASE_URL ?? 'http://127.0.0.1:8080').replace(
-    /\/+$/,
-    '',
-  );
+  const stack = readStackDescription(stringFlag(args.values, 'stack-home') ?? defaultDevnetHome(env));
+  const baseUrl = (
+    stringFlag(args.values, 'base-url') ??
+    nonEmpty(env.BASE_URL) ??
+    stack?.gatewayUrl ??
+    'http://127.0.0.1:8080'
+  ).replace(/\/+$/, '');
+  // The stack's users, password and ledger are the defaults only when the run targets the stack's own gateway.
+  const onStack = stack !== undefined && stack.gatewayUrl === baseUrl ? stack : undefined;
   if (!/^https?:\/\/[^/]+/.test(baseUrl))
     throw new UsageError(`--base-url "${baseUrl}" is not an http(s) URL`);
   const duration = stringFlag(args.values, 'duration');
   if (duration !== undefined && !K6_DURATION.test(duration)) {
     throw new UsageError(`--duration "${duration}" is not a k6 duration such as 30s, 5m or 1h30m`);
   }
-  const password = env.LOAD_PASSWORD ?? '';
-  if (password === '')
-    throw new UsageError('LOAD_PASSWORD is not set; the VUs and the nothing-lost check must log in');
+  const password = nonEmpty(env.LOAD_PASSWORD) ?? (onStack === undefined ? '' : readStackPassword(onStack));
+  if (password === '') {
+    throw new UsageError(
+      'LOAD_PASSWORD is not set and no stack started by `fhirledger up` serves that URL; the VUs must log in',
+    );
+  }
   const optional = <T>(name: string, read: () => T): T | undefined =>
     args.values[name] === undefined ? undefined : read();
+  const sutPids = args.values['sut-pid'];
+  const sut = await selectSutTargets(
+    stringFlag(args.values, 'sut-home'),
+    stringFlag(args.values, 'stack-home') ?? defaultDevnetHome(env),
+    Array.isArray(sutPids) ? sutPids : [],
+  );
   return {
     scenario,
     baseUrl,
@@ -106,18 +173,38 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     vusMax: optional('vus-max', () => intFlag(args.values, 'vus-max', 1, 100_000)),
     duration,
     payloadFile: stringFlag(args.values, 'payload-file'),
-    userCount: optional('users', () => intFlag(args.values, 'users', 1, 1_000_000)),
-    verify: args.values['skip-verify'] !== true,
+    userCount:
+      optional('users', () => intFlag(args.values, 'users', 1, 1_000_000)) ?? onStack?.users.providers,
+    audit: args.values['skip-verify'] === true ? undefined : auditAccess(args.values, onStack),
     verifyConcurrency: intFlag(args.values, 'verify-concurrency', 1, 256),
-    extraEnv: {},
+    extraEnv: args.values['login-per-vu'] === true ? { LOGIN_PER_VU: 'true' } : {},
+    sutTargets: sut.targets,
+    sutNotMonitoredReason: sut.notMonitoredReason,
   };
+}
+
+/** An environment variable set to '' counts as unset, as in most shells' ${VAR:-default}. */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+function auditAccess(values: ParsedArgs['values'], stack: StackDescription | undefined): AuditLedgerAccess {
+  const connectionProfile = stringFlag(values, 'connection-profile') ?? stack?.connectionProfile;
+  const credentialsStore = stringFlag(values, 'credentials-store') ?? stack?.credentialsStore;
+  if (connectionProfile === undefined || credentialsStore === undefined) {
+    throw new UsageError(
+      'the acknowledged-write audit reads every acknowledged write back from the ledger: give --connection-profile and ' +
+        '--credentials-store (or target the gateway of `fhirledger up`), or pass --skip-verify',
+    );
+  }
+  return { connectionProfile, credentialsStore, user: stringFlag(values, 'audit-user') ?? 'provider1' };
 }
 
 export const run: CommandRunner = async (argv) => {
   const logger = pino({ name: 'fhirledger-load' }, pino.destination(2));
   let options: LoadRunOptions | 'help';
   try {
-    options = parseLoadOptions(argv, process.env);
+    options = await parseLoadOptions(argv, process.env);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${helpText(SPEC)}`);

@@ -9,6 +9,8 @@ export interface K6Run {
   env: NodeJS.ProcessEnv;
   cwd: string;
   log: Writable;
+  /** Called with k6's pid once it is spawned (the SUT monitor samples k6 as the load generator). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** Resolves k6's exit code; 99 means thresholds were crossed, 107/108 a script error or abort (e.g. setup()). */
@@ -19,6 +21,7 @@ export function runK6(run: K6Run): Promise<number> {
       env: run.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) run.onSpawn?.(child.pid);
     child.stdout.pipe(run.log, { end: false });
     child.stderr.pipe(run.log, { end: false });
     // k6 handles Ctrl-C itself (stops, still writes the summary); the runner must outlive it to write the report.

@@ -1,7 +1,11 @@
 /** The load runner's failure classes, each with a stable code the README lists. */
 
 export type LoadErrorCode =
-  'LOAD_SCRIPT_NOT_FOUND' | 'LOAD_K6_FAILED' | 'LOAD_POINTS_UNREADABLE' | 'LOAD_VERIFY_LOGIN_FAILED';
+  | 'LOAD_SCRIPT_NOT_FOUND'
+  | 'LOAD_K6_FAILED'
+  | 'LOAD_POINTS_UNREADABLE'
+  | 'LOAD_AUDIT_NO_IDENTITY'
+  | 'LOAD_PROC_UNREADABLE';
 
 export class LoadError extends Error {
   readonly code: LoadErrorCode;

@@ -6,13 +6,19 @@ import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { createRunFolder, writeRunJson } from '../../bench/run-folder.js';
-import { verifyAcknowledgedCreates } from './acknowledged-check.js';
+import { openAuditLedger, type AuditLedgerAccess } from './audit-ledger.js';
 import { freeLoopbackPort } from './free-port.js';
 import { runK6 } from './k6-process.js';
 import { parseK6Summary, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import type { LoadObservations } from './observations.js';
 import { readPointsFile } from './points-file.js';
-import { buildReport, operationStats, type AcknowledgedCheck } from './report.js';
+import { auditAcknowledgedWrites, auditLine, type AcknowledgedCheck } from './ledger-audit.js';
+import { buildReport, operationStats } from './report.js';
+import type { SutReportInput } from './sut/sut-report.js';
 import { scenarioScript, type ScenarioName } from './scenario-scripts.js';
+import { finishMonitoring, startMonitoring } from './sut/sut-run.js';
+import type { SutTarget } from './sut/sut-sampler.js';
+import { sutRows } from './sut/sut-summary.js';
 import { buildTimeline } from './timeline.js';
 import { timelineSvg } from './timeline-svg.js';
 
@@ -28,10 +34,15 @@ export interface LoadRunOptions {
   duration: string | undefined;
   payloadFile: string | undefined;
   userCount: number | undefined;
-  verify: boolean;
+  /** Where the acknowledged-write audit reads the ledger; undefined skips it (--skip-verify). */
+  audit: AuditLedgerAccess | undefined;
   verifyConcurrency: number;
   /** More `__ENV` for the script (e.g. SMOKE_VUS, CALIPER_RATES). */
   extraEnv: Record<string, string>;
+  /** Processes of the system under test sampled while k6 runs (k6 itself is always added). */
+  sutTargets: SutTarget[];
+  /** Shown in the report when sutTargets is empty. */
+  sutNotMonitoredReason: string;
 }
 
 export interface LoadRunIo {
@@ -50,6 +61,8 @@ export interface LoadRunOutcome {
   acknowledged: AcknowledgedCheck | undefined;
   /** Human-readable reasons for a non-zero exit. */
   failures: string[];
+  /** The run's raw requests, VU samples and acknowledged writes, for callers that tabulate them otherwise. */
+  observations: LoadObservations;
 }
 
 const BUCKET_SECONDS = 5;
@@ -88,6 +101,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   const script = scenarioScript(options.scenario);
   const runFolder = path.resolve(createRunFolder(options.scenario, options.resultsRoot));
   const startedAt = new Date().toISOString();
+  let sut: SutReportInput;
   const summaryFile = path.join(runFolder, 'summary.json');
   const pointsFile = path.join(runFolder, 'points.json.gz');
   const dashboardPort = await freeLoopbackPort();
@@ -96,13 +110,23 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     `k6 ${options.scenario} → ${options.baseUrl}; dashboard http://127.0.0.1:${dashboardPort}; results ${runFolder}`,
   );
 
-  const k6ExitCode = await runK6({
-    binary: io.k6Binary,
-    args: ['run', '--quiet', '--summary-export', summaryFile, '--out', `json=${pointsFile}`, script],
-    env: k6Environment(options, runFolder, dashboardPort),
-    cwd: path.dirname(script),
-    log: io.log,
-  });
+  const monitoring = await startMonitoring(options.sutTargets, options.sutNotMonitoredReason);
+  let k6ExitCode: number;
+  try {
+    k6ExitCode = await runK6({
+      binary: io.k6Binary,
+      args: ['run', '--quiet', '--summary-export', summaryFile, '--out', `json=${pointsFile}`, script],
+      env: k6Environment(options, runFolder, dashboardPort),
+      cwd: path.dirname(script),
+      log: io.log,
+      onSpawn: (pid) => {
+        monitoring.monitor?.add({ name: 'k6', role: 'load generator', pid });
+      },
+    });
+  } finally {
+    // Stopped before the acknowledged-write audit, whose ledger reads would otherwise count as load.
+    sut = await finishMonitoring(monitoring, runFolder, `${options.scenario}: system under test`);
+  }
 
   const failures: string[] = [];
   let summary: K6Summary | undefined;
@@ -123,23 +147,21 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     : { requests: [], vus: [], acknowledged: [] };
 
   let acknowledged: AcknowledgedCheck | undefined;
-  if (options.verify) {
-    acknowledged = await verifyAcknowledgedCreates({
-      baseUrl: options.baseUrl,
-      username: options.username.replace('{n}', '1'),
-      password: options.password,
-      keys: observations.acknowledged,
-      concurrency: options.verifyConcurrency,
-      timeoutMs: 30_000,
-    });
-    const missing = acknowledged.missing.length;
-    line(
-      io.stdout,
-      `checked ${acknowledged.checked} acknowledged creates: ${acknowledged.onLedger} on ledger, ${missing} missing`,
-    );
-    if (missing > 0)
+  if (options.audit !== undefined) {
+    const audit = await openAuditLedger(options.audit);
+    try {
+      acknowledged = await auditAcknowledgedWrites({
+        ledger: audit.ledger,
+        writes: observations.acknowledged,
+        concurrency: options.verifyConcurrency,
+      });
+    } finally {
+      audit.close();
+    }
+    line(io.stdout, `acknowledged-write audit: ${auditLine(acknowledged)}`);
+    if (acknowledged.missing.length > 0)
       failures.push(
-        `${missing} acknowledged record(s) are not readable, e.g. ${acknowledged.missing.slice(0, 3).join(', ')}`,
+        `${acknowledged.missing.length} acknowledged write(s) not on the ledger, e.g. ${acknowledged.missing.slice(0, 3).join('; ')}`,
       );
   }
 
@@ -148,7 +170,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     const timeline = buildTimeline(observations, BUCKET_SECONDS);
     writeFileSync(
       path.join(runFolder, timelineFile),
-      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`),
+      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`, BUCKET_SECONDS),
     );
     const report = buildReport({
       scenario: options.scenario,
@@ -161,6 +183,8 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       acknowledged,
       bucketSeconds: BUCKET_SECONDS,
       timelineSvg: timelineFile,
+      dashboardHtml: existsSync(path.join(runFolder, 'dashboard.html')) ? 'dashboard.html' : undefined,
+      sut,
     });
     writeFileSync(path.join(runFolder, 'report.md'), report);
   }
@@ -173,6 +197,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       operations: operationStats(observations.requests),
       acknowledged:
         acknowledged === undefined ? null : { ...acknowledged, missing: acknowledged.missing.slice(0, 100) },
+      sut: sut.recording === undefined ? null : sutRows(sut.recording),
       failures,
     },
   );
@@ -180,5 +205,12 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   line(io.stdout, `run folder: ${runFolder}`);
   for (const failure of failures) line(io.stdout, `FAILED: ${failure}`);
   if (failures.length === 0) line(io.stdout, 'PASSED: every SLO held and nothing acknowledged was lost');
-  return { exitCode: failures.length === 0 ? 0 : 1, runFolder, k6ExitCode, acknowledged, failures };
+  return {
+    exitCode: failures.length === 0 ? 0 : 1,
+    runFolder,
+    k6ExitCode,
+    acknowledged,
+    failures,
+    observations,
+  };
 }

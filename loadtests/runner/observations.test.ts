@@ -6,13 +6,13 @@ const lines = [
   '{"metric":"http_req_duration","type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":12.5,"tags":{"op":"create","status":"201","expected_response":"true"}}}',
   '{"metric":"http_req_duration","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":30,"tags":{"op":"open","rate":"50","status":"500","expected_response":"false"}}}',
   '{"metric":"vus","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":7,"tags":{}}}',
-  '{"metric":"acknowledged_creates","type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":1,"tags":{"op":"create"},"metadata":{"record":"Patient/a1"}}}',
-  '{"metric":"acknowledged_creates","type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":1,"tags":{"op":"create"},"metadata":{"record":"Patient/a1"}}}',
+  '{"metric":"acknowledged_writes","type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":1,"tags":{"op":"create"},"metadata":{"record":"Patient/a1","version":"1"}}}',
+  '{"metric":"acknowledged_writes","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":1,"tags":{"op":"modify"},"metadata":{"record":"Patient/a1","version":"2"}}}',
   '',
 ];
 
 describe('collectObservations', () => {
-  it('keeps requests with op, rate, status and ok; VU samples; acknowledged keys once each', async () => {
+  it('keeps requests with op, rate, status and ok; VU samples; every acknowledged write with its version', async () => {
     const observations = await collectObservations(lines);
     assert.deepEqual(observations.requests, [
       {
@@ -33,7 +33,10 @@ describe('collectObservations', () => {
       },
     ]);
     assert.deepEqual(observations.vus, [{ timeMs: Date.parse('2026-01-01T00:00:02Z'), value: 7 }]);
-    assert.deepEqual(observations.acknowledged, ['Patient/a1']);
+    assert.deepEqual(observations.acknowledged, [
+      { key: 'Patient/a1', version: '1', op: 'create' },
+      { key: 'Patient/a1', version: '2', op: 'modify' },
+    ]);
   });
 
   it('names the line that is not JSON', async () => {

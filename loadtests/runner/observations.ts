@@ -1,7 +1,7 @@
 /**
  * Turns k6's raw JSON output (one JSON object per line) into the few facts the report needs: every HTTP request
- * (time, duration, op, status, ok), the active-VU samples, and the record keys the gateway acknowledged with a 2xx
- * create. Pure: it reads lines from any async iterable; the file/gzip edge lives in points-file.ts.
+ * (time, duration, op, status, ok), the active-VU samples, and every write (record key and version) the gateway
+ * acknowledged with a 2xx. Pure: it reads lines from any async iterable; the file/gzip edge lives in points-file.ts.
  */
 
 export interface RequestSample {
@@ -15,11 +15,20 @@ export interface RequestSample {
   ok: boolean;
 }
 
+/** A create or modify the gateway answered 2xx: the ledger must hold `version` of `key`. */
+export interface AcknowledgedWrite {
+  /** `Type/id`. */
+  key: string;
+  /** The version of the acknowledging ETag; '' when the answer carried none. */
+  version: string;
+  op: string;
+}
+
 export interface LoadObservations {
   requests: RequestSample[];
   vus: { timeMs: number; value: number }[];
-  /** `Type/id` of every acknowledged create, in order, without repeats. */
-  acknowledged: string[];
+  /** Every acknowledged write, in order. */
+  acknowledged: AcknowledgedWrite[];
 }
 
 interface PointLine {
@@ -43,7 +52,7 @@ export async function collectObservations(
 ): Promise<LoadObservations> {
   const requests: RequestSample[] = [];
   const vus: LoadObservations['vus'] = [];
-  const acknowledged = new Set<string>();
+  const acknowledged: AcknowledgedWrite[] = [];
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber += 1;
@@ -74,14 +83,21 @@ export async function collectObservations(
       case 'vus':
         vus.push({ timeMs, value });
         break;
-      case 'acknowledged_creates': {
+      case 'acknowledged_writes': {
         const record = metadata?.record;
-        if (typeof record === 'string') acknowledged.add(record);
+        const version = metadata?.version;
+        if (typeof record === 'string') {
+          acknowledged.push({
+            key: record,
+            version: typeof version === 'string' ? version : '',
+            op: tagText(tags, 'op') ?? 'untagged',
+          });
+        }
         break;
       }
       default:
         break;
     }
   }
-  return { requests, vus, acknowledged: [...acknowledged] };
+  return { requests, vus, acknowledged };
 }

@@ -41,7 +41,10 @@ const observations: LoadObservations = {
     { timeMs: T0, value: 2 },
     { timeMs: T0 + 6000, value: 5 },
   ],
-  acknowledged: ['Patient/a', 'Patient/b'],
+  acknowledged: [
+    { key: 'Patient/a', version: '1', op: 'create' },
+    { key: 'Patient/b', version: '1', op: 'create' },
+  ],
 };
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
@@ -56,6 +59,13 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
     acknowledged: { checked: 2, onLedger: 2, missing: [] },
     bucketSeconds: 5,
     timelineSvg: 'timeline.svg',
+    dashboardHtml: 'dashboard.html',
+    sut: {
+      recording: undefined,
+      rawFile: 'sut.json',
+      chartFile: 'sut.svg',
+      notMonitoredReason: 'not in this test',
+    },
     ...overrides,
   };
 }
@@ -105,10 +115,33 @@ describe('report builder', () => {
         [5, 5, 0.4, 2],
       ],
     );
-    const svg = timelineSvg(timeline, 'smoke <test>');
+    const svg = timelineSvg(timeline, 'smoke <test>', 5);
     assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.equal((svg.match(/<polyline /g) ?? []).length, 3);
-    assert.match(svg, /smoke &lt;test>/);
+    assert.match(svg, /smoke &lt;test&gt;/);
+  });
+
+  it('draws failed requests as a bar per bucket that had failures, on the req/s axis', () => {
+    const timeline = buildTimeline(observations, 5);
+    assert.deepEqual(
+      timeline.map((b) => b.failedPerSecond),
+      [0, 0.4],
+    );
+    const svg = timelineSvg(timeline, 'smoke', 5);
+    const bars = [...svg.matchAll(/<rect class="failed" [^>]*height="([\d.]+)"[^>]*><title>(.*?)<\/title>/g)];
+    assert.equal(bars.length, 1);
+    const [, height, title] = bars[0] ?? [];
+    assert.equal(title, '2 failed at 5 s');
+    // 0.4 failed/s of a 1 req/s axis: 40 % of the 250 px plot height.
+    assert.equal(Number(height), 100);
+    assert.match(svg, /▮ failed\/s</);
+    const clean = timelineSvg(
+      buildTimeline({ ...observations, requests: observations.requests.slice(0, 3) }, 5),
+      'ok',
+      5,
+    );
+    assert.doesNotMatch(clean, /class="failed"/);
+    assert.match(clean, /▮ failed\/s \(none\)/);
   });
 
   it('renders the recorded smoke summary: thresholds held, checks, Fabric phases, rows per operation', () => {
@@ -126,8 +159,10 @@ describe('report builder', () => {
     assert.match(report, /\| 0 \(no response\) \| retrieve \| 1 \|/);
     assert.match(report, /\| commit \| 60 \| 10\.0 \| 10\.0 \| 10\.0 \|/);
     assert.match(report, /\| create: status 201 \| 30 \| 0 \|/);
-    assert.match(report, /!\[response time and requests per second\]\(timeline\.svg\)/);
-    assert.match(report, /checked 2 acknowledged creates: 2 on ledger, 0 missing/);
+    assert.match(report, /!\[response time, requests and failed requests per second\]\(timeline\.svg\)/);
+    assert.match(report, /\| k6 dashboard \| \[dashboard\.html\]\(dashboard\.html\)/);
+    assert.match(report, /## System under test\n\n_not monitored: not in this test_/);
+    assert.match(report, /2 acknowledged, 2 on the ledger, 0 missing/);
     assert.doesNotMatch(report, /Caliper/);
   });
 
@@ -137,11 +172,22 @@ describe('report builder', () => {
     assert.ok(failed !== undefined);
     failed.thresholds = { 'rate<=0': true };
     const report = buildReport(
-      input({ summary, k6ExitCode: 99, acknowledged: { checked: 2, onLedger: 1, missing: ['Patient/b'] } }),
+      input({
+        summary,
+        k6ExitCode: 99,
+        acknowledged: {
+          checked: 2,
+          onLedger: 1,
+          missing: ['Patient/b v1: not on the ledger (CC_ERR_NOT_FOUND)'],
+        },
+      }),
     );
-    assert.match(report, /\*\*FAILED\*\*: 1 SLO threshold\(s\) crossed; 1 acknowledged record\(s\) missing/);
+    assert.match(
+      report,
+      /\*\*FAILED\*\*: 1 SLO threshold\(s\) crossed; 1 acknowledged write\(s\) missing from the ledger/,
+    );
     assert.match(report, /\| `http_req_failed` \| `rate<=0` \| \*\*crossed\*\* \|/);
-    assert.match(report, /- `Patient\/b`/);
+    assert.match(report, /- `Patient\/b v1: not on the ledger \(CC_ERR_NOT_FOUND\)`/);
   });
 
   it('adds the paper 002 Table 3 comparison for caliper, per op and send rate', () => {

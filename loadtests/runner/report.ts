@@ -4,15 +4,12 @@
  */
 import { caliperRows, PAPER_002_OPEN_SUCCEEDED } from './caliper-table.js';
 import { allChecks, metricNumber, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import { auditLine, type AcknowledgedCheck } from './ledger-audit.js';
 import type { LoadObservations, RequestSample } from './observations.js';
+import { markdownTable } from './markdown-table.js';
 import { mean, percentile, sortedAscending } from './statistics.js';
+import { sutSection, type SutReportInput } from './sut/sut-report.js';
 import { buildTimeline } from './timeline.js';
-
-export interface AcknowledgedCheck {
-  checked: number;
-  onLedger: number;
-  missing: string[];
-}
 
 export interface ReportInput {
   scenario: string;
@@ -27,6 +24,9 @@ export interface ReportInput {
   bucketSeconds: number;
   /** File name of the timeline plot next to report.md, if one was written. */
   timelineSvg: string | undefined;
+  /** File name of k6's exported web dashboard next to report.md; undefined when k6 did not write one. */
+  dashboardHtml: string | undefined;
+  sut: SutReportInput;
 }
 
 export interface OperationStats {
@@ -122,11 +122,6 @@ const fixed = (value: number | undefined, digits: number): string =>
 const share = (part: number, total: number): string =>
   total === 0 ? '0.0 %' : `${((part / total) * 100).toFixed(1)} %`;
 
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 function verdict(input: ReportInput): string {
   const crossed = thresholdOutcomes(input.summary).filter((t) => t.crossed);
   const missing = input.acknowledged?.missing.length ?? 0;
@@ -134,7 +129,7 @@ function verdict(input: ReportInput): string {
   const reasons: string[] = [];
   if (crossed.length > 0) reasons.push(`${crossed.length} SLO threshold(s) crossed`);
   if (input.k6ExitCode !== 0 && input.k6ExitCode !== 99) reasons.push(`k6 exited ${input.k6ExitCode}`);
-  if (missing > 0) reasons.push(`${missing} acknowledged record(s) missing`);
+  if (missing > 0) reasons.push(`${missing} acknowledged write(s) missing from the ledger`);
   return `**FAILED**: ${reasons.join('; ')}`;
 }
 
@@ -143,7 +138,7 @@ export function buildReport(input: ReportInput): string {
   const out: string[] = [];
   out.push(`# Load report: ${input.scenario}`, '');
   out.push(
-    table(
+    markdownTable(
       ['run', 'value'],
       [
         ['scenario', input.scenario],
@@ -152,6 +147,12 @@ export function buildReport(input: ReportInput): string {
         ['k6', input.k6Version],
         ['k6 exit code', String(input.k6ExitCode)],
         ['verdict', verdict(input)],
+        [
+          'k6 dashboard',
+          input.dashboardHtml === undefined
+            ? `not written: k6 wrote no dashboard.html for this run (k6 exit ${input.k6ExitCode})`
+            : `[${input.dashboardHtml}](${input.dashboardHtml}) (k6's own HTML report, opens offline)`,
+        ],
       ],
     ),
     '',
@@ -162,7 +163,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     outcomes.length === 0
       ? '_no thresholds in the summary_'
-      : table(
+      : markdownTable(
           ['metric', 'threshold', 'result'],
           outcomes.map((t) => [`\`${t.metric}\``, `\`${t.expression}\``, t.crossed ? '**crossed**' : 'held']),
         ),
@@ -172,7 +173,7 @@ export function buildReport(input: ReportInput): string {
   const ranges = responseTimeRanges(requests);
   out.push('## Response time ranges', '');
   out.push(
-    table(
+    markdownTable(
       ['range', 'requests', 'share'],
       [
         ['t < 800 ms', String(ranges.under800), share(ranges.under800, ranges.total)],
@@ -191,7 +192,7 @@ export function buildReport(input: ReportInput): string {
     '',
   );
   out.push(
-    table(
+    markdownTable(
       ['operation', 'count', 'OK', 'KO', '% KO', 'min', 'p50', 'p75', 'p95', 'p99', 'max', 'mean'],
       operationStats(requests).map((s) => [
         s.op,
@@ -216,7 +217,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     errors.length === 0
       ? '_no failed requests_'
-      : table(
+      : markdownTable(
           ['status', 'operation', 'count'],
           errors.map((e) => [e.status === 0 ? '0 (no response)' : String(e.status), e.op, String(e.count)]),
         ),
@@ -230,7 +231,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     phases.length === 0
       ? '_the gateway sent no Server-Timing phases_'
-      : table(
+      : markdownTable(
           ['phase', 'count', 'avg ms', 'p95 ms', 'max ms'],
           phases.map((m) => [
             m.replace('fabric_', ''),
@@ -248,7 +249,7 @@ export function buildReport(input: ReportInput): string {
   out.push(
     checks.length === 0
       ? '_no checks ran_'
-      : table(
+      : markdownTable(
           ['check', 'passed', 'failed'],
           checks.map((c) => [c.name, String(c.passes), String(c.fails)]),
         ),
@@ -258,7 +259,7 @@ export function buildReport(input: ReportInput): string {
   if (input.scenario === 'caliper') {
     out.push('## Caliper rounds beside paper 002, Table 3', '');
     out.push(
-      table(
+      markdownTable(
         [
           'op',
           'send rate (TPS)',
@@ -290,12 +291,12 @@ export function buildReport(input: ReportInput): string {
 
   out.push(`## Over time (${input.bucketSeconds} s buckets)`, '');
   if (input.timelineSvg !== undefined)
-    out.push(`![response time and requests per second](${input.timelineSvg})`, '');
+    out.push(`![response time, requests and failed requests per second](${input.timelineSvg})`, '');
   const timeline = buildTimeline(input.observations, input.bucketSeconds);
   out.push(
     timeline.length === 0
       ? '_no samples_'
-      : table(
+      : markdownTable(
           ['t (s)', 'active users', 'req/s', 'mean ms', 'p95 ms', 'KO'],
           timeline.map((b) => [
             String(b.startSecond),
@@ -309,15 +310,17 @@ export function buildReport(input: ReportInput): string {
     '',
   );
 
-  out.push('## Nothing lost', '');
+  out.push(...sutSection(input.sut));
+
+  out.push('## Nothing lost: acknowledged-write audit', '');
   const ack = input.acknowledged;
   out.push(
     ack === undefined
       ? '_not checked (--skip-verify)_'
-      : `checked ${ack.checked} acknowledged creates: ${ack.onLedger} on ledger, ${ack.missing.length} missing`,
+      : `${auditLine(ack)} — every create and modify answered 2xx, read back from the ledger with a provider's own identity, not through the gateway.`,
   );
   if (ack !== undefined && ack.missing.length > 0) {
-    out.push('', 'First missing records:', '', ...ack.missing.slice(0, 20).map((key) => `- \`${key}\``));
+    out.push('', 'First missing writes:', '', ...ack.missing.slice(0, 20).map((key) => `- \`${key}\``));
   }
   out.push('');
   return out.join('\n');

@@ -10,6 +10,7 @@ export interface TimelineBucket {
   meanMs: number;
   p95Ms: number;
   failed: number;
+  failedPerSecond: number;
 }
 
 export function buildTimeline(observations: LoadObservations, bucketSeconds: number): TimelineBucket[] {
@@ -42,6 +43,7 @@ export function buildTimeline(observations: LoadObservations, bucketSeconds: num
       meanMs: mean(list),
       p95Ms: percentile(sorted, 95),
       failed: failed[index] ?? 0,
+      failedPerSecond: (failed[index] ?? 0) / bucketSeconds,
     };
   });
 }

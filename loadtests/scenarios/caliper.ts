@@ -9,7 +9,7 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { envInt, envIntList, loadConfig } from '../lib/config.ts';
-import { tokenForThisVu } from '../lib/ehr-flow.ts';
+import { loginUsersOnce, tokenForThisVu, type SharedLogins } from '../lib/ehr-flow.ts';
 import {
   createRecord,
   login,
@@ -17,7 +17,7 @@ import {
   requireHealthyGateway,
   updateRecord,
 } from '../lib/gateway-client.ts';
-import { recordAcknowledgedCreate } from '../lib/metrics.ts';
+import { recordAcknowledgedWrite, versionOfEtag } from '../lib/metrics.ts';
 import { modifiedPatient } from '../lib/patient-builder.ts';
 import { patientSource } from '../lib/payloads.ts';
 import { caliperRounds, type CaliperRound } from '../lib/profiles.ts';
@@ -44,7 +44,7 @@ export const options: Options = {
   setupTimeout: '600s',
 };
 
-interface PoolData {
+interface PoolData extends SharedLogins {
   pool: string[];
 }
 
@@ -77,12 +77,12 @@ export function setup(): PoolData {
         .id;
       if (response.status === 201 && typeof id === 'string') {
         pool.push(id);
-        recordAcknowledgedCreate(`Patient/${id}`, { op: 'setup' });
+        recordAcknowledgedWrite(`Patient/${id}`, versionOfEtag(response.headers.Etag), { op: 'setup' });
       }
     }
   }
   if (pool.length === 0) throw new Error('setup created no Patients for the query/transfer pool');
-  return { pool };
+  return { pool, ...loginUsersOnce(config) };
 }
 
 function usernameForSetup(): string {
@@ -93,20 +93,20 @@ function poolId(data: PoolData): string {
   return data.pool[exec.scenario.iterationInTest % data.pool.length] as string;
 }
 
-export function openRound(): void {
-  const token = tokenForThisVu(config);
+export function openRound(data: PoolData): void {
+  const token = tokenForThisVu(config, data);
   if (token === undefined) return;
   createRecord(config, token, source.next(exec.vu.idInTest, exec.vu.iterationInInstance + 1_000_000), 'open');
 }
 
 export function queryRound(data: PoolData): void {
-  const token = tokenForThisVu(config);
+  const token = tokenForThisVu(config, data);
   if (token === undefined) return;
   readRecord(config, token, 'Patient', poolId(data), 'query');
 }
 
 export function transferRound(data: PoolData): void {
-  const token = tokenForThisVu(config);
+  const token = tokenForThisVu(config, data);
   if (token === undefined) return;
   const current = readRecord(config, token, 'Patient', poolId(data), 'transfer-read');
   if (current === undefined) return;

@@ -3,17 +3,64 @@
  * `Authorization` on register, reenroll and revoke: `<b64(certPEM)>.<b64(DER signature)>`, the signature (low-S
  * ECDSA-SHA256) over `<METHOD>.<b64(request URI)>.<b64(body)>.<b64(certPEM)>`.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { verifyLowS } from '../msp/ecdsa.js';
 import { authenticationError } from './ca-errors.js';
 
-export interface VerifiedToken {
+export interface TokenCertificate {
   readonly certificate: X509Certificate;
   readonly certificatePem: string;
+  readonly publicKey: KeyObject;
+  /** The enrolment id the certificate stands for (its subject CN). */
+  readonly enrollmentId: string;
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
+}
+
+export type VerifiedToken = TokenCertificate;
+
+/**
+ * Parsed token certificates by their base64 text. A registrar sends the same certificate with every register, and
+ * parsing it (X509Certificate, its public key) cost more than checking the signature; bounded, so a stream of
+ * distinct certificates cannot grow it.
+ */
+export class TokenCertificateCache {
+  readonly #entries = new Map<string, TokenCertificate>();
+
+  constructor(private readonly capacity = 256) {}
+
+  get(b64Cert: string): TokenCertificate {
+    const cached = this.#entries.get(b64Cert);
+    if (cached !== undefined) return cached;
+    const certificatePem = Buffer.from(b64Cert, 'base64').toString('utf8');
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(certificatePem);
+    } catch (err) {
+      throw authenticationError(`Invalid token in authorization header: bad certificate: ${String(err)}`);
+    }
+    const entry = {
+      certificate,
+      certificatePem,
+      publicKey: certificate.publicKey,
+      enrollmentId: enrollmentIdOf(certificate),
+      notBeforeMs: new Date(certificate.validFrom).getTime(),
+      notAfterMs: new Date(certificate.validTo).getTime(),
+    };
+    if (this.#entries.size >= this.capacity) this.#entries.clear();
+    this.#entries.set(b64Cert, entry);
+    return entry;
+  }
 }
 
 /** Checks the token's form and signature; throws CaError (401/20) otherwise. Does not check who issued the cert. */
-export function verifyAuthToken(header: string, method: string, uri: string, body: Buffer): VerifiedToken {
+export function verifyAuthToken(
+  header: string,
+  method: string,
+  uri: string,
+  body: Buffer,
+  certificates: TokenCertificateCache = new TokenCertificateCache(),
+): VerifiedToken {
   const parts = header.split('.');
   if (
     parts.length !== 2 ||
@@ -27,19 +74,13 @@ export function verifyAuthToken(header: string, method: string, uri: string, bod
     );
   }
   const b64Cert = parts[0];
-  const certificatePem = Buffer.from(b64Cert, 'base64').toString('utf8');
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(certificatePem);
-  } catch (err) {
-    throw authenticationError(`Invalid token in authorization header: bad certificate: ${String(err)}`);
-  }
+  const parsed = certificates.get(b64Cert);
   const signed = `${method}.${Buffer.from(uri).toString('base64')}.${body.toString('base64')}.${b64Cert}`;
   const signature = Buffer.from(parts[1], 'base64');
-  if (!verifyLowS(certificate.publicKey, Buffer.from(signed), signature)) {
+  if (!verifyLowS(parsed.publicKey, Buffer.from(signed), signature)) {
     throw authenticationError('Invalid token in authorization header: Failed to verify ECDSA signature');
   }
-  return { certificate, certificatePem };
+  return parsed;
 }
 
 /** The enrolment id a fabric-ca certificate stands for: its subject CN. */

@@ -3,15 +3,15 @@
  * a token this test signs itself (the same format fabric-ca-client uses).
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeName } from '../msp/cert-issuer.js';
+import { certificateRequestPem } from '../msp/certificate-request.js';
 import { orgPaths, writeOrgCrypto } from '../msp/crypto-layout.js';
-import { bitString, context, derToPem, oid, seq, unsignedInteger } from '../msp/der.js';
 import { signLowS } from '../msp/ecdsa.js';
+import type { P256KeyPair } from '../msp/keys.js';
 import { resolveCaConfig } from './ca-config.js';
 import { CA_ERROR_CODES } from './ca-errors.js';
 import { startCaServer, type RunningCaServer } from './ca-server.js';
@@ -23,16 +23,9 @@ interface Reply {
 
 function makeCsr(
   commonName: string,
-  key = generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  key: P256KeyPair = generateKeyPairSync('ec', { namedCurve: 'P-256' }),
 ): { pem: string; privateKey: KeyObject } {
-  const info = seq(
-    unsignedInteger(Buffer.from([0])),
-    encodeName({ commonName }),
-    key.publicKey.export({ type: 'spki', format: 'der' }),
-    context(0, Buffer.alloc(0), true),
-  );
-  const csr = seq(info, seq(oid('1.2.840.10045.4.3.2')), bitString(sign('sha256', info, key.privateKey)));
-  return { pem: derToPem('CERTIFICATE REQUEST', csr), privateKey: key.privateKey };
+  return { pem: certificateRequestPem(commonName, key), privateKey: key.privateKey };
 }
 
 describe('network/ca error codes', function () {

@@ -77,6 +77,7 @@ export async function startCaServer(
     service,
     close: async () => {
       await Promise.all([closeServer(api), operations === null ? undefined : closeServer(operations)]);
+      await service.close();
     },
   };
 }

@@ -7,7 +7,7 @@
 import { randomInt, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { issueCertificateSync, loadSigningCa, type SigningCa } from '../msp/cert-issuer.js';
-import { enrollmentIdOf, verifyAuthToken } from './auth-token.js';
+import { TokenCertificateCache, verifyAuthToken, type TokenCertificate } from './auth-token.js';
 import type { CaConfig } from './ca-config.js';
 import { authenticationError, authorizationError, CaError, unknownError } from './ca-errors.js';
 import { parseCsr } from './csr.js';
@@ -66,6 +66,9 @@ const BOOTSTRAP_ATTRIBUTES: readonly IdentityAttribute[] = [
 ];
 
 export class CaService {
+  private readonly tokenCertificates = new TokenCertificateCache();
+  private readonly issuerChecked = new WeakMap<TokenCertificate, boolean>();
+
   private constructor(
     private readonly config: CaConfig,
     private readonly ca: SigningCa,
@@ -102,6 +105,11 @@ export class CaService {
       );
     }
     return service;
+  }
+
+  /** Finishes the registry writes in flight and closes its journal. */
+  close(): Promise<void> {
+    return this.store.close();
   }
 
   get caName(): string {
@@ -277,25 +285,40 @@ export class CaService {
     }
   }
 
+  /** Whether this CA signed the certificate: checked once per parsed certificate (the answer cannot change). */
+  private issuedHere(token: TokenCertificate): boolean {
+    const known = this.issuerChecked.get(token);
+    if (known !== undefined) return known;
+    const issued =
+      token.certificate.checkIssued(this.caCert) && token.certificate.verify(this.caCert.publicKey);
+    this.issuerChecked.set(token, issued);
+    return issued;
+  }
+
   /** Token authentication (serverrequestcontext verifyX509Token): signature, issuer, dates, revocation, identity. */
   private authenticateToken(token: TokenRequest): StoredIdentity {
     if (token.authorization === undefined || token.authorization === '') {
       throw new CaError('NO_AUTH_HEADER', 401, 'No authorization header');
     }
-    const { certificate } = verifyAuthToken(token.authorization, token.method, token.uri, token.body);
-    if (!certificate.checkIssued(this.caCert) || !certificate.verify(this.caCert.publicKey)) {
+    const verified = verifyAuthToken(
+      token.authorization,
+      token.method,
+      token.uri,
+      token.body,
+      this.tokenCertificates,
+    );
+    if (!this.issuedHere(verified)) {
       throw authenticationError('Untrusted certificate: certificate was not issued by this CA');
     }
     const now = Date.now();
-    if (now > new Date(certificate.validTo).getTime() || now < new Date(certificate.validFrom).getTime()) {
+    if (now > verified.notAfterMs || now < verified.notBeforeMs) {
       throw authenticationError(
         'The certificate in the authorization header is a revoked or expired certificate',
       );
     }
-    const id = enrollmentIdOf(certificate);
-    const identity = this.store.get(id);
+    const identity = this.store.get(verified.enrollmentId);
     if (identity === undefined) throw authenticationError('Failed to get user');
-    const serial = normaliseHex(certificate.serialNumber);
+    const serial = normaliseHex(verified.certificate.serialNumber);
     const issued = identity.certificates.find((c) => c.serial === serial);
     if (identity.revoked || issued?.revoked === true) {
       throw authenticationError('The certificate in the authorization header is a revoked certificate');

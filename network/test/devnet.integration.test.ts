@@ -30,7 +30,7 @@ import {
   loadConnectionProfile,
 } from '../../ledger-client/index.js';
 import { CaSession } from '../node/ca-client.js';
-import { CLI, REPO, runCli, TestDevnet } from './devnet.testkit.js';
+import { CLI, REPO, runCli, TestDevnet, waitForHttp } from './devnet.testkit.js';
 
 const TEST_CHAINCODE = path.join(REPO, 'network/peer/chaincode/fixtures/test-contract');
 const utf8 = new TextDecoder();
@@ -473,20 +473,6 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
  * Whether a process still runs. A node that exited but whose parent (the CLI that started it, long gone) has not
  * been reaped by init is a zombie: it holds no port or file any more, so it counts as stopped.
  */
-async function waitForHttp(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
-    } catch (error) {
-      // Not listening yet: retried below until the deadline.
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 2xx within 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

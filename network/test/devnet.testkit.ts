@@ -181,3 +181,18 @@ async function waitForPort(port: number): Promise<void> {
   }
   throw new Error(`chaincode server did not listen on ${port}`);
 }
+
+/** Polls `url` until it answers 2xx (a server another process is starting), for at most 30 s. */
+export async function waitForHttp(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch (error) {
+      // Not listening yet: retried below until the deadline.
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 2xx within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

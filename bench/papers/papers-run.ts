@@ -1,0 +1,171 @@
+/**
+ * `fhirledger bench papers`: both papers' experiments on this machine, measured the way they were measured, into
+ * one machine-written folder `results/<date>-papers/` and the summary page `results/README.md`:
+ * - paper 000: the 10 → 2000 user ramp over 100 s (k6 `ramp`) through the FHIR gateway on the devnet;
+ * - paper 002 Table 3: open / query / transfer at each send rate, 1000 transactions per round, driven twice — by k6
+ *   (`caliper` scenario, through the gateway over HTTP) and by Hyperledger Caliper 0.6 (straight at the peer) — so
+ *   the two tools can be compared on the same network and chaincode.
+ * The raw k6 points stay in runs/ (git-ignored, large); the reports, charts and figures go to results/.
+ */
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { caliperRows } from '../../loadtests/runner/caliper-table.js';
+import {
+  runLoad,
+  type LoadRunIo,
+  type LoadRunOptions,
+  type LoadRunOutcome,
+} from '../../loadtests/runner/load-run.js';
+import { selectSutTargets } from '../../loadtests/runner/sut/sut-targets.js';
+import { readStackPassword } from '../../stack/stack-file.js';
+import { stackUp } from '../../stack/stack-up.js';
+import { runCaliper, type CaliperRunResult } from '../caliper/caliper-run.js';
+import { roundGrid } from '../caliper/rounds.js';
+import { createRunFolder, describeEnvironment, writeRunJson } from '../run-folder.js';
+import { papersSummary } from './papers-summary.js';
+
+export interface PapersConfig {
+  home: string;
+  portOffset: number | undefined;
+  resultsRoot: string;
+  runsRoot: string;
+  vusMax: number;
+  transactions: number;
+  rates: number[];
+  /** Providers the ramp's VUs spread over (each logs in once in setup()). */
+  providers: number;
+}
+
+/** The files of a load run worth keeping in results/ (small, human-readable); the raw points stay in runs/. */
+const KEPT_LOAD_FILES = ['report.md', 'timeline.svg', 'summary.json', 'run.json', 'sut.json', 'sut.svg'];
+
+export async function runPapers(
+  config: PapersConfig,
+  io: LoadRunIo,
+): Promise<{ folder: string; ok: boolean }> {
+  const log = (line: string): void => {
+    io.log.write(`${line}\n`);
+  };
+  const { stack } = await stackUp({
+    home: config.home,
+    portOffset: config.portOffset,
+    users: { providers: config.providers, patients: 2, regulators: 1 },
+    gatewayLogLevel: 'warn',
+  });
+  // Paper 002's Tables 4-5: the devnet's nodes and the gateway, sampled while k6 runs.
+  const sut = await selectSutTargets(stack.home, stack.home, []);
+  const load = (
+    scenario: LoadRunOptions['scenario'],
+    extra: Partial<LoadRunOptions>,
+  ): Promise<LoadRunOutcome> =>
+    runLoad(
+      {
+        scenario,
+        baseUrl: stack.gatewayUrl,
+        resultsRoot: config.runsRoot,
+        username: 'provider{n}',
+        password: readStackPassword(stack),
+        thinkTimeSeconds: undefined,
+        vusMax: undefined,
+        duration: undefined,
+        payloadFile: undefined,
+        userCount: stack.users.providers,
+        audit: {
+          connectionProfile: stack.connectionProfile,
+          credentialsStore: stack.credentialsStore,
+          user: 'provider1',
+        },
+        verifyConcurrency: 16,
+        extraEnv: {},
+        sutTargets: sut.targets,
+        sutNotMonitoredReason: sut.notMonitoredReason,
+        ...extra,
+      },
+      io,
+    );
+
+  log(`paper 000: k6 ramp 10 → ${config.vusMax} VUs over 100 s against ${stack.gatewayUrl}`);
+  const ramp = await load('ramp', { vusMax: config.vusMax });
+  log(`paper 002: k6 caliper rounds ${config.rates.join('/')} TPS × ${config.transactions}`);
+  const k6Caliper = await load('caliper', {
+    extraEnv: { CALIPER_TRANSACTIONS: String(config.transactions), CALIPER_RATES: config.rates.join(',') },
+  });
+  log('paper 002: the same rounds with Hyperledger Caliper 0.6');
+  const caliper = await runCaliper(
+    {
+      home: stack.home,
+      rounds: roundGrid(undefined, config.rates, config.transactions),
+      workers: 1,
+      batchSize: 1,
+      poolSize: 500,
+      resultsRoot: config.runsRoot,
+    },
+    log,
+  );
+
+  const folder = createRunFolder('papers', config.resultsRoot);
+  keep(ramp.runFolder, path.join(folder, 'ramp'), KEPT_LOAD_FILES);
+  keep(k6Caliper.runFolder, path.join(folder, 'k6-caliper'), KEPT_LOAD_FILES);
+  keep(caliper.folder, path.join(folder, 'caliper'), ['report.html', 'run.json']);
+  const environment = describeEnvironment();
+  const figures = {
+    ramp: summaryOf(ramp),
+    k6Caliper: summaryOf(k6Caliper),
+    caliper: {
+      ok: caliper.verdict.ok,
+      rounds: caliper.verdict.rounds,
+      failures: caliper.failures.slice(0, 10),
+    },
+  };
+  writeRunJson(folder, 'papers', { ...config, home: path.basename(config.home) }, figures);
+  const page = papersSummary({
+    environment,
+    command: commandLine(config),
+    ramp: ramp.observations,
+    rampAudit: ramp.acknowledged,
+    rampFailures: ramp.failures,
+    k6CaliperRows: caliperRows(k6Caliper.observations.requests),
+    k6CaliperFailures: k6Caliper.failures,
+    caliperRounds: caliper.verdict.rounds,
+    caliperProblems: caliperProblems(caliper),
+    vusMax: config.vusMax,
+  });
+  writeFileSync(path.join(folder, 'README.md'), page('.'));
+  writeFileSync(path.join(config.resultsRoot, 'README.md'), page(path.basename(folder)));
+  log(`results: ${folder} and ${path.join(config.resultsRoot, 'README.md')}`);
+  const ok = ramp.acknowledged?.missing.length === 0 && k6Caliper.acknowledged?.missing.length === 0;
+  return { folder, ok };
+}
+
+function keep(from: string, to: string, names: readonly string[]): void {
+  mkdirSync(to, { recursive: true });
+  const present = new Set(readdirSync(from));
+  for (const name of names) if (present.has(name)) copyFileSync(path.join(from, name), path.join(to, name));
+}
+
+function summaryOf(outcome: LoadRunOutcome) {
+  return {
+    k6ExitCode: outcome.k6ExitCode,
+    failures: outcome.failures,
+    acknowledged:
+      outcome.acknowledged === undefined
+        ? null
+        : { ...outcome.acknowledged, missing: outcome.acknowledged.missing.slice(0, 20) },
+  };
+}
+
+function caliperProblems(result: CaliperRunResult): string[] {
+  return [
+    ...result.verdict.problems,
+    ...result.failures.slice(0, 5).map((failure) => `${failure.count} × ${failure.call}: ${failure.reason}`),
+  ];
+}
+
+function commandLine(config: PapersConfig): string {
+  return [
+    'npx fhirledger bench papers',
+    `--vus-max ${config.vusMax}`,
+    `--transactions ${config.transactions}`,
+    `--rates ${config.rates.join(',')}`,
+  ].join(' ');
+}

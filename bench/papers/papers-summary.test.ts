@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import type { CaliperRow } from '../../loadtests/runner/caliper-table.js';
+import type { LoadObservations, RequestSample } from '../../loadtests/runner/observations.js';
+import type { RoundFigures } from '../caliper/caliper-verdict.js';
+import { papersSummary, toolComparison } from './papers-summary.js';
+
+const request = (timeMs: number, durationMs: number, op: string, ok = true): RequestSample => ({
+  timeMs,
+  durationMs,
+  op,
+  rate: undefined,
+  status: ok ? 200 : 0,
+  ok,
+});
+
+const ramp: LoadObservations = {
+  requests: [
+    request(1_000, 500, 'create'),
+    request(2_000, 900, 'retrieve'),
+    request(3_000, 1_500, 'modify'),
+    request(4_000, 60_000, 'create', false),
+  ],
+  vus: [
+    { timeMs: 0, value: 10 },
+    { timeMs: 100_000, value: 1_950 },
+  ],
+  acknowledged: [],
+};
+
+const k6Row = (op: string, rate: number, throughputTps: number, avgLatencyS: number): CaliperRow => ({
+  op,
+  sendRateTps: rate,
+  sent: 1000,
+  succeeded: 990,
+  throughputTps,
+  avgLatencyS,
+  maxLatencyS: avgLatencyS * 3,
+  paperThroughputTps: undefined,
+  paperAvgLatencyS: undefined,
+});
+
+const round = (
+  op: 'open' | 'query',
+  tps: number,
+  throughputTps: number,
+  avgLatencyS: number,
+): RoundFigures => ({
+  op,
+  tps,
+  transactions: 1000,
+  label: `${op}-${tps}tps`,
+  caliper: {
+    label: `${op}-${tps}tps`,
+    succ: 1000,
+    fail: 0,
+    sendRateTps: tps,
+    maxLatencyS: avgLatencyS * 2,
+    minLatencyS: 0.01,
+    avgLatencyS,
+    throughputTps,
+  },
+  samples: 1000,
+  problems: [],
+});
+
+describe('papers summary page', () => {
+  const rows = [k6Row('open', 50, 40, 0.4), k6Row('query', 50, 50, 0.1)];
+  const rounds = [round('open', 50, 50, 0.2), round('query', 50, 50, 0.05)];
+
+  it('compares the tools round by round', () => {
+    const comparison = toolComparison(rows, rounds);
+    assert.ok(comparison !== undefined);
+    assert.equal(comparison.rounds, 2);
+    assert.equal(comparison.throughputRatio, (40 / 50 + 50 / 50) / 2);
+    assert.equal(comparison.latencyRatio, (0.4 / 0.2 + 0.1 / 0.05) / 2);
+    assert.equal(toolComparison(rows, []), undefined);
+  });
+
+  it('writes both papers beside our runs, with provenance, failures and chart links', () => {
+    const page = papersSummary({
+      environment: {
+        commit: 'abc123',
+        dirty: false,
+        node: 'v20',
+        platform: 'linux',
+        cpus: 2,
+        cpuModel: 'EPYC',
+        memoryGiB: 23.5,
+        startedAt: '2026-11-30T00:00:00Z',
+      },
+      command: 'npx fhirledger bench papers',
+      ramp,
+      rampAudit: { checked: 3, onLedger: 3, missing: [] },
+      rampFailures: ['SLO breached (k6 exit 99): http_req_failed rate<=0.01'],
+      k6CaliperRows: rows,
+      k6CaliperFailures: [],
+      caliperRounds: rounds,
+      caliperProblems: [],
+      vusMax: 2000,
+    })('2026-11-30-papers');
+    assert.match(page, /\| failed requests \| 0 \| 1 \(25\.0 %\) \|/);
+    assert.match(page, /\| t < 800 ms \| Fig\. 3 \(bar only\) \| 1 \(25\.0 %\) \|/);
+    assert.match(page, /\| peak active users \| 1706 \| 1950 \|/);
+    assert.match(
+      page,
+      /\| open \| 50 \| 50 \| 0\.20 \| 990\/1000 \| 40\.0 \| 0\.40 \| 1000\/1000 \| 50\.0 \| 0\.20 \|/,
+    );
+    // A paper row nobody measured is still shown, with dashes for our columns.
+    assert.match(page, /\| transfer \| 250 \| 92 \| – \| – \| – \| – \| – \| – \| – \|/);
+    assert.match(page, /k6's throughput is 0\.90× Caliper's and its average latency 2\.00× Caliper's/);
+    assert.match(page, /3 acknowledged, 3 on the ledger, 0 missing/);
+    assert.match(page, /- SLO breached/);
+    assert.match(page, /\]\(2026-11-30-papers\/ramp\/timeline\.svg\)/);
+    assert.match(page, /\| commit \| abc123 \|/);
+  });
+});

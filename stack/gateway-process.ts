@@ -1,0 +1,64 @@
+/**
+ * The FHIR gateway as one more supervised process of the local stack: detached, its log and pid file beside the
+ * devnet nodes' (so `network logs`-style tooling and the SUT monitor find it), ready when `/readyz` answers 200 —
+ * that is, when its ledger session reaches the peer.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DevnetHome } from '../network/node/devnet-home.js';
+import { Supervisor } from '../network/supervisor.js';
+
+export const GATEWAY_NODE = 'fhir-gateway';
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+const READY_DEADLINE_MS = 30_000;
+
+export interface GatewayLaunch {
+  readonly home: string;
+  readonly port: number;
+  readonly connectionProfile: string;
+  readonly credentialsStore: string;
+  readonly logLevel: string;
+}
+
+export interface GatewayRunning {
+  readonly pid: number;
+  readonly log: string;
+  /** False when a gateway was already running and was left as it is. */
+  readonly started: boolean;
+}
+
+export async function startGateway(launch: GatewayLaunch): Promise<GatewayRunning> {
+  const home = new DevnetHome(launch.home);
+  const supervisor = new Supervisor(home);
+  const running = supervisor.runningPid(GATEWAY_NODE);
+  if (running !== undefined) return { pid: running, log: home.logFile(GATEWAY_NODE), started: false };
+  const node = await supervisor.start({
+    name: GATEWAY_NODE,
+    command: process.execPath,
+    args: [
+      CLI,
+      'gateway',
+      '--port',
+      String(launch.port),
+      '--connection-profile',
+      launch.connectionProfile,
+      '--credentials-store',
+      launch.credentialsStore,
+      '--log-level',
+      launch.logLevel,
+    ],
+    env: process.env,
+    ports: [launch.port],
+    readiness: { url: `http://127.0.0.1:${launch.port}/readyz`, deadlineMs: READY_DEADLINE_MS },
+  });
+  return { pid: node.pid, log: node.logFile, started: true };
+}
+
+/** Stops the stack's gateway (SIGTERM, so in-flight requests finish); true when one was running. */
+export async function stopGateway(homeDir: string): Promise<boolean> {
+  return new Supervisor(new DevnetHome(homeDir)).stop(GATEWAY_NODE, 12_000);
+}
+
+export function gatewayPid(homeDir: string): number | undefined {
+  return new Supervisor(new DevnetHome(homeDir)).runningPid(GATEWAY_NODE);
+}

@@ -1,0 +1,105 @@
+/**
+ * `fhirledger up`: the whole local stack in one idempotent command — the devnet (nodes and EHR chaincode), the
+ * seeded users enrolled from its CA, and the FHIR gateway in front of it — then one screen saying where everything
+ * is. What is already running is left as it is; users already seeded are kept.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DevnetHome } from '../network/node/devnet-home.js';
+import { readDescription } from '../network/node/network-description.js';
+import { networkUp } from '../network/node/network-up.js';
+import { startGateway, stopGateway } from './gateway-process.js';
+import { seedStackUsers } from './seed-step.js';
+import {
+  readStackDescription,
+  readStackPassword,
+  stackPaths,
+  writeStackDescription,
+  type SeededUserCounts,
+  type StackDescription,
+} from './stack-file.js';
+
+/** The gateway's port on a devnet with port offset 0; offset networks move it with the rest. */
+export const GATEWAY_BASE_PORT = 8080;
+
+export interface StackUpOptions {
+  readonly home: string;
+  readonly portOffset: number | undefined;
+  readonly users: SeededUserCounts;
+  readonly gatewayLogLevel: string;
+}
+
+export interface StackUpResult {
+  readonly stack: StackDescription;
+  readonly text: string;
+}
+
+export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
+  const network = await networkUp({ home: options.home, portOffset: options.portOffset });
+  const home = new DevnetHome(options.home);
+  const description = readDescription(home);
+  const paths = stackPaths(home.root);
+  const password = ensurePassword(paths.passwordFile);
+  const previous = readStackDescription(home.root);
+  // Seeding only adds: counts below what an earlier `up` seeded keep the users that exist.
+  const users: SeededUserCounts = {
+    providers: Math.max(options.users.providers, previous?.users.providers ?? 0),
+    patients: Math.max(options.users.patients, previous?.users.patients ?? 0),
+    regulators: Math.max(options.users.regulators, previous?.users.regulators ?? 0),
+  };
+  const seedStarted = performance.now();
+  const seeded = await seedStackUsers({
+    ...users,
+    home: home.root,
+    store: paths.credentialsStore,
+    identitiesDir: paths.identitiesDir,
+    password,
+  });
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const gatewayPort = GATEWAY_BASE_PORT + description.portOffset;
+  // The gateway reads its credentials store once, at start: users seeded now reach it only through a restart.
+  if (seeded.enrolled > 0) await stopGateway(home.root);
+  const gateway = await startGateway({
+    home: home.root,
+    port: gatewayPort,
+    connectionProfile: home.fhirledgerProfile,
+    credentialsStore: paths.credentialsStore,
+    logLevel: options.gatewayLogLevel,
+  });
+  const stack: StackDescription = {
+    version: 1,
+    home: home.root,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    gatewayPort,
+    connectionProfile: home.fhirledgerProfile,
+    credentialsStore: paths.credentialsStore,
+    passwordFile: paths.passwordFile,
+    users,
+  };
+  writeStackDescription(stack);
+  const text = [
+    network.text.trimEnd(),
+    '',
+    `fhirledger stack is up (home ${home.root})`,
+    `  FHIR gateway   ${stack.gatewayUrl}/fhir  (pid ${gateway.pid}${gateway.started ? '' : ', already running'}; log ${gateway.log})`,
+    `  connection     ${stack.connectionProfile}`,
+    `  credentials    ${stack.credentialsStore}`,
+    `  users          provider1..${users.providers}, patient1..${users.patients} (patientId patient-N), regulator1..${users.regulators}` +
+      ` — ${seeded.enrolled} enrolled from the CA now in ${seedSeconds.toFixed(1)} s, ${seeded.existing} kept`,
+    `  password       in ${stack.passwordFile} (mode 600)`,
+    '  next           fhirledger load smoke',
+    '  stop           fhirledger down   (--purge also deletes the ledger, crypto and users)',
+    '',
+  ].join('\n');
+  return { stack, text };
+}
+
+/** The seeded users' password: made once per stack, random, kept in a 0600 file in the gitignored home. */
+function ensurePassword(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return readStackPassword({ passwordFile: file });
+}
