@@ -25,6 +25,7 @@ const ramp: LoadObservations = {
     { timeMs: 100_000, value: 1_950 },
   ],
   acknowledged: [],
+  failures: [],
 };
 
 const k6Row = (op: string, rate: number, throughputTps: number, avgLatencyS: number): CaliperRow => ({

@@ -5,7 +5,7 @@
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { check } from 'k6';
 import type { LoadConfig } from './config.ts';
-import { recordAcknowledgedWrite, recordFabricPhases, versionOfEtag } from './metrics.ts';
+import { recordAcknowledgedWrite, recordFabricPhases, recordFailure, versionOfEtag } from './metrics.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 
@@ -64,6 +64,7 @@ export function login(config: LoadConfig, username: string): Token | undefined {
     },
   );
   const body = jsonBody(response);
+  recordFailure(response.status, body, 'login');
   const accessToken = body?.access_token;
   const ok = check(
     response,
@@ -93,6 +94,7 @@ export function createRecord(
     timeout: config.requestTimeout,
   });
   const body = jsonBody(response);
+  recordFailure(response.status, body, op);
   const location = response.headers.Location;
   const id = typeof body?.id === 'string' ? body.id : idFromLocation(location, type);
   const etag = response.headers.Etag ?? '';
@@ -128,6 +130,7 @@ export function readRecord(
     timeout: config.requestTimeout,
   });
   const body = jsonBody(response);
+  recordFailure(response.status, body, op);
   const etag = response.headers.Etag ?? '';
   const ok = check(
     response,
@@ -155,6 +158,7 @@ export function updateRecord(
     timeout: config.requestTimeout,
   });
   const body = jsonBody(response);
+  recordFailure(response.status, body, op);
   const etag = response.headers.Etag ?? '';
   const ok = check(
     response,

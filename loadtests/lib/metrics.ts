@@ -11,6 +11,24 @@ export const fabricEndorse = new Trend('fabric_endorse', true);
 export const fabricSubmit = new Trend('fabric_submit', true);
 export const fabricCommit = new Trend('fabric_commit', true);
 export const acknowledgedWrites = new Counter('acknowledged_writes');
+/** One sample per request answered outside 2xx (or not at all), tagged with the gateway's OperationOutcome code. */
+export const failedRequests = new Counter('failed_requests');
+
+/**
+ * Why a request failed, for the report's "which layer" table: the code of the OperationOutcome the gateway sent
+ * (`GW_OVERLOADED`, `CC_ERR_FORBIDDEN`, `MVCC_READ_CONFLICT`, …), `no-response` when nothing came back (k6's
+ * timeout or a refused connection), `not-an-OperationOutcome` otherwise. A handful of codes, so tags stay cheap.
+ */
+export function recordFailure(status: number, body: Record<string, unknown> | undefined, op: string): void {
+  if (status >= 200 && status < 300) return;
+  let code = status === 0 ? 'no-response' : 'not-an-OperationOutcome';
+  if (body?.resourceType === 'OperationOutcome') {
+    const issue = (body.issue as { details?: { coding?: { code?: unknown }[] } }[] | undefined)?.[0];
+    const given = issue?.details?.coding?.[0]?.code;
+    if (typeof given === 'string' && /^[A-Z0-9_]{1,64}$/.test(given)) code = given;
+  }
+  failedRequests.add(1, { op, status: String(status), code });
+}
 
 export function recordFabricPhases(serverTiming: string | undefined, tags: Record<string, string>): void {
   const phases = parseServerTiming(serverTiming);

@@ -246,6 +246,10 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.match(runIo.output(), /FAILED: SLO breached \(k6 exit 99\): .*http_req_failed rate<=0/);
     const report = readFileSync(path.join(outcome.runFolder, 'report.md'), 'utf8');
     assert.match(report, /\| 401 \| login \| \d+ \|/);
+    assert.match(
+      report,
+      /\| 401 \| login \| `GW_INVALID_GRANT` \| gateway auth \| login or token refused \| \d+ \|/,
+    );
     assert.match(report, /\*\*FAILED\*\*/);
     // The failures are drawn: one bar per 5 s bucket that had any.
     const svg = readFileSync(path.join(outcome.runFolder, 'timeline.svg'), 'utf8');

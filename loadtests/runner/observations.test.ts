@@ -8,6 +8,9 @@ const lines = [
   '{"metric":"vus","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":7,"tags":{}}}',
   '{"metric":"acknowledged_writes","type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":1,"tags":{"op":"create"},"metadata":{"record":"Patient/a1","version":"1"}}}',
   '{"metric":"acknowledged_writes","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":1,"tags":{"op":"modify"},"metadata":{"record":"Patient/a1","version":"2"}}}',
+  '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":1,"tags":{"op":"open","status":"503","code":"GW_OVERLOADED"}}}',
+  '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:03Z","value":1,"tags":{"op":"open","status":"503","code":"GW_OVERLOADED"}}}',
+  '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:03Z","value":1,"tags":{"op":"login","status":"0","code":"no-response"}}}',
   '',
 ];
 
@@ -31,6 +34,10 @@ describe('collectObservations', () => {
         status: 500,
         ok: false,
       },
+    ]);
+    assert.deepEqual(observations.failures, [
+      { op: 'open', status: 503, code: 'GW_OVERLOADED', count: 2 },
+      { op: 'login', status: 0, code: 'no-response', count: 1 },
     ]);
     assert.deepEqual(observations.vus, [{ timeMs: Date.parse('2026-01-01T00:00:02Z'), value: 7 }]);
     assert.deepEqual(observations.acknowledged, [

@@ -24,11 +24,21 @@ export interface AcknowledgedWrite {
   op: string;
 }
 
+/** Failed requests of one operation, status and OperationOutcome code (`failed_requests` samples). */
+export interface FailureCount {
+  op: string;
+  status: number;
+  code: string;
+  count: number;
+}
+
 export interface LoadObservations {
   requests: RequestSample[];
   vus: { timeMs: number; value: number }[];
   /** Every acknowledged write, in order. */
   acknowledged: AcknowledgedWrite[];
+  /** Why requests failed, most frequent first; empty when none did (or the script records none). */
+  failures: FailureCount[];
 }
 
 interface PointLine {
@@ -53,6 +63,7 @@ export async function collectObservations(
   const requests: RequestSample[] = [];
   const vus: LoadObservations['vus'] = [];
   const acknowledged: AcknowledgedWrite[] = [];
+  const failures = new Map<string, FailureCount>();
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber += 1;
@@ -83,6 +94,16 @@ export async function collectObservations(
       case 'vus':
         vus.push({ timeMs, value });
         break;
+      case 'failed_requests': {
+        const op = tagText(tags, 'op') ?? 'untagged';
+        const status = Number(tagText(tags, 'status') ?? '0');
+        const code = tagText(tags, 'code') ?? 'unknown';
+        const key = `${op} ${status} ${code}`;
+        const entry = failures.get(key) ?? { op, status, code, count: 0 };
+        entry.count += value;
+        failures.set(key, entry);
+        break;
+      }
       case 'acknowledged_writes': {
         const record = metadata?.record;
         const version = metadata?.version;
@@ -99,5 +120,10 @@ export async function collectObservations(
         break;
     }
   }
-  return { requests, vus, acknowledged };
+  return {
+    requests,
+    vus,
+    acknowledged,
+    failures: [...failures.values()].sort((a, b) => b.count - a.count || a.op.localeCompare(b.op)),
+  };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { caliperRows } from './caliper-table.js';
 import { parseK6Summary } from './k6-summary.js';
 import type { LoadObservations, RequestSample } from './observations.js';
+import { failureLayer } from './failure-layers.js';
 import { buildReport, errorCounts, operationStats, responseTimeRanges, type ReportInput } from './report.js';
 import { repoRoot } from './repo-root.js';
 import { buildTimeline } from './timeline.js';
@@ -44,6 +45,10 @@ const observations: LoadObservations = {
   acknowledged: [
     { key: 'Patient/a', version: '1', op: 'create' },
     { key: 'Patient/b', version: '1', op: 'create' },
+  ],
+  failures: [
+    { op: 'retrieve', status: 0, code: 'no-response', count: 1 },
+    { op: 'modify', status: 412, code: 'GW_VERSION_MISMATCH', count: 1 },
   ],
 };
 
@@ -104,6 +109,19 @@ describe('report builder', () => {
       { status: 0, op: 'retrieve', count: 1 },
       { status: 412, op: 'modify', count: 1 },
     ]);
+  });
+
+  it('says which layer each failure came from, by its OperationOutcome code', () => {
+    const report = buildReport(input());
+    assert.match(
+      report,
+      /\| 412 \| modify \| `GW_VERSION_MISMATCH` \| gateway \(If-Match\) \| the record changed since it was read \| 1 \|/,
+    );
+    assert.match(report, /\| 0 \| retrieve \| `no-response` \| client ↔ gateway \|/);
+    assert.equal(failureLayer('CC_ERR_FORBIDDEN').layer, 'chaincode');
+    assert.equal(failureLayer('MVCC_READ_CONFLICT').layer, 'Fabric validation');
+    assert.equal(failureLayer('GW_OVERLOADED').layer, 'gateway back-pressure');
+    assert.equal(failureLayer('WHATEVER').layer, 'unknown');
   });
 
   it('buckets active users and requests per second over time', () => {
@@ -209,7 +227,10 @@ describe('report builder', () => {
     );
     assert.ok(Math.abs((rows[0]?.avgLatencyS ?? 0) - 0.2667) < 1e-3);
     const report = buildReport(
-      input({ scenario: 'caliper', observations: { requests: caliper, vus: [], acknowledged: [] } }),
+      input({
+        scenario: 'caliper',
+        observations: { requests: caliper, vus: [], acknowledged: [], failures: [] },
+      }),
     );
     assert.match(report, /## Caliper rounds beside paper 002, Table 3/);
     assert.match(report, /\| open \| 50 \| 3 \| 2 \| 1\.0 \| 0\.267 \| 0\.400 \| 50 \| 0\.2 \|/);

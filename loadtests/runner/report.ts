@@ -4,6 +4,7 @@
  */
 import { caliperRows, PAPER_002_OPEN_SUCCEEDED } from './caliper-table.js';
 import { allChecks, metricNumber, thresholdOutcomes, type K6Summary } from './k6-summary.js';
+import { failureLayer } from './failure-layers.js';
 import { auditLine, type AcknowledgedCheck } from './ledger-audit.js';
 import type { LoadObservations, RequestSample } from './observations.js';
 import { markdownTable } from './markdown-table.js';
@@ -223,6 +224,27 @@ export function buildReport(input: ReportInput): string {
         ),
     '',
   );
+  if (input.observations.failures.length > 0) {
+    out.push(
+      '### Which layer failed',
+      '',
+      markdownTable(
+        ['status', 'operation', 'code', 'layer', 'what it means', 'count'],
+        input.observations.failures.map((f) => {
+          const { layer, meaning } = failureLayer(f.code);
+          return [
+            f.status === 0 ? '0' : String(f.status),
+            f.op,
+            `\`${f.code}\``,
+            layer,
+            meaning,
+            String(f.count),
+          ];
+        }),
+      ),
+      '',
+    );
+  }
 
   out.push('## Fabric phases (from Server-Timing)', '');
   const phases = ['fabric_endorse', 'fabric_submit', 'fabric_commit'].filter(
