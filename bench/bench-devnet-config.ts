@@ -22,12 +22,15 @@ export interface BenchDevnetConfig {
   concurrency: number[];
   recordTransactions: number;
   portOffset: number;
+  /** dev (1 org, 1 orderer) or paper (3 orgs x 2 peers, MAJORITY, 3 Raft orderers). */
+  profile: 'dev' | 'paper';
   clientSigner: ClientSigner;
   cpuProfDir: string | undefined;
   results: string;
 }
 
 const CLIENT_SIGNERS: readonly ClientSigner[] = ['noble', 'node-crypto'];
+const PROFILES: readonly BenchDevnetConfig['profile'][] = ['dev', 'paper'];
 
 export const BENCH_DEVNET_SETTINGS: SettingsTable<BenchDevnetConfig> = {
   envPrefix: 'FHIRLEDGER_BENCH_DEVNET_',
@@ -79,6 +82,14 @@ export const BENCH_DEVNET_SETTINGS: SettingsTable<BenchDevnetConfig> = {
       parse: wholeNumber(0, 50_000),
       valueName: 'P',
       description: 'devnet port offset',
+    },
+    {
+      key: 'profile',
+      flag: 'profile',
+      default: 'dev',
+      parse: oneOf(PROFILES),
+      valueName: 'NAME',
+      description: 'network profile: dev, or paper (3 orgs x 2 peers, MAJORITY, 3 Raft orderers)',
     },
     {
       key: 'cpuProfDir',

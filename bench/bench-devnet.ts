@@ -112,11 +112,16 @@ async function oneRun(
   run: number,
   pidNames: Map<number, string>,
 ): Promise<Measurement[]> {
-  const devnet = new BenchDevnet(config.portOffset, config.cpuProfDir);
+  const devnet = new BenchDevnet(config.portOffset, config.cpuProfDir, config.profile);
   const measurements: Measurement[] = [];
   try {
     devnet.up();
-    await devnet.deployChaincode('shimtest', TEST_CHAINCODE, devnet.port(9998));
+    // The paper layout's free neighbour of its chaincode server (7410); dev's of 9999.
+    await devnet.deployChaincode(
+      'shimtest',
+      TEST_CHAINCODE,
+      devnet.port(config.profile === 'paper' ? 7420 : 9998),
+    );
     for (const [name, pid] of devnet.pids) pidNames.set(pid, name);
     const client = devnet.grpcClient();
     const gateway = devnet.user1Gateway(client, config.clientSigner);
@@ -218,7 +223,7 @@ async function benchmark(args: readonly string[]): Promise<number> {
   }
   const summaries = summarise(runs);
   const profiles = config.cpuProfDir === undefined ? [] : summariseProfiles(config.cpuProfDir, pidNames);
-  const folder = createRunFolder('devnet', config.results);
+  const folder = createRunFolder(config.profile === 'paper' ? 'devnet-paper' : 'devnet', config.results);
   const command = `node dist/bench/bench-devnet.js ${args.join(' ')}`.trim();
   writeRunJson(folder, 'devnet', { ...config, command }, { summaries, runs, profiles });
   writeFileSync(

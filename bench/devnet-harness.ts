@@ -54,6 +54,7 @@ export class BenchDevnet {
   constructor(
     readonly portOffset: number,
     cpuProfileDir: string | undefined,
+    readonly profile: 'dev' | 'paper' = 'dev',
   ) {
     if (cpuProfileDir === undefined) {
       this.nodeOptions = undefined;
@@ -88,7 +89,7 @@ export class BenchDevnet {
   }
 
   up(): void {
-    this.cli(['up', '--port-offset', String(this.portOffset)]);
+    this.cli(['up', '--port-offset', String(this.portOffset), '--profile', this.profile]);
     const status = JSON.parse(this.cli(['status', '--json'])) as {
       nodes: { name: string; healthy: boolean; pid: number | null }[];
     };
@@ -148,7 +149,9 @@ export class BenchDevnet {
         'organizations/peerOrganizations/org1.example.com/peers/peer0.org1.example.com/tls/ca.crt',
       ),
     );
-    return new grpc.Client(`127.0.0.1:${this.port(7051)}`, grpc.credentials.createSsl(tlsRoot), {
+    // The gateway peer: dev's only peer, or the paper profile's peer0.org1 (7210).
+    const port = this.port(this.profile === 'paper' ? 7210 : 7051);
+    return new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createSsl(tlsRoot), {
       'grpc.ssl_target_name_override': 'peer0.org1.example.com',
     });
   }

@@ -22,11 +22,15 @@ const HOME_FLAG = {
 } as const;
 
 const UP: CommandSpec = {
-  usage: 'fhirledger network up [--profile dev] [--home DIR] [--port-offset N]',
+  usage: 'fhirledger network up [--profile dev|paper] [--home DIR] [--port-offset N]',
   summary:
-    'Starts fabric-devnet (orderer, peer0.org1, CA, EHR chaincode server), creating its crypto and channel on first use, and waits until every node is healthy. Idempotent: a running network is left as it is.',
+    'Starts fabric-devnet (dev: orderer, peer0.org1, CA, EHR chaincode server; paper: 3 orgs x 2 peers, 3 CAs, 3 orderers on an etcd Raft cluster), creating its crypto and channel on first use, and waits until every node is healthy. Idempotent: a running network is left as it is.',
   flags: {
-    profile: { type: 'string', valueName: 'NAME', default: 'dev', description: 'network profile (dev)' },
+    profile: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'network profile: dev or paper (default dev, or what the network was created with)',
+    },
     home: HOME_FLAG,
     'port-offset': {
       type: 'string',
@@ -152,15 +156,13 @@ async function up(argv: readonly string[]): Promise<number> {
   const args = parsed(UP, argv);
   if (args.help) return ExitCode.OK;
   const profile = stringFlag(args.values, 'profile');
-  if (profile !== 'dev') {
-    throw new UsageError(
-      `--profile "${profile ?? ''}": only the dev profile is available (paper is not built yet)`,
-    );
+  if (profile !== undefined && profile !== 'dev' && profile !== 'paper') {
+    throw new UsageError(`--profile "${profile}": the profiles are dev and paper`);
   }
   const { networkUp } = await import('./node/network-up.js');
   const portOffset =
     args.values['port-offset'] === undefined ? undefined : intFlag(args.values, 'port-offset', -6000, 50000);
-  const report = await networkUp({ home: args.home, portOffset });
+  const report = await networkUp({ home: args.home, portOffset, profile });
   process.stdout.write(report.text);
   return ExitCode.OK;
 }

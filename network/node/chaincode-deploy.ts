@@ -28,7 +28,7 @@ export async function deployChaincode(homeDir: string, request: DeployRequest): 
   const home = new DevnetHome(homeDir);
   const description = readDescription(home);
   const packaged = await packageChaincode(home, request);
-  const defined = await defineOnPeer(description, packaged.definition);
+  const defined = await defineOnPeers(description, packaged.definition);
   return { ...defined, packageFile: packaged.file };
 }
 
@@ -56,12 +56,29 @@ export async function packageChaincode(
   };
 }
 
-/** Sends the definition to the peer's admin endpoint; the peer keeps it and answers with its sequence. */
-export async function defineOnPeer(
+/**
+ * Defines the chaincode on every peer of the network (what approving and committing a definition achieves in
+ * Fabric); answers with the first peer's definition.
+ */
+export async function defineOnPeers(
   description: NetworkDescription,
   definition: Omit<ChaincodeDefinition, 'sequence'>,
 ): Promise<ChaincodeDefinition> {
-  const url = `http://${endpoint(description.ports.peerOperations)}/devnet/chaincodes`;
+  const admins = description.nodes
+    .filter((node) => node.role === 'peer')
+    .map((node) => node.endpoints.operations ?? endpoint(description.ports.peerOperations));
+  const defined = await Promise.all(admins.map((admin) => defineOnPeer(admin, definition)));
+  const first = defined[0];
+  if (first === undefined) throw new NetworkError('NETWORK_DEPLOY_FAILED', 'the network has no peer');
+  return first;
+}
+
+/** Sends the definition to a peer's admin endpoint; the peer keeps it and answers with its sequence. */
+async function defineOnPeer(
+  admin: string,
+  definition: Omit<ChaincodeDefinition, 'sequence'>,
+): Promise<ChaincodeDefinition> {
+  const url = `http://${admin}/devnet/chaincodes`;
   let response: Response;
   try {
     response = await fetch(url, {

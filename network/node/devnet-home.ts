@@ -6,13 +6,8 @@
 import path from 'node:path';
 import { defaultDevnetHome, DEVNET_PROFILE_FILE } from '../../common/devnet-location.js';
 
-export const NODE_NAMES = [
-  'orderer.example.com',
-  'peer0.org1.example.com',
-  'ca.org1.example.com',
-  'chaincode-ehr',
-] as const;
-export type NodeName = (typeof NODE_NAMES)[number];
+/** A node's name: `orderer.example.com`, `peer1.org3.example.com`, `ca.org2.example.com`, `chaincode-ehr`, … */
+export type NodeName = string;
 
 export class DevnetHome {
   readonly root: string;
@@ -68,7 +63,17 @@ export class DevnetHome {
 
   /** Fabric's common connection profile, where the test network writes it. */
   get commonConnectionProfile(): string {
-    return path.join(this.peerOrgDir, 'connection-org1.json');
+    return this.orgConnectionProfile(1);
+  }
+
+  /** Org N's common connection profile (`connection-orgN.json` in its folder, as the test network writes it). */
+  orgConnectionProfile(org: number): string {
+    return path.join(
+      this.organizations,
+      'peerOrganizations',
+      `org${org}.example.com`,
+      `connection-org${org}.json`,
+    );
   }
 
   /** fhirledger's own profile (ledger-client/connection-profile.ts): channel, chaincode, peers, identities. */

@@ -8,7 +8,7 @@ import type { DevnetPorts } from './dev-profile.js';
 import type { DevnetHome } from './devnet-home.js';
 import { NetworkError } from './network-error.js';
 
-export type NodeRole = 'orderer' | 'peer' | 'ca' | 'chaincode';
+export type NodeRole = 'orderer' | 'peer' | 'ca' | 'chaincode' | 'raft';
 
 export interface NodeLaunch {
   readonly name: string;
@@ -21,12 +21,15 @@ export interface NodeLaunch {
   readonly endpoints: Readonly<Record<string, string>>;
   /** Health URL (http://…/healthz) or tcp:// address. */
   readonly readinessUrl: string;
+  /** Nodes that live and die with this one: an orderer's Raft member (`kill`/`start` take both). */
+  readonly companions?: readonly string[];
 }
 
 export interface NetworkDescription {
-  readonly profile: 'dev';
+  readonly profile: 'dev' | 'paper';
   readonly portOffset: number;
   readonly channelId: string;
+  /** Dev: every port. Paper: the entry points (org1's peer0 and CA, the first orderer, the chaincode server). */
   readonly ports: DevnetPorts;
   /** In start order. */
   readonly nodes: readonly NodeLaunch[];

@@ -16,6 +16,8 @@ export interface NodeStatus {
   readonly endpoints: Readonly<Record<string, string>>;
   readonly healthy: boolean;
   readonly ledgerHeight: number | null;
+  /** Orderers on Raft (paper): whether this orderer's Raft member leads; null when it cannot say. */
+  readonly raftLeader?: boolean | null;
   readonly log: string;
 }
 
@@ -48,6 +50,7 @@ export async function networkStatus(homeDir: string): Promise<NetworkStatus> {
     description.nodes.map(async (node): Promise<NodeStatus> => {
       const pid = supervisor.runningPid(node.name) ?? null;
       const healthy = pid !== null && (await probe(node.readinessUrl));
+      const raft = node.role === 'orderer' ? node.endpoints.raft : undefined;
       return {
         name: node.name,
         role: node.role,
@@ -55,6 +58,7 @@ export async function networkStatus(homeDir: string): Promise<NetworkStatus> {
         endpoints: node.endpoints,
         healthy,
         ledgerHeight: healthy ? await ledgerHeight(node, description.channelId) : null,
+        ...(raft === undefined ? {} : { raftLeader: healthy ? await raftLeads(raft) : null }),
         log: home.logFile(node.name),
       };
     }),
@@ -76,7 +80,9 @@ export function formatStatus(status: NetworkStatus): string {
   if (status.nodes.length === 0) return `no devnet in ${status.home}: run "fhirledger network up"\n`;
   const rows = status.nodes.map((node) => {
     const state = node.pid === null ? 'stopped' : node.healthy ? 'healthy' : 'UNHEALTHY';
-    const height = node.ledgerHeight === null ? '' : ` height ${node.ledgerHeight}`;
+    const height =
+      (node.ledgerHeight === null ? '' : ` height ${node.ledgerHeight}`) +
+      (node.raftLeader === true ? ' (Raft leader)' : '');
     return `  ${node.name.padEnd(26)} ${node.role.padEnd(9)} ${state.padEnd(9)} pid ${String(node.pid ?? '-').padEnd(7)} ${Object.values(node.endpoints).join(' ')}${height}`;
   });
   const chaincodes = status.chaincodes.map(
@@ -110,6 +116,23 @@ async function ledgerHeight(node: NodeLaunch, channelId: string): Promise<number
     const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(PROBE_MS) })).text();
     const match = new RegExp(`^ledger_blockchain_height\\{channel="${channelId}"\\} (\\d+)`, 'm').exec(text);
     return match?.[1] === undefined ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** etcd's maintenance status: the member leads when its own id is the leader's. */
+async function raftLeads(clientUrl: string): Promise<boolean | null> {
+  try {
+    const response = await fetch(`${clientUrl}/v3/maintenance/status`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(PROBE_MS),
+    });
+    if (!response.ok) return null;
+    const status = (await response.json()) as { header?: { member_id?: string }; leader?: string };
+    if (status.leader === undefined || status.leader === '0') return null;
+    return status.header?.member_id === status.leader;
   } catch {
     return null;
   }

@@ -4,16 +4,26 @@
  * server), waits for each to be healthy, defines the EHR chaincode, enrols the migrator identity from the CA and
  * writes the connection profiles. A network that is already running is left as it is.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CHAINCODE_NAME } from '../../common/ehr-contract.js';
 import { writeOrgCrypto, identityPaths, orgPaths } from '../msp/crypto-layout.js';
 import { buildGenesisBlock } from '../protocol/channel-config.js';
 import { Supervisor } from '../supervisor.js';
-import { defineOnPeer, packageChaincode } from './chaincode-deploy.js';
+import { defineOnPeers, packageChaincode } from './chaincode-deploy.js';
 import { writeConnectionProfiles } from './connection-profiles.js';
+import {
+  CA_ENTRY,
+  ehrChaincodeServer,
+  GATEWAY_CONCURRENCY,
+  nodeEntry,
+  withPackageId,
+  writeConfig,
+} from './node-files.js';
+import { createPaperNetwork } from './paper-network.js';
+import { writePaperConnectionProfiles } from './paper-connection-profiles.js';
+import { paperProfile } from './paper-profile.js';
 import {
   CA_BOOTSTRAP,
   devProfile,
@@ -36,26 +46,33 @@ import { formatStatus, networkStatus } from './network-status.js';
 import { launch } from './node-control.js';
 import type { FabricNodeConfig, OrdererNodeConfig, PeerNodeConfig } from './node-config.js';
 
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REPO = path.resolve(DIST, '..');
-const require = createRequire(import.meta.url);
-
 const EHR_VERSION = '1.0';
-/** Fabric's default is 500; the devnet serves load tests of up to 2000 virtual users from one peer. */
-const GATEWAY_CONCURRENCY = 10_000;
+
+export type ProfileName = 'dev' | 'paper';
 
 export interface UpOptions {
   readonly home: string;
   /** Undefined: the offset the network was created with (0 for a new one). */
   readonly portOffset: number | undefined;
+  /** Undefined: the profile the network was created with (dev for a new one). */
+  readonly profile?: ProfileName;
 }
 
 export async function networkUp(options: UpOptions): Promise<{ text: string; created: boolean }> {
   const home = new DevnetHome(options.home);
   const created = !existsSync(home.networkFile);
+  if (options.profile === 'paper') requireEtcd();
   const description = created
-    ? await createNetwork(home, devProfile({ portOffset: options.portOffset ?? 0 }))
+    ? options.profile === 'paper'
+      ? await createPaperNetwork(home, paperProfile({ portOffset: options.portOffset ?? 0 }))
+      : await createNetwork(home, devProfile({ portOffset: options.portOffset ?? 0 }))
     : readDescription(home);
+  if (options.profile !== undefined && options.profile !== description.profile) {
+    throw new NetworkError(
+      'NETWORK_PROFILE_MISMATCH',
+      `the network in ${home.root} was created with --profile ${description.profile}; run "network down --purge" to recreate it as ${options.profile}`,
+    );
+  }
   if (options.portOffset !== undefined && options.portOffset !== description.portOffset) {
     throw new NetworkError(
       'NETWORK_PROFILE_MISMATCH',
@@ -75,17 +92,20 @@ export async function networkUp(options: UpOptions): Promise<{ text: string; cre
   const nodes = withChaincodeId(home, description, ehr.definition.packageId);
   const named = (role: NodeLaunch['role']) => nodes.filter((node) => node.role === role);
   try {
-    // The peer needs the orderer; nothing needs the peer to start. The chaincode server waits to be dialled.
+    // Raft members first (they elect a leader together), then orderers; the peer needs an orderer; nothing needs
+    // the peer to start. The chaincode server waits to be dialled.
+    await Promise.all(named('raft').map(startIfStopped));
     await Promise.all([...named('orderer'), ...named('ca'), ...named('chaincode')].map(startIfStopped));
     await Promise.all(named('peer').map(startIfStopped));
-    await defineOnPeer(description, ehr.definition);
+    await defineOnPeers(description, ehr.definition);
   } catch (error) {
     throw new NetworkError('NETWORK_START_FAILED', error instanceof Error ? error.message : String(error), {
       cause: error,
     });
   }
   await enrollMigrator(home, description);
-  writeConnectionProfiles(home, description);
+  if (description.profile === 'paper') writePaperConnectionProfiles(home, description);
+  else writeConnectionProfiles(home, description);
   return { text: formatStatus(await networkStatus(home.root)), created };
 }
 
@@ -176,7 +196,6 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
   writeConfig(home.nodeConfig('peer0.org1.example.com'), peerConfig);
   writeConfig(home.nodeConfig('ca.org1.example.com'), caConfig);
 
-  const nodeEntry = (file: string) => path.join(DIST, 'network', 'node', file);
   const nodes: NodeLaunch[] = [
     {
       name: 'orderer.example.com',
@@ -191,11 +210,7 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
       name: 'ca.org1.example.com',
       role: 'ca',
       command: process.execPath,
-      args: [
-        path.join(DIST, 'network', 'ca', 'ca-main.js'),
-        '--config',
-        home.nodeConfig('ca.org1.example.com'),
-      ],
+      args: [CA_ENTRY, '--config', home.nodeConfig('ca.org1.example.com')],
       ports: [profile.ports.ca, profile.ports.caOperations],
       endpoints: {
         https: `https://${endpoint(profile.ports.ca)}`,
@@ -212,7 +227,7 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
       endpoints: { grpc: endpoint(profile.ports.peer), operations: endpoint(profile.ports.peerOperations) },
       readinessUrl: `http://${endpoint(profile.ports.peerOperations)}/healthz`,
     },
-    ehrChaincodeServer(profile),
+    ehrChaincodeServer(profile.ports.chaincode),
   ];
   const description: NetworkDescription = {
     profile: 'dev',
@@ -225,40 +240,21 @@ async function createNetwork(home: DevnetHome, profile: DevProfile): Promise<Net
   return description;
 }
 
-/** The EHR chaincode server; its package id is filled in when the chaincode is defined. */
-function ehrChaincodeServer(profile: DevProfile): NodeLaunch {
-  return {
-    name: 'chaincode-ehr',
-    role: 'chaincode',
-    command: process.execPath,
-    args: [
-      require.resolve('fabric-shim/cli.js'),
-      'server',
-      '--chaincode-address',
-      endpoint(profile.ports.chaincode),
-    ],
-    cwd: REPO,
-    ports: [profile.ports.chaincode],
-    endpoints: { grpc: endpoint(profile.ports.chaincode) },
-    readinessUrl: `tcp://${endpoint(profile.ports.chaincode)}`,
-  };
-}
-
 /** The launches with the EHR chaincode server's command completed by its package id, recorded in network.json. */
 function withChaincodeId(home: DevnetHome, description: NetworkDescription, packageId: string): NodeLaunch[] {
-  const server = ehrChaincodeServer(
-    devProfile({ portOffset: description.portOffset, channelId: description.channelId }),
+  const nodes = description.nodes.map((node) =>
+    node.role === 'chaincode' ? withPackageId(node, packageId) : node,
   );
-  const complete: NodeLaunch = {
-    ...server,
-    args: [...server.args, '--chaincode-id', packageId, '--module-path', path.join(REPO, 'chaincode')],
-  };
-  const nodes = description.nodes.map((node) => (node.name === complete.name ? complete : node));
   writeDescription(home, { ...description, nodes });
   return nodes;
 }
 
-function writeConfig(file: string, config: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+/** The paper profile's Raft is etcd-server's: say how to get it rather than fail at the first spawn. */
+function requireEtcd(): void {
+  if (spawnSync('etcd', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    throw new NetworkError(
+      'NETWORK_START_FAILED',
+      'the paper profile needs etcd (Debian package etcd-server) on PATH for its Raft cluster: run scripts/ensure-etcd.sh',
+    );
+  }
 }

@@ -29,15 +29,33 @@ export interface FabricNodeConfig {
   readonly genesisBlockFile: string;
 }
 
-export type OrdererNodeConfig = FabricNodeConfig;
+export interface OrdererNodeConfig extends FabricNodeConfig {
+  /** Paper profile: the orderer's own etcd member, whose Raft replicates the ordering log. Absent: in-process. */
+  readonly raft?: { readonly etcdClientUrl: string };
+}
+
+/** One orderer a peer may pull blocks from and broadcast to. */
+export interface OrdererTarget {
+  readonly address: string;
+  readonly mspId: string;
+  readonly tlsRootCertFile: string;
+  readonly hostAlias: string;
+}
+
+/** Another peer of the channel the gateway can ask for endorsements (Fabric learns these through discovery). */
+export interface ChannelPeerTarget {
+  readonly address: string;
+  readonly mspId: string;
+  readonly tlsRootCertFile: string;
+  readonly hostAlias: string;
+}
 
 export interface PeerNodeConfig extends FabricNodeConfig {
-  readonly orderer: {
-    readonly address: string;
-    readonly mspId: string;
-    readonly tlsRootCertFile: string;
-    readonly hostAlias: string;
-  };
+  readonly orderer: OrdererTarget;
+  /** Paper profile: every orderer, tried in turn when the one in use fails. Absent: `orderer` alone. */
+  readonly orderers?: readonly OrdererTarget[];
+  /** Paper profile: the channel's other peers, for endorsements from other orgs. */
+  readonly channelPeers?: readonly ChannelPeerTarget[];
   /** Concurrent gateway requests before the excess is refused (Fabric: peer.limits.concurrency.gatewayService). */
   readonly gatewayConcurrency: number;
 }

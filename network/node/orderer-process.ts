@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { MspRegistry } from '../msp/msp-registry.js';
 import { loadSigningIdentity } from '../msp/signing-identity.js';
+import { EtcdOrderingLog } from '../orderer/etcd-ordering-log.js';
 import { startOrdererService } from '../orderer/orderer-service.js';
 import { decodeConfigBlock } from '../protocol/channel-config-decode.js';
 import type { OrdererNodeConfig } from './node-config.js';
@@ -14,6 +15,7 @@ export async function startOrderer(
   log: (line: string) => void,
 ): Promise<{ close(): Promise<void> }> {
   const genesisBlock = readFileSync(config.genesisBlockFile);
+  const raft = config.raft;
   const service = await startOrdererService({
     dataDir: config.dataDir,
     signer: await loadSigningIdentity(config.mspId, config.mspDir),
@@ -25,6 +27,20 @@ export async function startOrderer(
       keyPem: readFileSync(config.tls.keyFile, 'utf8'),
     },
     operations: config.operations,
+    logFactory:
+      raft === undefined
+        ? undefined
+        : (channelId, resumeAfter) =>
+            new EtcdOrderingLog({
+              clientUrl: raft.etcdClientUrl,
+              channelId,
+              resumeAfter,
+              onError: (error) => {
+                log(
+                  `channel ${channelId}: Raft log stream from ${raft.etcdClientUrl} interrupted: ${error.message}`,
+                );
+              },
+            }),
     onChainError: (channelId, error) => {
       log(`channel ${channelId} halted: ${error.message}`);
     },

@@ -23,12 +23,17 @@ import { endorserService } from '../peer/endorser-service.js';
 import { gatewayService } from '../peer/gateway-service.js';
 import { concurrencyLimited } from '../peer/concurrency-limit.js';
 import { BlockPuller, Broadcaster, ordererClient } from '../peer/orderer-client.js';
+import { FailoverBroadcaster } from '../peer/orderer-failover.js';
+import type { CollectorDeps, RemoteEndorser } from '../peer/endorsement-collector.js';
+import { remoteEndorser } from '../peer/remote-endorser.js';
 import { endorsementSatisfied as signaturePolicySatisfied, parseSignaturePolicy } from '../msp/policy.js';
 import type { PeerNodeConfig } from './node-config.js';
 import { channelMsps } from './orderer-process.js';
 import { startOperationsServer, type OperationsServer } from '../operations-server.js';
 
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+/** Broadcast streams per Raft orderer: enough in flight for etcd to batch many entries per Raft round. */
+const RAFT_BROADCAST_STREAMS = 32;
 
 export interface RunningPeer {
   readonly ledger: ChannelLedger;
@@ -79,10 +84,27 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
       writers,
     },
   });
-  const ordererTlsRoot = readFileSync(config.orderer.tlsRootCertFile, 'utf8');
-  const ordererEndpoint = { ...config.orderer, tlsRootCertPem: ordererTlsRoot };
-  const broadcastClient = ordererClient(ordererEndpoint);
-  const broadcaster = new Broadcaster(broadcastClient);
+  const ordererEndpoints = (config.orderers ?? [config.orderer]).map((target) => ({
+    ...target,
+    tlsRootCertPem: readFileSync(target.tlsRootCertFile, 'utf8'),
+  }));
+  const ordererEndpoint = ordererEndpoints[0] ?? { ...config.orderer, tlsRootCertPem: '' };
+  const senders = ordererEndpoints.map((endpoint) => ({
+    endpoint,
+    // Raft orderers answer a stream's envelopes after a quorum write each: several streams keep them busy.
+    sender: new Broadcaster(
+      ordererClient(endpoint),
+      config.orderers === undefined ? 1 : RAFT_BROADCAST_STREAMS,
+    ),
+  }));
+  const broadcaster = new FailoverBroadcaster(senders);
+  const collector =
+    config.channelPeers === undefined
+      ? undefined
+      : endorsementCollector(config, channel, {
+          self: { address: `${config.listen.host}:${config.listen.port}`, mspId: config.mspId },
+          satisfied: (namespace, endorsers) => policies.endorsementSatisfied(namespace, endorsers),
+        });
   const commits = new CommitWaiters(ledger);
   const self = { address: `${config.listen.host}:${config.listen.port}`, mspId: config.mspId };
   const access = { identities, readers };
@@ -104,6 +126,7 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
         broadcaster,
         ledger,
         commits,
+        collector,
         ...access,
       }),
     ),
@@ -122,7 +145,7 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     });
   });
 
-  const puller = new BlockPuller(ordererClient(ordererEndpoint), {
+  const puller = new BlockPuller(ordererEndpoints.map(ordererClient), {
     channelId: config.channelId,
     signer,
     height: () => ledger.height(),
@@ -130,7 +153,8 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
       await ledger.commitBlock(blockBytes);
     },
     onError: (error) => {
-      log(`block delivery from ${config.orderer.address} interrupted: ${error.message}; retrying`);
+      const from = ordererEndpoints[puller.source]?.address ?? '';
+      log(`block delivery from ${from} interrupted: ${error.message}; trying the next orderer`);
     },
   });
   puller.start();
@@ -145,6 +169,11 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
       ].join('\n'),
     routes: {
       'GET /devnet/chaincodes': () => ({ status: 200, body: chaincodes.list() }),
+      // Peers that committed the same blocks with the same verdicts have the same fingerprint (tests compare them).
+      'GET /devnet/state': async () => ({
+        status: 200,
+        body: { height: ledger.height(), fingerprint: await ledger.stateFingerprint() },
+      }),
       'POST /devnet/chaincodes': (body: unknown) => {
         const requested = body as Omit<ChaincodeDefinition, 'sequence'>;
         // A policy that does not parse is refused here (400), not discovered at the first commit.
@@ -163,7 +192,7 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     ledger,
     close: async () => {
       puller.stop();
-      broadcaster.close();
+      for (const { sender } of senders) sender.close();
       commits.close();
       await operations.close();
       await new Promise<void>((resolve) => {
@@ -193,4 +222,21 @@ function endorsementSatisfied(
   if (definition.policy.kind === 'signature')
     return signaturePolicySatisfied(definition.policy, [], endorsers);
   return evaluatePolicy(application, 'Endorsement', endorsers).ok;
+}
+
+/** The gateway's view of the channel's other peers (paper profile), grouped by org in the config's order. */
+function endorsementCollector(
+  config: PeerNodeConfig,
+  channel: DecodedChannelConfig,
+  base: Pick<CollectorDeps, 'self' | 'satisfied'>,
+): CollectorDeps {
+  const peers = new Map<string, RemoteEndorser[]>();
+  for (const target of config.channelPeers ?? []) {
+    const endorser = remoteEndorser({
+      ...target,
+      tlsRootCertPem: readFileSync(target.tlsRootCertFile, 'utf8'),
+    });
+    peers.set(target.mspId, [...(peers.get(target.mspId) ?? []), endorser]);
+  }
+  return { ...base, orgs: channel.orgs.map((org) => org.mspId), peers };
 }

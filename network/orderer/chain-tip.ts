@@ -2,7 +2,7 @@
  * Where a restarted orderer resumes a channel: the next block number, the last block's header hash (the next
  * previous_hash) and the last config block's number, all read back from the stored chain.
  */
-import { common } from '@hyperledger/fabric-protos';
+import { common, orderer } from '@hyperledger/fabric-protos';
 import type { BlockStore } from '../ledger/types.js';
 import { BlockMetadataIndex } from '../protocol/block-builder.js';
 import { blockHeaderHash } from '../protocol/block-hash.js';
@@ -44,5 +44,24 @@ export async function readChainTip(store: BlockStore): Promise<ChainTip> {
       header.getDataHash_asU8(),
     ),
     lastConfigIndex: lastConfigIndexOf(block),
+    logPosition: logPositionOf(block),
   };
+}
+
+/**
+ * The replicated log position a block was cut at (etcdraft.BlockMetadata.raft_index in the consenter metadata, as
+ * Fabric's Raft orderer records it): every log entry up to it is in this block or an earlier one. 0 when absent.
+ */
+export function logPositionOf(block: common.Block): number {
+  const slots = block.getMetadata()?.getMetadataList_asU8() ?? [];
+  const signatures = common.Metadata.deserializeBinary(
+    slots[BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(),
+  );
+  if (signatures.getValue_asU8().length === 0) return 0;
+  const consenter = common.OrdererBlockMetadata.deserializeBinary(
+    signatures.getValue_asU8(),
+  ).getConsenterMetadata_asU8();
+  if (consenter.length === 0) return 0;
+  const raft = common.Metadata.deserializeBinary(consenter).getValue_asU8();
+  return raft.length === 0 ? 0 : orderer.etcdraft.BlockMetadata.deserializeBinary(raft).getRaftIndex();
 }

@@ -4,6 +4,7 @@
  * Block making is synchronous in the consumer (numbers and previous hashes are fixed in log order); store appends
  * are chained, so the cutter keeps filling the next batch while the last block is being synced.
  */
+import { orderer } from '@hyperledger/fabric-protos';
 import type { SigningIdentity } from '../msp/types.js';
 import type { BlockStore } from '../ledger/types.js';
 import { buildBlock } from '../protocol/block-builder.js';
@@ -18,6 +19,8 @@ export interface ChainTip {
   /** Header hash of the last stored block. */
   readonly lastHeaderHash: Uint8Array;
   readonly lastConfigIndex: number;
+  /** Replicated log position the last block was cut at (0 in-process): replay resumes after it. */
+  readonly logPosition?: number;
 }
 
 export interface ChannelChainOptions {
@@ -57,6 +60,8 @@ export class ChannelChain {
   private waiters: { height: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private halted: ChainHaltedError | undefined;
   private closed = false;
+  /** Log position of the newest entry folded into a block (replicated logs only). */
+  private logPosition: number;
 
   constructor(private readonly options: ChannelChainOptions) {
     this.channelId = options.channelId;
@@ -65,6 +70,7 @@ export class ChannelChain {
     this.nextNumber = options.tip.nextNumber;
     this.lastHeaderHash = options.tip.lastHeaderHash;
     this.lastConfigIndex = options.tip.lastConfigIndex;
+    this.logPosition = options.tip.logPosition ?? 0;
     options.metrics?.set('ledger_blockchain_height', { channel: this.channelId }, options.store.height());
     options.log.consume((entry) => {
       this.onEntry(entry);
@@ -118,14 +124,22 @@ export class ChannelChain {
 
   private onEntry(entry: OrderingEntry): void {
     if (this.halted || this.closed) return;
+    // A replayed entry already inside a stored block (a restart re-reads the log from the last block's position).
+    if (entry.position !== undefined && entry.position <= this.logPosition) return;
     if (entry.kind === 'time-to-cut') {
       if (entry.blockNumber === this.nextNumber && this.cutter.pendingCount > 0)
-        this.makeBlock(this.cutter.cut());
+        this.makeBlock(this.cutter.cut(), entry.position);
       return;
     }
     if (this.cutter.pendingCount === 0) this.batchStartedAt = performance.now();
-    for (const batch of this.cutter.ordered({ envelope: entry.envelope, size: entry.size }))
-      this.makeBlock(batch);
+    const batches = [...this.cutter.ordered({ envelope: entry.envelope, size: entry.size })];
+    batches.forEach((batch, index) => {
+      // Fabric's cutter leaves at most the entry at hand pending after a cut; while it is pending, the block's
+      // position stops just before it, so a replica replaying from that position puts it in the same next block.
+      const entryInBlock = index === batches.length - 1 && this.cutter.pendingCount === 0;
+      const position = entry.position === undefined ? undefined : entry.position - (entryInBlock ? 0 : 1);
+      this.makeBlock(batch, position);
+    });
     if (this.cutter.pendingCount > 0 && !this.timer) {
       const blockNumber = this.nextNumber;
       this.timer = setTimeout(() => {
@@ -135,7 +149,7 @@ export class ChannelChain {
     }
   }
 
-  private makeBlock(envelopes: Uint8Array[]): void {
+  private makeBlock(envelopes: Uint8Array[], position?: number): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -152,7 +166,9 @@ export class ChannelChain {
       envelopes,
       lastConfigIndex: this.lastConfigIndex,
       signer: this.options.signer,
+      consenterMetadata: position === undefined ? undefined : raftMetadata(position),
     });
+    if (position !== undefined) this.logPosition = position;
     this.nextNumber++;
     this.lastHeaderHash = built.headerHash;
     this.writes = this.writes.then(async () => {
@@ -185,7 +201,9 @@ export class ChannelChain {
   /** Cuts what is pending (those clients were told SUCCESS), writes it out, then stops. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
-    if (!this.closed && !this.halted && this.cutter.pendingCount > 0) this.makeBlock(this.cutter.cut());
+    // A replicated log keeps the pending entries; cutting them here would make a block the other replicas lack.
+    if (!this.closed && !this.halted && !this.options.log.replicated && this.cutter.pendingCount > 0)
+      this.makeBlock(this.cutter.cut());
     this.closed = true;
     await this.options.log.close();
     await this.writes;
@@ -193,4 +211,11 @@ export class ChannelChain {
     for (const waiter of this.waiters.splice(0))
       waiter.reject(new Error(`[channel: ${this.channelId}] orderer is shutting down`));
   }
+}
+
+/** etcdraft.BlockMetadata with only raft_index: the position consensus had reached when the block was cut. */
+function raftMetadata(position: number): Uint8Array {
+  const metadata = new orderer.etcdraft.BlockMetadata();
+  metadata.setRaftIndex(position);
+  return metadata.serializeBinary();
 }

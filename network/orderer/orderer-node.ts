@@ -23,8 +23,11 @@ export interface OrdererNodeOptions {
   readonly signer: SigningIdentity;
   readonly identities: IdentityValidator;
   readonly channels: readonly ChannelSource[];
-  /** Default: the in-process log (single orderer, dev profile). */
-  readonly logFactory?: (channelId: string) => OrderingLog;
+  /**
+   * Default: the in-process log (single orderer, dev profile). A replicated log starts reading after
+   * `resumeAfter`, the log position the stored chain's last block was cut at.
+   */
+  readonly logFactory?: (channelId: string, resumeAfter: number) => OrderingLog;
   readonly metrics?: OrdererMetrics;
   readonly onChainError?: (channelId: string, error: Error) => void;
 }
@@ -71,13 +74,14 @@ export class OrdererNode implements ChannelLookup {
               `genesis block is for channel ${config.channelId}, not ${channelId}`,
             );
           }
+          const tip = await readChainTip(store);
           const chain = new ChannelChain({
             channelId,
             config,
             store,
-            log: options.logFactory?.(channelId) ?? new InProcessOrderingLog(),
+            log: options.logFactory?.(channelId, tip.logPosition ?? 0) ?? new InProcessOrderingLog(),
             signer: options.signer,
-            tip: await readChainTip(store),
+            tip,
             metrics,
             onError: (error) => options.onChainError?.(channelId, error),
           });

@@ -19,7 +19,7 @@ export interface OrdererServiceOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string };
   /** Operations (healthz, metrics) address; dev profile 127.0.0.1:9443. */
   readonly operations: { readonly host?: string; readonly port: number };
-  readonly logFactory?: (channelId: string) => OrderingLog;
+  readonly logFactory?: (channelId: string, resumeAfter: number) => OrderingLog;
   /** Deliver's allowed clock skew (Fabric's General.Authentication.TimeWindow, default 15 min). */
   readonly timeWindowMs?: number;
   readonly onChainError?: (channelId: string, error: Error) => void;

@@ -9,11 +9,22 @@
  */
 
 export type OrderingEntry =
-  | { readonly kind: 'envelope'; readonly envelope: Uint8Array; readonly size: number }
+  | {
+      readonly kind: 'envelope';
+      readonly envelope: Uint8Array;
+      readonly size: number;
+      /** The entry's index in a replicated log (etcd revision); absent in-process. */
+      readonly position?: number;
+    }
   /** Cut the pending batch if the next block to be made is still `blockNumber` (duplicates are then no-ops). */
-  | { readonly kind: 'time-to-cut'; readonly blockNumber: number };
+  | { readonly kind: 'time-to-cut'; readonly blockNumber: number; readonly position?: number };
 
 export interface OrderingLog {
+  /**
+   * True for a log that outlives this orderer (Raft): entries not yet in a block are replayed after a restart, so
+   * closing must not cut them into a block only this replica would have.
+   */
+  readonly replicated?: boolean;
   /**
    * Appends an entry. Resolves once the entry is accepted for ordering (in-process: at once; replicated: once a
    * quorum holds it), which is when Broadcast answers SUCCESS. Rejects when the log is closed.

@@ -1,6 +1,7 @@
 /**
- * gateway.Gateway as Fabric's internal/pkg/gateway serves it, for a peer that is its channel's only endorsing org
- * (the dev profile): Evaluate and Endorse run on the local endorser, Submit forwards to the orderer, CommitStatus
+ * gateway.Gateway as Fabric's internal/pkg/gateway serves it: Evaluate runs on the local endorser; Endorse runs
+ * there too when the peer's org is the channel's only one (dev), or collects endorsements from other orgs' peers
+ * until the policy is met (paper, endorsement-collector.ts); Submit forwards to the orderers, CommitStatus
  * blocks until the ledger commits the transaction, ChaincodeEvents streams matching events from a start block.
  * Status codes and messages are Fabric's (see evaluate.go, endorse.go, submit.go, commitstatus.go, apiutils.go).
  */
@@ -10,9 +11,11 @@ import type { ChannelLedger } from '../ledger/types.js';
 import { prepareTransaction } from '../protocol/prepared-transaction.js';
 import { unpackSignedProposal, ProposalFormatError } from '../protocol/proposal.js';
 import { streamChaincodeEvents } from './chaincode-events.js';
+import { collectEndorsements, type CollectorDeps } from './endorsement-collector.js';
 import type { CommitWaiters } from './commit-waiters.js';
 import type { Endorser, EndorserOutcome } from './endorser.js';
-import type { Broadcaster, OrdererEndpoint } from './orderer-client.js';
+import type { OrdererEndpoint } from './orderer-client.js';
+import { NoOrdererAcceptedError, type EnvelopeSender } from './orderer-failover.js';
 import { rpcError, Status, type EndpointError } from './rpc-error.js';
 import { refuseSignedRequest, type ReadAccess } from './signed-request.js';
 
@@ -22,9 +25,11 @@ export interface GatewayDeps extends ReadAccess {
   /** This peer as the gateway names it in error details. */
   readonly self: { readonly address: string; readonly mspId: string };
   readonly orderer: OrdererEndpoint;
-  readonly broadcaster: Broadcaster;
+  readonly broadcaster: EnvelopeSender;
   readonly ledger: ChannelLedger;
   readonly commits: CommitWaiters;
+  /** Paper profile: other orgs' peers to collect endorsements from. Absent: this peer is the only endorser. */
+  readonly collector?: CollectorDeps;
 }
 
 /** What the gateway makes of an endorser's answer (apiutils responseStatus). */
@@ -111,32 +116,11 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
           return;
         }
         const requested = call.request.getEndorsingOrganizationsList();
-        const unknown = requested.filter((org) => org !== deps.self.mspId);
-        if (unknown.length > 0) {
-          callback(
-            rpcError(
-              Status.UNAVAILABLE,
-              `no endorsing peers found for organizations: ${JSON.stringify(unknown)}`,
-            ),
-          );
-          return;
-        }
-        const outcome = await deps.endorser.processProposal(signed, false);
-        const { code, message } = responseStatus(outcome);
-        if (code !== Status.OK || outcome.proposal === undefined) {
-          callback(
-            rpcError(Status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
-              detail(message),
-            ]),
-          );
-          return;
-        }
-        const endorsement = outcome.response.getEndorsement();
-        const envelopeBytes = prepareTransaction(
-          outcome.proposal,
-          outcome.response.getPayload_asU8(),
-          endorsement === undefined ? [] : [endorsement],
-        );
+        const envelopeBytes =
+          deps.collector === undefined
+            ? await endorseLocally(deps, signed, requested, callback)
+            : await endorseAcrossOrgs(deps.collector, deps, signed, requested, callback);
+        if (envelopeBytes === undefined) return;
         const response = new gateway.EndorseResponse();
         response.setPreparedTransaction(common.Envelope.deserializeBinary(envelopeBytes));
         callback(null, response);
@@ -162,6 +146,75 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
       void streamChaincodeEvents(deps, call);
     },
   };
+}
+
+/** The dev profile: this peer's org is the channel's only endorsing org. Undefined once the callback answered. */
+async function endorseLocally(
+  deps: GatewayDeps,
+  signed: peer.SignedProposal,
+  requested: readonly string[],
+  callback: sendUnaryData<gateway.EndorseResponse>,
+): Promise<Uint8Array | undefined> {
+  const unknown = requested.filter((org) => org !== deps.self.mspId);
+  if (unknown.length > 0) {
+    callback(
+      rpcError(Status.UNAVAILABLE, `no endorsing peers found for organizations: ${JSON.stringify(unknown)}`),
+    );
+    return undefined;
+  }
+  const outcome = await deps.endorser.processProposal(signed, false);
+  const { code, message } = responseStatus(outcome);
+  if (code !== Status.OK || outcome.proposal === undefined) {
+    callback(
+      rpcError(Status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        { ...deps.self, message },
+      ]),
+    );
+    return undefined;
+  }
+  const endorsement = outcome.response.getEndorsement();
+  return prepareTransaction(
+    outcome.proposal,
+    outcome.response.getPayload_asU8(),
+    endorsement === undefined ? [] : [endorsement],
+  );
+}
+
+/** The paper profile: local endorsement first, then other orgs' peers until the policy (or the client) is met. */
+async function endorseAcrossOrgs(
+  collector: CollectorDeps,
+  deps: GatewayDeps,
+  signed: peer.SignedProposal,
+  requested: readonly string[],
+  callback: sendUnaryData<gateway.EndorseResponse>,
+): Promise<Uint8Array | undefined> {
+  const outcome = await deps.endorser.processProposal(signed, false);
+  if (outcome.proposal === undefined) {
+    callback(
+      rpcError(Status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        { ...deps.self, message: outcome.error ?? 'proposal could not be unpacked' },
+      ]),
+    );
+    return undefined;
+  }
+  const collected = await collectEndorsements(
+    collector,
+    signed,
+    outcome.proposal.chaincodeName,
+    outcome,
+    requested,
+  );
+  if (!collected.ok) {
+    callback(
+      rpcError(
+        collected.kind === 'unavailable' ? Status.UNAVAILABLE : Status.ABORTED,
+        collected.message,
+        collected.details,
+      ),
+    );
+    return undefined;
+  }
+  return prepareTransaction(outcome.proposal, collected.payload, collected.endorsements);
 }
 
 async function submit(
@@ -205,12 +258,15 @@ async function submit(
       ]),
     );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    callback(
-      rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', [
-        ordererDetail(message),
-      ]),
-    );
+    const details =
+      error instanceof NoOrdererAcceptedError
+        ? error.failures.map(({ endpoint, message }) => ({
+            address: endpoint.address,
+            mspId: endpoint.mspId,
+            message,
+          }))
+        : [ordererDetail(error instanceof Error ? error.message : String(error))];
+    callback(rpcError(Status.UNAVAILABLE, 'no orderers could successfully process transaction', details));
   }
 }
 

@@ -2,8 +2,11 @@
  * The peer's connections to its channel's orderer: Broadcast for the gateway's Submit, and the block puller that
  * feeds the ledger (Fabric peers pull blocks from an orderer with a signed Deliver seek, then commit them).
  *
- * Broadcast keeps one long-lived stream: the orderer answers each envelope in order, so a FIFO of pending callers
- * matches responses without a stream per transaction.
+ * Broadcast keeps long-lived streams: the orderer answers each envelope of a stream in order, so a FIFO of pending
+ * callers matches responses without a stream per transaction (Fabric's gateway opens one per Submit). The orderer
+ * handles a stream's envelopes one after another, so where ordering waits for consensus (Raft: an etcd quorum
+ * write per envelope) one stream caps throughput at 1 / consensus latency; the peer then keeps several streams and
+ * sends each envelope on the least busy one.
  */
 import { credentials, type ChannelCredentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { common, orderer } from '@hyperledger/fabric-protos';
@@ -37,10 +40,35 @@ export function ordererClient(endpoint: OrdererEndpoint): orderer.AtomicBroadcas
 }
 
 export class Broadcaster {
+  private readonly streams: BroadcastStream[];
+
+  constructor(client: orderer.AtomicBroadcastClient, streams = 1) {
+    this.streams = Array.from({ length: Math.max(1, streams) }, () => new BroadcastStream(client));
+  }
+
+  /** Sends one envelope on the stream with the fewest unanswered envelopes. */
+  send(envelope: common.Envelope): Promise<orderer.BroadcastResponse> {
+    let chosen = this.streams[0];
+    for (const stream of this.streams)
+      if (chosen === undefined || stream.inFlight < chosen.inFlight) chosen = stream;
+    if (chosen === undefined) return Promise.reject(new Error('broadcast client has no stream'));
+    return chosen.send(envelope);
+  }
+
+  close(): void {
+    for (const stream of this.streams) stream.close();
+  }
+}
+
+class BroadcastStream {
   private stream: ClientDuplexStream<common.Envelope, orderer.BroadcastResponse> | undefined;
   private readonly pending: Pending[] = [];
 
   constructor(private readonly client: orderer.AtomicBroadcastClient) {}
+
+  get inFlight(): number {
+    return this.pending.length;
+  }
 
   /** Sends one envelope; resolves with the orderer's response, rejects when the stream breaks. */
   send(envelope: common.Envelope): Promise<orderer.BroadcastResponse> {
@@ -90,16 +118,28 @@ export interface BlockPullerOptions {
   readonly retryMs?: number;
 }
 
-/** Pulls blocks for ever (until stop), reconnecting after failures, committing them in order. */
+/**
+ * Pulls blocks for ever (until stop), reconnecting after failures, committing them in order. Given several
+ * orderers (Raft), each reconnect goes to the next one, as Fabric's peer switches orderer when its source fails.
+ */
 export class BlockPuller {
   private stopped = false;
   private stream: ClientDuplexStream<common.Envelope, orderer.DeliverResponse> | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private readonly clients: readonly orderer.AtomicBroadcastClient[];
+  private current = 0;
 
   constructor(
-    private readonly client: orderer.AtomicBroadcastClient,
+    clients: orderer.AtomicBroadcastClient | readonly orderer.AtomicBroadcastClient[],
     private readonly options: BlockPullerOptions,
-  ) {}
+  ) {
+    this.clients = Array.isArray(clients) ? clients : [clients as orderer.AtomicBroadcastClient];
+  }
+
+  /** Index of the orderer blocks are pulled from now. */
+  get source(): number {
+    return this.current;
+  }
 
   start(): void {
     this.connect();
@@ -112,7 +152,9 @@ export class BlockPuller {
 
   private connect(): void {
     if (this.stopped) return;
-    const stream = this.client.deliver();
+    const client = this.clients[this.current % this.clients.length];
+    if (client === undefined) throw new Error('block puller has no orderer');
+    const stream = client.deliver();
     this.stream = stream;
     let expected = this.options.height();
     let retried = false;
@@ -121,6 +163,7 @@ export class BlockPuller {
       retried = true;
       this.options.onError(error);
       stream.cancel();
+      this.current = (this.current + 1) % this.clients.length;
       setTimeout(() => {
         // Restart from the ledger's height once every block already received is committed.
         void this.queue.then(() => {

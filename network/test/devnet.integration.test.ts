@@ -50,10 +50,7 @@ describe('fabric-devnet with unmodified Fabric clients', function () {
     process.stderr.write(`      network up ready in ${Date.now() - started} ms\n`);
     await devnet.deployChaincode('basic', TEST_CHAINCODE, devnet.port(9998));
     client = devnet.grpcClient();
-    const user = devnet.user();
-    gateway = devnet.gateway(client, user.identity, user.signer);
-    network = gateway.getNetwork('mychannel');
-    contract = network.getContract('basic', 'shimtest');
+    ({ gateway, network, contract } = devnet.connectTestContract(client));
   });
 
   after(() => {

@@ -9,7 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Gateway, type Identity, type Signer } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  signers,
+  type Contract,
+  type Gateway,
+  type Identity,
+  type Network,
+  type Signer,
+} from '@hyperledger/fabric-gateway';
 import { acceptsConnection } from '../supervisor.js';
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,7 +44,10 @@ export class TestDevnet {
   readonly home = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-devnet-'));
   private readonly servers: ChildProcess[] = [];
 
-  constructor(readonly portOffset: number) {}
+  constructor(
+    readonly portOffset: number,
+    readonly profile: 'dev' | 'paper' = 'dev',
+  ) {}
 
   port(defaultPort: number): number {
     return defaultPort + this.portOffset;
@@ -47,10 +58,20 @@ export class TestDevnet {
   }
 
   up(): CliResult {
-    return this.network('up', '--port-offset', String(this.portOffset));
+    const profile = this.profile === 'dev' ? [] : ['--profile', this.profile];
+    return this.network('up', '--port-offset', String(this.portOffset), ...profile);
   }
 
-  status(): { nodes: { name: string; healthy: boolean; pid: number | null; ledgerHeight: number | null }[] } {
+  status(): {
+    nodes: {
+      name: string;
+      role: string;
+      healthy: boolean;
+      pid: number | null;
+      ledgerHeight: number | null;
+      raftLeader?: boolean | null;
+    }[];
+  } {
     const result = this.network('status', '--json');
     return JSON.parse(result.stdout) as ReturnType<TestDevnet['status']>;
   }
@@ -79,38 +100,40 @@ export class TestDevnet {
     return packageId;
   }
 
-  peerTlsRoot(): Buffer {
+  peerTlsRoot(peerHost = 'peer0.org1.example.com'): Buffer {
+    const orgDomain = peerHost.slice(peerHost.indexOf('.') + 1);
     return readFileSync(
-      path.join(
-        this.home,
-        'organizations/peerOrganizations/org1.example.com/peers/peer0.org1.example.com/tls/ca.crt',
-      ),
+      path.join(this.home, `organizations/peerOrganizations/${orgDomain}/peers/${peerHost}/tls/ca.crt`),
     );
   }
 
-  grpcClient(): grpc.Client {
-    return new grpc.Client(`127.0.0.1:${this.port(7051)}`, grpc.credentials.createSsl(this.peerTlsRoot()), {
-      'grpc.ssl_target_name_override': 'peer0.org1.example.com',
-    });
+  /** A gRPC client to a peer: dev's peer0.org1 by default, or any peer by its default port and host name. */
+  grpcClient(defaultPort = 7051, peerHost = 'peer0.org1.example.com'): grpc.Client {
+    return new grpc.Client(
+      `127.0.0.1:${this.port(defaultPort)}`,
+      grpc.credentials.createSsl(this.peerTlsRoot(peerHost)),
+      { 'grpc.ssl_target_name_override': peerHost },
+    );
   }
 
-  /** The test network's User1 (NodeOU client). */
-  user(name = 'User1'): {
+  /** The test network's User1 (NodeOU client) of org1, or of `orgNumber`. */
+  user(
+    name = 'User1',
+    orgNumber = 1,
+  ): {
     identity: Identity;
     signer: Signer;
     certificatePem: string;
     privateKeyPem: string;
   } {
-    const msp = path.join(
-      this.home,
-      `organizations/peerOrganizations/org1.example.com/users/${name}@org1.example.com/msp`,
-    );
+    const domain = `org${orgNumber}.example.com`;
+    const msp = path.join(this.home, `organizations/peerOrganizations/${domain}/users/${name}@${domain}/msp`);
     const certDir = path.join(msp, 'signcerts');
     const certificatePem = readFileSync(path.join(certDir, firstFile(certDir)), 'utf8');
     const keyDir = path.join(msp, 'keystore');
     const privateKeyPem = readFileSync(path.join(keyDir, firstFile(keyDir)), 'utf8');
     return {
-      identity: { mspId: 'Org1MSP', credentials: Buffer.from(certificatePem) },
+      identity: { mspId: `Org${orgNumber}MSP`, credentials: Buffer.from(certificatePem) },
       signer: signers.newPrivateKeySigner(createPrivateKey(privateKeyPem)),
       certificatePem,
       privateKeyPem,
@@ -127,6 +150,14 @@ export class TestDevnet {
       submitOptions: () => ({ deadline: Date.now() + 10_000 }),
       commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
     });
+  }
+
+  /** User1's gateway through `client`, channel `mychannel` and the test contract (chaincode `basic`, `shimtest`). */
+  connectTestContract(client: grpc.Client): { gateway: Gateway; network: Network; contract: Contract } {
+    const user = this.user();
+    const gateway = this.gateway(client, user.identity, user.signer);
+    const network = gateway.getNetwork('mychannel');
+    return { gateway, network, contract: network.getContract('basic', 'shimtest') };
   }
 
   destroy(): void {

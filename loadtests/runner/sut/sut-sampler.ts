@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { ProcessReading, ProcSource } from './proc-reader.js';
 import { SocketTally } from './socket-tally.js';
 
-export type SutRole = 'orderer' | 'peer' | 'ca' | 'chaincode' | 'gateway' | 'load generator' | 'process';
+export type SutRole =
+  'orderer' | 'raft' | 'peer' | 'ca' | 'chaincode' | 'gateway' | 'load generator' | 'process';
 
 export interface SutTarget {
   name: string;
