@@ -28,9 +28,9 @@ export interface PapersSummaryInput {
 
 export interface ToolComparison {
   rounds: number;
-  /** Mean over rounds of k6's throughput ÷ Caliper's. */
+  /** k6's throughput summed over the rounds ÷ Caliper's. */
   throughputRatio: number;
-  /** Mean over rounds of k6's average latency ÷ Caliper's. */
+  /** k6's per-round average latencies summed ÷ Caliper's. */
   latencyRatio: number;
   /** Rounds where Caliper's own send rate fell below 90 % of the target: its worker throttled itself. */
   caliperBelowTarget: string[];
@@ -54,14 +54,18 @@ export function toolComparison(
       : [{ k6: row, round, caliper }];
   });
   if (pairs.length === 0) return undefined;
-  const meanOf = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const sumOf = (values: number[]): number => values.reduce((sum, value) => sum + value, 0);
   const label = (op: string, tps: number): string => `${op} ${tps} TPS`;
   return {
     rounds: pairs.length,
-    throughputRatio: meanOf(pairs.map((pair) => pair.k6.throughputTps / pair.caliper.throughputTps)),
-    latencyRatio: meanOf(
-      pairs.map((pair) => pair.k6.avgLatencyS / Math.max(pair.caliper.avgLatencyS ?? Number.NaN, 1e-6)),
-    ),
+    // Ratios of sums over the rounds, not means of per-round ratios: a query round Caliper reports as 0.00 s
+    // must not turn into an unbounded quotient.
+    throughputRatio:
+      sumOf(pairs.map((pair) => pair.k6.throughputTps)) /
+      sumOf(pairs.map((pair) => pair.caliper.throughputTps)),
+    latencyRatio:
+      sumOf(pairs.map((pair) => pair.k6.avgLatencyS)) /
+      sumOf(pairs.map((pair) => pair.caliper.avgLatencyS ?? 0)),
     caliperBelowTarget: pairs
       .filter((pair) => pair.caliper.sendRateTps < 0.9 * pair.round.tps)
       .map(
@@ -79,7 +83,7 @@ export function toolComparison(
 /** Why the two tools' columns differ, from what this run measured. */
 function toolDifferences(comparison: ToolComparison): string[] {
   const lines = [
-    `Over ${comparison.rounds} rounds measured by both, k6's throughput is ${comparison.throughputRatio.toFixed(2)}× Caliper's and its average latency ${comparison.latencyRatio.toFixed(2)}× Caliper's.`,
+    `Over ${comparison.rounds} rounds measured by both, k6's throughput (summed over them) is ${comparison.throughputRatio.toFixed(2)}× Caliper's and its round-average latency (summed) ${comparison.latencyRatio.toFixed(2)}× Caliper's.`,
     '',
     'What differs between the tools:',
     '',
