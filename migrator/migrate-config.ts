@@ -87,7 +87,8 @@ export const MIGRATE_SPEC: CommandSpec = {
     report: {
       type: 'string',
       valueName: 'FILE',
-      description: 'JSON report (default runs/migrate/migrate-report.json)',
+      description:
+        'JSON report (default runs/migrate/migrate-report.json, a dry run migrate-report.dry-run.json)',
     },
     checkpoint: {
       type: 'string',
@@ -182,8 +183,13 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
   }
   const defaultZone = stringFlag(v, 'default-zone') ?? 'Z';
   if (!ZONE.test(defaultZone)) throw new UsageError(`--default-zone "${defaultZone}" is not Z or ±hh:mm`);
-  const reportFile = stringFlag(v, 'report') ?? path.join(defaultRunFolder('migrate'), 'migrate-report.json');
-  const base = path.join(path.dirname(reportFile), path.basename(reportFile, '.json'));
+  const dryRun = v['dry-run'] === true;
+  const givenReport = stringFlag(v, 'report');
+  const liveReport = givenReport ?? path.join(defaultRunFolder('migrate'), 'migrate-report.json');
+  const base = path.join(path.dirname(liveReport), path.basename(liveReport, '.json'));
+  // A dry run must never overwrite the report or dead letter of a live run it may be checking before --resume: by
+  // default both get `.dry-run` in their name. A report the user names is written where they say.
+  const reportFile = dryRun && givenReport === undefined ? `${base}.dry-run.json` : liveReport;
   const logLevel = stringFlag(v, 'log-level') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new UsageError(
@@ -192,7 +198,7 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
   }
   return Object.freeze({
     inputs,
-    dryRun: v['dry-run'] === true,
+    dryRun,
     resume: v.resume === true,
     batchSize: intFlag(v, 'batch-size', 1, 1000),
     maxBatchBytes: intFlag(v, 'max-batch-bytes', 1024, 1 << 30),
@@ -203,9 +209,7 @@ export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Rea
     dateOrder,
     defaultZone,
     assignIds: v['assign-ids'] === true,
-    // A dry run must never overwrite the dead letter of a live run it may be checking before --resume.
-    deadLetterFile:
-      stringFlag(v, 'dead-letter') ?? `${base}${v['dry-run'] === true ? '.dry-run' : ''}.dead-letter.ndjson`,
+    deadLetterFile: stringFlag(v, 'dead-letter') ?? `${base}${dryRun ? '.dry-run' : ''}.dead-letter.ndjson`,
     fixLogFile: stringFlag(v, 'fix-log'),
     reportFile,
     checkpointFile: stringFlag(v, 'checkpoint') ?? `${base}.checkpoint.json`,
