@@ -4,8 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandArgs } from '../common/cli-args.js';
+import { helpText, parseCommandArgs } from '../common/cli-args.js';
+import { ConfigError, envName } from '../common/config-table.js';
 import { loadMigrateConfig, MIGRATE_SPEC } from './migrate-config.js';
+import { MIGRATE_SETTINGS } from './migrate-settings.js';
+import { loadVerifyConfig, VERIFY_SPEC } from './verify-config.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 const config = (...argv: string[]) =>
@@ -63,5 +66,62 @@ describe('migrate default output names: a dry run never overwrites a live run', 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('migrate and migrate verify on the shared config table: flag > FHIRLEDGER_* variable > default', () => {
+  const withEnv = (env: NodeJS.ProcessEnv, ...argv: string[]) =>
+    loadMigrateConfig(parseCommandArgs(MIGRATE_SPEC, ['--input', 'in.ndjson', ...argv]), env);
+
+  it('reads a setting from FHIRLEDGER_MIGRATE_<FLAG>, the flag winning over it', () => {
+    const env = { FHIRLEDGER_MIGRATE_BATCH_SIZE: '50', FHIRLEDGER_MIGRATE_DATE_ORDER: 'mdy' };
+    assert.equal(withEnv({}).batchSize, 200);
+    assert.equal(withEnv(env).batchSize, 50);
+    assert.equal(withEnv(env).dateOrder, 'mdy');
+    assert.equal(withEnv(env, '--batch-size', '7').batchSize, 7);
+  });
+
+  it('a bad variable is a ConfigError naming the variable; a bad flag names the flag', () => {
+    assert.throws(
+      () => withEnv({ FHIRLEDGER_MIGRATE_CONCURRENCY: 'abc' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message === 'FHIRLEDGER_MIGRATE_CONCURRENCY "abc" is not a whole number from 1 to 64',
+    );
+    assert.throws(() => withEnv({}, '--date-order', 'ymd'), /--date-order "ymd" is not dmy or mdy/);
+    assert.throws(() => withEnv({}, '--on-conflict', 'last-wins'), /last-wins is not supported/);
+  });
+
+  it('--connection reads the shared FHIRLEDGER_CONNECTION', () => {
+    assert.equal(withEnv({ FHIRLEDGER_CONNECTION: 'profile.json' }).connection, 'profile.json');
+  });
+
+  it('--help names every variable, and the README documents the pattern and its exceptions', () => {
+    const help = helpText(MIGRATE_SPEC);
+    for (const setting of MIGRATE_SETTINGS.settings)
+      assert.ok(help.includes(envName(MIGRATE_SETTINGS, setting)));
+    const readme = readFileSync(path.join('migrator', 'README.md'), 'utf8');
+    for (const name of ['FHIRLEDGER_MIGRATE_<FLAG>', 'FHIRLEDGER_CONNECTION', 'FHIRLEDGER_VERIFY_QUIET_MS'])
+      assert.ok(readme.includes(`\`${name}\``), name);
+  });
+
+  it("verify: its own settings from FHIRLEDGER_VERIFY_*, the acceptance settings from migrate's", () => {
+    const verify = (env: NodeJS.ProcessEnv, ...argv: string[]) =>
+      loadVerifyConfig(parseCommandArgs(VERIFY_SPEC, ['--input', 'in.ndjson', ...argv]), env);
+    const defaults = verify({});
+    assert.equal(defaults.quietMs, 2000);
+    assert.equal(defaults.reportFile, path.join('runs', 'migrate', 'verify-report.json'));
+    const env = {
+      FHIRLEDGER_VERIFY_QUIET_MS: '500',
+      FHIRLEDGER_VERIFY_REPORT: 'audit.json',
+      FHIRLEDGER_MIGRATE_MAX_RECORD_BYTES: '2048',
+      FHIRLEDGER_MIGRATE_REPORT: 'not-the-audit.json',
+    };
+    const fromEnv = verify(env);
+    assert.equal(fromEnv.quietMs, 500);
+    assert.equal(fromEnv.reportFile, 'audit.json');
+    assert.equal(fromEnv.migrate.maxRecordBytes, 2048);
+    assert.equal(verify(env, '--quiet-ms', '300').quietMs, 300);
+    assert.throws(() => verify({ FHIRLEDGER_VERIFY_TIMEOUT_MS: '5' }), /FHIRLEDGER_VERIFY_TIMEOUT_MS "5"/);
   });
 });
