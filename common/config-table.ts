@@ -27,6 +27,8 @@ export interface Setting<C> {
   parse: Parser;
   /** Never printed: masked in the start-up copy and its default kept out of --help. */
   secret?: boolean;
+  /** A variable shared by several commands (e.g. FHIRLEDGER_CONNECTION), used instead of the prefixed name. */
+  env?: string;
   valueName: string;
   description: string;
 }
@@ -38,7 +40,7 @@ export interface SettingsTable<C> {
 }
 
 export function envName<C>(table: SettingsTable<C>, setting: Setting<C>): string {
-  return `${table.envPrefix}${setting.flag.toUpperCase().replace(/-/g, '_')}`;
+  return setting.env ?? `${table.envPrefix}${setting.flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
 export function wholeNumber(min: number, max: number): Parser {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig } from '../common/cli-args.js';
 import type { CommandRunner } from '../cli/command.js';
 import { ProgressDisplay } from '../common/progress.js';
 import {
@@ -47,21 +47,11 @@ export const MIGRATOR_IDENTITY = 'migrator';
 export const run: CommandRunner = async (argv) => {
   // `migrate verify` is the audit of a migration: its own command, loaded only when it runs.
   if (argv[0] === 'verify') return (await import('./verify-cli.js')).run(argv.slice(1));
-  let config: Readonly<MigrateConfig>;
-  try {
-    const args = parseCommandArgs(MIGRATE_SPEC, argv);
-    if (args.help) {
-      process.stdout.write(helpText(MIGRATE_SPEC));
-      return ExitCode.OK;
-    }
-    config = loadMigrateConfig(args, process.env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`fhirledger migrate: ${error.message}\n\n${helpText(MIGRATE_SPEC)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandConfig('fhirledger migrate', MIGRATE_SPEC, argv, (args) =>
+    loadMigrateConfig(args, process.env),
+  );
+  if (!('config' in read)) return read.exitCode;
+  const { config } = read;
   const log = pino({ name: 'migrate', level: config.logLevel }, pino.destination(2));
   try {
     makeOutputFolders(config);

@@ -1,10 +1,13 @@
 /**
- * `fhirledger migrate` flags → one frozen, validated config. Flags beat environment variables beat defaults.
+ * `fhirledger migrate` flags → one frozen, validated config. Flags beat environment variables beat defaults: the
+ * valued settings are on the shared config table (migrate-settings.ts), the switches and --input are plain flags.
  */
 import path from 'node:path';
 import { localDevnetProfile } from '../common/devnet-location.js';
-import { intFlag, stringFlag, UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
+import { UsageError, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
+import { loadSettings, settingFlags } from '../common/config-table.js';
 import type { DateOrder } from './core/fhir-dates.js';
+import { MIGRATE_SETTINGS } from './migrate-settings.js';
 import { defaultWorkerCount } from './io/record-worker-pool.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 
@@ -22,112 +25,15 @@ export const MIGRATE_SPEC: CommandSpec = {
     },
     'dry-run': { type: 'boolean', description: 'do everything except submitting to the ledger' },
     resume: { type: 'boolean', description: 'continue the migration recorded in the checkpoint' },
-    'batch-size': {
-      type: 'string',
-      default: '200',
-      valueName: 'N',
-      description: 'records per CreateRecords call (default 200)',
-    },
-    'max-batch-bytes': {
-      type: 'string',
-      default: String(4 * 1024 * 1024),
-      valueName: 'BYTES',
-      description: 'bytes per batch at most (default 4 MiB)',
-    },
-    concurrency: {
-      type: 'string',
-      default: '4',
-      valueName: 'N',
-      description: 'batches in flight (default 4)',
-    },
-    workers: {
-      type: 'string',
-      valueName: 'N',
-      description:
-        'threads that parse, clean and validate (default: one per core up to 8; 0 = main thread only)',
-    },
-    'max-record-bytes': {
-      type: 'string',
-      default: String(1024 * 1024),
-      valueName: 'BYTES',
-      description: 'larger records are rejected, R6 (default 1 MiB)',
-    },
-    'on-conflict': {
-      type: 'string',
-      default: 'reject',
-      valueName: 'reject',
-      description:
-        'same type/id, different content: reject (R5, the later record goes to the dead letter); last-wins is refused',
-    },
-    'date-order': {
-      type: 'string',
-      valueName: 'dmy|mdy',
-      description: 'how to read NN/NN/YYYY dates (default: reject them)',
-    },
-    'default-zone': {
-      type: 'string',
-      default: 'Z',
-      valueName: 'ZONE',
-      description: 'zone for a time without one (default Z)',
-    },
     'assign-ids': {
       type: 'boolean',
       description: 'give records without an id one derived from their content hash',
-    },
-    'dead-letter': {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'rejected records, NDJSON (default next to the report)',
-    },
-    'fix-log': {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'fixes per record, NDJSON (default: not written)',
-    },
-    report: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'JSON report (default runs/migrate/migrate-report.json)',
-    },
-    checkpoint: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'resume point (default next to the report)',
-    },
-    connection: {
-      type: 'string',
-      valueName: 'FILE',
-      description:
-        "Fabric connection profile (env FHIRLEDGER_CONNECTION; default: the local devnet's, once `network up` ran here)",
-    },
-    'server-types': {
-      type: 'string',
-      default: 'Organization,Practitioner,Patient,Encounter,Observation,Condition',
-      valueName: 'LIST',
-      description: 'resource types read from a FHIR server input',
-    },
-    'server-page-size': {
-      type: 'string',
-      default: '100',
-      valueName: 'N',
-      description: 'search page size on a FHIR server (default 100)',
     },
     'bulk-export': {
       type: 'boolean',
       description: 'read a FHIR server through Bulk Data $export instead of search',
     },
-    'request-timeout-ms': {
-      type: 'string',
-      default: '30000',
-      valueName: 'MS',
-      description: 'deadline of each FHIR server request (default 30000)',
-    },
-    'log-level': {
-      type: 'string',
-      default: 'info',
-      valueName: 'LEVEL',
-      description: 'pino level on stderr (default info)',
-    },
+    ...settingFlags(MIGRATE_SETTINGS),
   },
 };
 
@@ -157,64 +63,43 @@ export interface MigrateConfig {
   logLevel: string;
 }
 
-const ZONE = /^(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$/;
-
-/**
- * Why `--on-conflict last-wins` is refused. Replacing a stored record takes UpdateRecord, which the chaincode's access
- * matrix gives providers only: the migrator identity may only CreateRecords, so a bulk-load credential can never
- * overwrite a record a clinician has since changed. Rather than a mode that fails after loading everything else,
- * or one that quietly keeps the first version, the flag is refused before anything is read.
- */
-export const LAST_WINS_REFUSED =
-  '--on-conflict last-wins is not supported: the migrator identity may only create records (CreateRecords), never replace one (UpdateRecord is for providers, see chaincode/README.md). Run with the default --on-conflict reject: every later conflicting version goes to the dead letter (R5) with its text, to be applied through the gateway as a provider if it should win';
+export { LAST_WINS_REFUSED } from './migrate-settings.js';
 
 export function loadMigrateConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Readonly<MigrateConfig> {
   const v = args.values;
   const inputs = (v.input as string[] | undefined) ?? [];
   if (inputs.length === 0)
     throw new UsageError('--input is required (a file, folder, glob or FHIR server URL)');
-  const onConflict = stringFlag(v, 'on-conflict');
-  if (onConflict === 'last-wins') throw new UsageError(LAST_WINS_REFUSED);
-  if (onConflict !== 'reject') throw new UsageError(`--on-conflict "${String(onConflict)}" is not reject`);
-  const dateOrder = stringFlag(v, 'date-order');
-  if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') {
-    throw new UsageError(`--date-order "${dateOrder}" is not dmy or mdy`);
-  }
-  const defaultZone = stringFlag(v, 'default-zone') ?? 'Z';
-  if (!ZONE.test(defaultZone)) throw new UsageError(`--default-zone "${defaultZone}" is not Z or ±hh:mm`);
-  const reportFile = stringFlag(v, 'report') ?? path.join(defaultRunFolder('migrate'), 'migrate-report.json');
-  const base = path.join(path.dirname(reportFile), path.basename(reportFile, '.json'));
-  const logLevel = stringFlag(v, 'log-level') ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new UsageError(
-      `--log-level "${logLevel}" is not one of fatal, error, warn, info, debug, trace, silent`,
-    );
-  }
+  const settings = loadSettings(MIGRATE_SETTINGS, v, env);
+  const dryRun = v['dry-run'] === true;
+  const liveReport = settings.report ?? path.join(defaultRunFolder('migrate'), 'migrate-report.json');
+  const base = path.join(path.dirname(liveReport), path.basename(liveReport, '.json'));
+  // A dry run must never overwrite the report or dead letter of a live run it may be checking before --resume: by
+  // default both get `.dry-run` in their name. A report the user names is written where they say.
+  const reportFile = dryRun && settings.report === undefined ? `${base}.dry-run.json` : liveReport;
   return Object.freeze({
     inputs,
-    dryRun: v['dry-run'] === true,
+    dryRun,
     resume: v.resume === true,
-    batchSize: intFlag(v, 'batch-size', 1, 1000),
-    maxBatchBytes: intFlag(v, 'max-batch-bytes', 1024, 1 << 30),
-    concurrency: intFlag(v, 'concurrency', 1, 64),
-    workers: v.workers === undefined ? defaultWorkerCount() : intFlag(v, 'workers', 0, 64),
-    maxRecordBytes: intFlag(v, 'max-record-bytes', 64, 1 << 30),
-    onConflict,
-    dateOrder,
-    defaultZone,
+    batchSize: settings.batchSize,
+    maxBatchBytes: settings.maxBatchBytes,
+    concurrency: settings.concurrency,
+    workers: settings.workers ?? defaultWorkerCount(),
+    maxRecordBytes: settings.maxRecordBytes,
+    onConflict: settings.onConflict,
+    dateOrder: settings.dateOrder,
+    defaultZone: settings.defaultZone,
     assignIds: v['assign-ids'] === true,
-    // A dry run must never overwrite the dead letter of a live run it may be checking before --resume.
-    deadLetterFile:
-      stringFlag(v, 'dead-letter') ?? `${base}${v['dry-run'] === true ? '.dry-run' : ''}.dead-letter.ndjson`,
-    fixLogFile: stringFlag(v, 'fix-log'),
+    deadLetterFile: settings.deadLetter ?? `${base}${dryRun ? '.dry-run' : ''}.dead-letter.ndjson`,
+    fixLogFile: settings.fixLog,
     reportFile,
-    checkpointFile: stringFlag(v, 'checkpoint') ?? `${base}.checkpoint.json`,
-    connection: stringFlag(v, 'connection') ?? env.FHIRLEDGER_CONNECTION ?? localDevnetProfile(env),
-    serverTypes: (stringFlag(v, 'server-types') ?? '').split(',').filter((type) => type !== ''),
-    serverPageSize: intFlag(v, 'server-page-size', 1, 1000),
+    checkpointFile: settings.checkpoint ?? `${base}.checkpoint.json`,
+    connection: settings.connection ?? localDevnetProfile(env),
+    serverTypes: settings.serverTypes,
+    serverPageSize: settings.serverPageSize,
     bulkExport: v['bulk-export'] === true,
-    requestTimeoutMs: intFlag(v, 'request-timeout-ms', 100, 600_000),
-    logLevel,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    logLevel: settings.logLevel,
   });
 }
 

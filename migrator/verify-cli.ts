@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import type { CommandRunner } from '../cli/command.js';
-import { ExitCode, helpText, parseCommandArgs, UsageError } from '../common/cli-args.js';
+import { ExitCode, readCommandConfig } from '../common/cli-args.js';
 import {
   connectIdentity,
   DEFAULT_LEDGER_RETRY,
@@ -63,21 +63,11 @@ export interface VerifyReport {
 }
 
 export const run: CommandRunner = async (argv) => {
-  let config: Readonly<VerifyConfig>;
-  try {
-    const args = parseCommandArgs(VERIFY_SPEC, argv);
-    if (args.help) {
-      process.stdout.write(helpText(VERIFY_SPEC));
-      return ExitCode.OK;
-    }
-    config = loadVerifyConfig(args, process.env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`fhirledger migrate verify: ${error.message}\n\n${helpText(VERIFY_SPEC)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandConfig('fhirledger migrate verify', VERIFY_SPEC, argv, (args) =>
+    loadVerifyConfig(args, process.env),
+  );
+  if (!('config' in read)) return read.exitCode;
+  const { config } = read;
   const log = pino({ name: 'migrate-verify', level: config.migrate.logLevel }, pino.destination(2));
   try {
     const report = await verify(config, log);

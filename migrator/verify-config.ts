@@ -4,7 +4,14 @@
  * the flags of the run it checks derives the same expected set.
  */
 import path from 'node:path';
-import { intFlag, stringFlag, type CommandSpec, type ParsedArgs } from '../common/cli-args.js';
+import type { CommandSpec, ParsedArgs } from '../common/cli-args.js';
+import {
+  loadSettings,
+  nonEmpty,
+  settingFlags,
+  wholeNumber,
+  type SettingsTable,
+} from '../common/config-table.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import { loadMigrateConfig, MIGRATE_SPEC, type MigrateConfig } from './migrate-config.js';
 
@@ -12,7 +19,6 @@ import { loadMigrateConfig, MIGRATE_SPEC, type MigrateConfig } from './migrate-c
 const SHARED_FLAGS = [
   'input',
   'connection',
-  'report',
   'max-record-bytes',
   'on-conflict',
   'date-order',
@@ -26,6 +32,37 @@ const SHARED_FLAGS = [
   'log-level',
 ] as const;
 
+/** The audit's own settings: flags, else FHIRLEDGER_VERIFY_<FLAG>, else defaults (common/config-table.ts). */
+const VERIFY_SETTINGS: SettingsTable<{ report: string | undefined; quietMs: number; timeoutMs: number }> = {
+  envPrefix: 'FHIRLEDGER_VERIFY_',
+  settings: [
+    {
+      key: 'report',
+      flag: 'report',
+      default: undefined,
+      parse: nonEmpty,
+      valueName: 'FILE',
+      description: 'JSON report (default runs/migrate/verify-report.json)',
+    },
+    {
+      key: 'quietMs',
+      flag: 'quiet-ms',
+      default: '2000',
+      parse: wholeNumber(100, 600_000),
+      valueName: 'MS',
+      description: 'the chain is read to its end once no block arrives for this long',
+    },
+    {
+      key: 'timeoutMs',
+      flag: 'timeout-ms',
+      default: '600000',
+      parse: wholeNumber(1000, 24 * 3600_000),
+      valueName: 'MS',
+      description: 'deadline for reading the blocks',
+    },
+  ],
+};
+
 export const VERIFY_SPEC: CommandSpec = {
   usage: 'fhirledger migrate verify --input PATH... [--report FILE] [--connection FILE] [options]',
   summary:
@@ -35,26 +72,10 @@ export const VERIFY_SPEC: CommandSpec = {
       SHARED_FLAGS.map((name) => {
         const flag = MIGRATE_SPEC.flags[name];
         if (flag === undefined) throw new Error(`migrate has no --${name} flag`);
-        return [
-          name,
-          name === 'report'
-            ? { ...flag, description: 'JSON report (default runs/migrate/verify-report.json)' }
-            : flag,
-        ];
+        return [name, flag];
       }),
     ),
-    'quiet-ms': {
-      type: 'string',
-      default: '2000',
-      valueName: 'MS',
-      description: 'the chain is read to its end once no block arrives for this long (default 2000)',
-    },
-    'timeout-ms': {
-      type: 'string',
-      default: '600000',
-      valueName: 'MS',
-      description: 'deadline for reading the blocks (default 600000)',
-    },
+    ...settingFlags(VERIFY_SETTINGS),
   },
 };
 
@@ -67,19 +88,12 @@ export interface VerifyConfig {
 }
 
 export function loadVerifyConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Readonly<VerifyConfig> {
-  const defaults = Object.fromEntries(
-    Object.entries(MIGRATE_SPEC.flags).map(([name, flag]) => [name, flag.default]),
-  );
-  const reportFile =
-    stringFlag(args.values, 'report') ?? path.join(defaultRunFolder('migrate'), 'verify-report.json');
+  const own = loadSettings(VERIFY_SETTINGS, args.values, env);
+  const reportFile = own.report ?? path.join(defaultRunFolder('migrate'), 'verify-report.json');
+  // The audit's report is its own (never migrate's report setting); the migrate config only derives the expected set.
   const migrate = loadMigrateConfig(
-    { ...args, values: { ...defaults, ...args.values, report: reportFile, 'dry-run': true } },
+    { ...args, values: { ...args.values, report: reportFile, 'dry-run': true } },
     env,
   );
-  return Object.freeze({
-    migrate,
-    reportFile,
-    quietMs: intFlag(args.values, 'quiet-ms', 100, 600_000),
-    timeoutMs: intFlag(args.values, 'timeout-ms', 1000, 24 * 3600_000),
-  });
+  return Object.freeze({ migrate, reportFile, quietMs: own.quietMs, timeoutMs: own.timeoutMs });
 }

@@ -183,9 +183,17 @@ async function status(argv: readonly string[]): Promise<number> {
   if (args.help) return ExitCode.OK;
   const { networkStatus, formatStatus } = await import('./node/network-status.js');
   const report = await networkStatus(args.home);
-  process.stdout.write(
-    args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report),
-  );
+  const json = args.values.json === true;
+  if (report.connectionProfiles === null) {
+    // No devnet in this home: a state the user fixes with `network up`, so exit 2 with NETWORK_NOT_CREATED as every
+    // other network command does; --json still prints the (empty) report so scripts can read it.
+    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    throw new NetworkError(
+      'NETWORK_NOT_CREATED',
+      `no devnet in ${report.home}: run "fhirledger network up" first`,
+    );
+  }
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return report.nodes.length > 0 && report.nodes.every((node) => node.healthy)
     ? ExitCode.OK
     : ExitCode.FAILURE;

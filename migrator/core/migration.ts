@@ -1,7 +1,7 @@
 /**
  * The migration itself: read → pipeline (parse, clean, validate) → dedupe → batch → submit → checkpoint → report.
  * Everything with side effects arrives through `MigrationDeps`, so tests drive it with an in-memory ledger and
- * the CLI with the real one.
+ * the CLI with the real one. What becomes of each processed record (reject, duplicate, accept) is record-verdicts.ts.
  *
  * Ordering, with one read of the input: when a ledger is present, the record types others refer to (Organization,
  * Practitioner) are submitted as they are read and every other accepted record is set aside (deferred-records.ts);
@@ -14,11 +14,9 @@
  * to the checkpoint's size and do not get their surviving entries twice.
  */
 import type { BatchItemResult } from '../../common/ehr-contract.js';
-import { FixCode, RejectCode } from '../../common/migration-codes.js';
-import { BatchSubmitter, type Batch, type BatchItem } from './batch-submitter.js';
+import { BatchSubmitter, type Batch } from './batch-submitter.js';
 import { ChunkDispatcher, DEFAULT_CHUNK_RECORDS, type HandledChunk } from './chunk-dispatcher.js';
-import { conflictIssue, ledgerRefusalEntry, rejectEntry } from './dead-letter-entries.js';
-import { DedupeIndex } from './dedupe-index.js';
+import { ledgerRefusalEntry } from './dead-letter-entries.js';
 import {
   FhirServerError,
   InputReadError,
@@ -26,7 +24,6 @@ import {
   PipelineWorkerError,
   type MigratorError,
 } from '../errors.js';
-import type { Fix, Issue } from './issues.js';
 import {
   buildReport,
   emptyLedgerCounts,
@@ -35,9 +32,9 @@ import {
   type MigrationReport,
   type MigrationStatus,
 } from './migration-report.js';
-import type { RecordLocation } from './record-location.js';
 import { InThreadProcessor, type ProcessedRecord, type RecordProcessor } from './record-processor.js';
 import { MemorySpool, REFERENCED_FIRST_TYPES, type DeferredSpool } from './deferred-records.js';
+import { RecordVerdicts } from './record-verdicts.js';
 import { CommitWatermark } from './watermark.js';
 
 import type { MigrationDeps, MigrationSettings } from './migration-deps.js';
@@ -61,7 +58,7 @@ export async function runMigration(
 
 class Migration {
   private readonly counters = new MigrationCounters();
-  private readonly dedupe = new DedupeIndex();
+  private readonly verdicts: RecordVerdicts;
   private readonly ledgerCounts: LedgerCounts;
   private readonly submitter: BatchSubmitter | undefined;
   private readonly replayUpTo: number;
@@ -89,6 +86,7 @@ class Migration {
       throw new Error('resuming a run that set records aside needs the spool they were set aside in');
     }
     this.spool = deps.deferredSpool ?? new MemorySpool();
+    this.verdicts = new RecordVerdicts(this.counters, deps.deadLetter, deps.fixLog);
     this.processor = deps.processor ?? new InThreadProcessor(deps.pipeline);
     this.watermark = new CommitWatermark(this.replayUpTo);
     this.ledgerCounts = resumeFrom === undefined ? emptyLedgerCounts() : { ...resumeFrom.ledger };
@@ -307,74 +305,17 @@ class Migration {
     }
   }
 
+  /** Sends an accepted record on: into the batch if its type is referenced by others, else to the spool. */
   private handle(record: HandledChunk['entries'][number], result: ProcessedRecord): void {
-    const { ordinal, text } = record;
-    this.counters.read += 1;
-    if (result.kind === 'rejected') {
-      this.counters.countFixes(result.fixes);
-      this.reject(
-        ordinal,
-        record.location,
-        text,
-        result.resourceType,
-        result.reason,
-        result.issues,
-        record.bytes !== undefined,
-      );
-      return;
-    }
-    const verdict = this.dedupe.check(result.resourceType, result.id, result.hash);
-    if (verdict === 'duplicate') {
-      const fixes: Fix[] = [...result.fixes, { code: FixCode.C7_EXACT_DUPLICATE, path: result.resourceType }];
-      this.counters.countFixes(fixes);
-      this.counters.countDuplicate(result.resourceType);
-      this.logFixes(ordinal, record.location, result.key, fixes);
-      return;
-    }
-    if (verdict === 'conflict') {
-      // The first version stays; the later one goes to the dead letter (last-wins is refused, see migrate-config.ts).
-      this.counters.countFixes(result.fixes);
-      this.reject(ordinal, record.location, text, result.resourceType, RejectCode.R5_CONFLICTING_DUPLICATE, [
-        conflictIssue(result.key, record.location, result.resourceType),
-      ]);
-      return;
-    }
-    this.counters.countFixes(result.fixes);
-    this.counters.countAccepted(result.resourceType);
-    if (result.assignedId) this.counters.assignedIds += 1;
-    this.logFixes(ordinal, record.location, result.key, result.fixes);
-    if (this.submitter === undefined || ordinal <= this.replayUpTo) return;
-    const item: BatchItem = {
-      json: result.json,
-      key: result.key,
-      ordinal,
-      location: record.location,
-      text,
-    };
-    if (!REFERENCED_FIRST_TYPES.has(result.resourceType)) {
+    const accepted = this.verdicts.judge(record, result);
+    if (accepted === undefined || this.submitter === undefined || record.ordinal <= this.replayUpTo) return;
+    const { item, resourceType } = accepted;
+    if (!REFERENCED_FIRST_TYPES.has(resourceType)) {
       this.spool.append(item);
       return;
     }
     this.current.items.push(item);
-    this.current.bytes += text.length;
-  }
-
-  private reject(
-    ordinal: number,
-    location: RecordLocation,
-    text: string,
-    resourceType: string | undefined,
-    reason: RejectCode,
-    issues: Issue[],
-    /** The source kept only the head of this (over-long) record. */
-    cutBySource = false,
-  ): void {
-    this.counters.countRejected(resourceType, reason);
-    this.deps.deadLetter.append(ordinal, rejectEntry(location, text, reason, issues, cutBySource));
-  }
-
-  private logFixes(ordinal: number, location: RecordLocation, key: string, fixes: readonly Fix[]): void {
-    if (fixes.length > 0) this.deps.fixLog.append(ordinal, { ...location, key, fixes });
+    this.current.bytes += item.text.length;
   }
 
   private batchIsFull(): boolean {

@@ -11,6 +11,22 @@ import { TokenCertificateCache, verifyAuthToken, type TokenCertificate } from '.
 import type { CaConfig } from './ca-config.js';
 import { authenticationError, authorizationError, CaError, unknownError } from './ca-errors.js';
 import { parseCsr } from './csr.js';
+import {
+  normaliseHex,
+  parseJson,
+  stringValue,
+  type EnrollBody,
+  type RegisterBody,
+  type RevokeBody,
+} from './ca-request-body.js';
+import {
+  attributeValue,
+  BOOTSTRAP_ATTRIBUTES,
+  isTrue,
+  listAllows,
+  selectAttributes,
+  withAutoAttributes,
+} from './identity-attributes.js';
 import { IdentityStore, type IdentityAttribute, type StoredIdentity } from './identity-store.js';
 
 /** Reported as the server version in cainfo (the fabric-ca line the devnet mimics). */
@@ -30,40 +46,6 @@ export interface TokenRequest {
   readonly uri: string;
   readonly body: Buffer;
 }
-
-interface EnrollBody {
-  certificate_request?: unknown;
-  attr_reqs?: { name?: unknown; optional?: unknown }[] | null;
-  caname?: unknown;
-}
-
-interface RegisterBody {
-  id?: unknown;
-  type?: unknown;
-  secret?: unknown;
-  max_enrollments?: unknown;
-  affiliation?: unknown;
-  attrs?: { name?: unknown; value?: unknown; ecert?: unknown }[] | null;
-  caname?: unknown;
-}
-
-interface RevokeBody {
-  id?: unknown;
-  aki?: unknown;
-  serial?: unknown;
-  reason?: unknown;
-  caname?: unknown;
-}
-
-const BOOTSTRAP_ATTRIBUTES: readonly IdentityAttribute[] = [
-  { name: 'hf.Registrar.Roles', value: '*', ecert: false },
-  { name: 'hf.Registrar.DelegateRoles', value: '*', ecert: false },
-  { name: 'hf.Registrar.Attributes', value: '*', ecert: false },
-  { name: 'hf.Revoker', value: '1', ecert: false },
-  { name: 'hf.IntermediateCA', value: '1', ecert: false },
-  { name: 'hf.GenCRL', value: '1', ecert: false },
-  { name: 'hf.AffiliationMgr', value: '1', ecert: false },
-];
 
 export class CaService {
   private readonly tokenCertificates = new TokenCertificateCache();
@@ -383,64 +365,6 @@ export class CaService {
   }
 }
 
-/** attr_reqs → the requested attributes (error if a non-optional one is missing); none → the ecert ones. */
-function selectAttributes(
-  identity: StoredIdentity,
-  attrReqs: EnrollBody['attr_reqs'],
-): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  if (attrReqs === undefined || attrReqs === null) {
-    for (const attr of identity.attributes) if (attr.ecert) out[attr.name] = attr.value;
-  } else {
-    for (const req of attrReqs) {
-      const name = stringValue(req.name);
-      const attr = identity.attributes.find((a) => a.name === name);
-      if (attr !== undefined) out[name] = attr.value;
-      else if (req.optional !== true) {
-        throw unknownError(
-          `Attribute '${name}' was requested but the identity '${identity.id}' does not have it`,
-        );
-      }
-    }
-  }
-  return Object.keys(out).length === 0 ? undefined : out;
-}
-
-/** Register adds hf.EnrollmentID, hf.Type and hf.Affiliation (ecert) to every identity. */
-function withAutoAttributes(
-  attrs: readonly IdentityAttribute[],
-  id: string,
-  type: string,
-  affiliation: string,
-): IdentityAttribute[] {
-  const auto: IdentityAttribute[] = [
-    { name: 'hf.EnrollmentID', value: id, ecert: true },
-    { name: 'hf.Type', value: type, ecert: true },
-    { name: 'hf.Affiliation', value: affiliation, ecert: true },
-  ];
-  const autoNames = new Set(auto.map((a) => a.name));
-  return [...attrs.filter((a) => !autoNames.has(a.name)), ...auto];
-}
-
-function attributeValue(identity: StoredIdentity, name: string): string | undefined {
-  return identity.attributes.find((a) => a.name === name)?.value;
-}
-
-/** A comma list as fabric-ca reads hf.Registrar.Roles / .Attributes: `*`, exact names, or `prefix*`. */
-function listAllows(list: string, name: string): boolean {
-  return list
-    .split(',')
-    .map((s) => s.trim())
-    .some(
-      (entry) =>
-        entry === '*' || entry === name || (entry.endsWith('*') && name.startsWith(entry.slice(0, -1))),
-    );
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && ['1', 't', 'true', 'T', 'TRUE', 'True'].includes(value);
-}
-
 function flattenAffiliations(config: CaConfig): Set<string> {
   const out = new Set<string>();
   for (const [top, subs] of Object.entries(config.affiliations)) {
@@ -448,32 +372,6 @@ function flattenAffiliations(config: CaConfig): Set<string> {
     for (const sub of subs) out.add(`${top}.${sub}`);
   }
   return out;
-}
-
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw new CaError('EMPTY_REQUEST_BODY', 400, 'Empty request body');
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new CaError(
-      'BAD_REQUEST_BODY',
-      400,
-      `Invalid request body: ${String(err)}; body=${body.toString('utf8')}`,
-    );
-  }
-}
-
-function stringValue(value: unknown): string {
-  return typeof value === 'string'
-    ? value
-    : value === undefined || value === null
-      ? ''
-      : JSON.stringify(value);
-}
-
-/** fabric-ca compares serials and AKIs as lower-case hex without leading zeros. */
-function normaliseHex(hex: string): string {
-  return hex.toLowerCase().replace(/:/g, '').replace(/^0+/, '');
 }
 
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

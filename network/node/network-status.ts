@@ -27,6 +27,7 @@ export interface NetworkStatus {
   readonly channel: string | null;
   readonly nodes: readonly NodeStatus[];
   readonly chaincodes: readonly ChaincodeDefinition[];
+  /** null when the home holds no devnet (no network description). */
   readonly connectionProfiles: { readonly fabric: string; readonly fhirledger: string } | null;
 }
 
