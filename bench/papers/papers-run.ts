@@ -46,6 +46,8 @@ export async function runPapers(
   const log = (line: string): void => {
     io.log.write(`${line}\n`);
   };
+  // Taken before the run writes anything, so its own new folders do not count as uncommitted changes.
+  const environment = describeEnvironment();
   const { stack } = await stackUp({
     home: config.home,
     portOffset: config.portOffset,
@@ -107,7 +109,6 @@ export async function runPapers(
   keep(ramp.runFolder, path.join(folder, 'ramp'), KEPT_LOAD_FILES);
   keep(k6Caliper.runFolder, path.join(folder, 'k6-caliper'), KEPT_LOAD_FILES);
   keep(caliper.folder, path.join(folder, 'caliper'), ['report.html', 'run.json']);
-  const environment = describeEnvironment();
   const figures = {
     ramp: summaryOf(ramp),
     k6Caliper: summaryOf(k6Caliper),
