@@ -100,6 +100,16 @@ export class BenchDevnet {
     }
   }
 
+  /** `network status --json`: each node's role, health, ledger height and (orderers) whether it leads Raft. */
+  status(): { name: string; role: string; ledgerHeight: number | null; raftLeader?: boolean | null }[] {
+    return (JSON.parse(this.cli(['status', '--json'])) as { nodes: ReturnType<BenchDevnet['status']> }).nodes;
+  }
+
+  /** `network kill|start NODE`: the fault a crash benchmark injects, through the same CLI a user has. */
+  control(verb: 'kill' | 'start', node: string): void {
+    this.cli([verb, node]);
+  }
+
   /** Deploys a chaincode-as-a-service and starts its server (fabric-chaincode-node) from `moduleDir`. */
   async deployChaincode(name: string, moduleDir: string, port: number): Promise<void> {
     const deployed = JSON.parse(

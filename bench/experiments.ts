@@ -2,7 +2,8 @@
  * The benchmarks `fhirledger bench` can run, each a module exporting `run(args)` that writes its own
  * results/<date>-<name>/run.json, and how the command's flags become its arguments. The modules are imported by
  * literal paths the compiler checks; each runs in its own process (experiment-process.ts) so its timings and peak
- * RSS are its own. `devnet` and `migrate-live` start a fabric-devnet of their own; the papers' load profiles and faults under load are still to come.
+ * RSS are its own. `devnet`, `migrate-live` and `paper-crash` start a fabric-devnet of their own; `paper-crash` faults the paper
+ * profile under load.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +66,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
       'migrator loading ≥ --records (default 1000000) generated records into a devnet: records/s, peak RSS, ratio to the raw CreateRecords ceiling measured in the same run, and the dry-run figure',
     load: () => import('./migrate-live.js'),
     size: { flag: 'records', toArgs: (value) => ['--records', value] },
+  },
+  {
+    name: 'paper-crash',
+    summary:
+      'paper profile crash recovery: Raft leader killed under load (commit gap, lost writes), two orderers down, peer0.org2 killed under load, catch-up times (--transactions per load, default 2000)',
+    load: () => import('./bench-paper-crash.js'),
+    size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
   },
 ];
 

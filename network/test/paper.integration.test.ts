@@ -9,7 +9,8 @@ import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { GatewayError, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { REPO, TestDevnet } from './devnet.testkit.js';
-import { endorsersOf, ordererHeaderHashes, peerState, steadyLoad } from './paper.testkit.js';
+import { peerState, steadyLoad, waitForOneHeight } from '../node/paper-load.js';
+import { endorsersOf, ordererHeaderHashes } from './paper.testkit.js';
 
 const TEST_CHAINCODE = path.join(REPO, 'network/peer/chaincode/fixtures/test-contract');
 const utf8 = new TextDecoder();
@@ -40,20 +41,9 @@ describe('fabric-devnet paper profile with unmodified Fabric clients', function 
       .status()
       .nodes.filter((node) => node.role === 'peer' || node.role === 'orderer')
       .map((node) => node.ledgerHeight);
-  const waitUntil = async (what: string, condition: () => Promise<boolean> | boolean, ms = 60_000) => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (await condition()) return;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    assert.fail(`timed out after ${ms} ms waiting until ${what}`);
-  };
   /** Every peer and orderer at one height, every peer with the same state fingerprint. */
   const assertConverged = async () => {
-    await waitUntil('all peers and orderers have one height', () => {
-      const all = heights();
-      return all.every((height) => height !== null && height === all[0]);
-    });
+    await waitForOneHeight(heights);
     const states = await Promise.all(PEER_OPERATIONS.map((port) => peerState(devnet, port)));
     assert.equal(
       new Set(states.map((state) => `${state.height}/${state.fingerprint}`)).size,

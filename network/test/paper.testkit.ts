@@ -1,13 +1,13 @@
 /**
  * TEST ONLY: what the paper profile's tests need beyond TestDevnet — who endorsed a committed transaction (read
- * from the block the peer delivers), the header hashes an orderer serves (read over its own Deliver), each peer's
- * state fingerprint, and a bounded steady load that records when every acknowledged transaction committed.
+ * from the block the peer delivers) and the header hashes an orderer serves (read over its own Deliver). The steady
+ * load and the convergence checks the benchmark shares live in network/node/paper-load.ts.
  */
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
-import type { Contract, Network } from '@hyperledger/fabric-gateway';
+import type { Network } from '@hyperledger/fabric-gateway';
 import { loadSigningIdentity } from '../msp/signing-identity.js';
 import { blockHeaderHash } from '../protocol/block-hash.js';
 import { seekFrom } from '../protocol/signed-envelope.js';
@@ -90,80 +90,4 @@ export async function ordererHeaderHashes(
   } finally {
     client.close();
   }
-}
-
-/** A peer's ledger height and state fingerprint from its admin endpoint. */
-export async function peerState(
-  devnet: TestDevnet,
-  defaultOperationsPort: number,
-): Promise<{ height: number; fingerprint: string }> {
-  const response = await fetch(`http://127.0.0.1:${devnet.port(defaultOperationsPort)}/devnet/state`, {
-    signal: AbortSignal.timeout(10_000),
-  });
-  return (await response.json()) as { height: number; fingerprint: string };
-}
-
-export interface LoadResult {
-  /** Keys whose transaction the client saw committed VALID. */
-  readonly acknowledged: readonly string[];
-  /** Submissions that failed, with the client's message. */
-  readonly failures: readonly string[];
-  /** Longest time between two consecutive acknowledged commits, ms. */
-  readonly longestGapMs: number;
-  /** When the first commit after `markAt` (ms into the run) was acknowledged, ms after `markAt`; -1 if none. */
-  readonly firstCommitAfterMarkMs: number;
-}
-
-/**
- * `concurrency` clients each submitting `put(prefix-N, N)` one after another until `durationMs` has passed or
- * `maxTransactions` were started; `during` runs once at `markAt` ms (the fault). Bounded in time and count.
- */
-export async function steadyLoad(
-  contract: Contract,
-  options: {
-    prefix: string;
-    durationMs: number;
-    maxTransactions: number;
-    concurrency: number;
-    markAt: number;
-    during: () => Promise<void>;
-  },
-): Promise<LoadResult> {
-  const started = Date.now();
-  const acknowledged: string[] = [];
-  const failures: string[] = [];
-  const commitTimes: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (Date.now() - started < options.durationMs && next < options.maxTransactions) {
-      const key = `${options.prefix}-${next++}`;
-      try {
-        const submitted = await contract.submitAsync('put', { arguments: [key, key] });
-        const status = await submitted.getStatus();
-        if (status.successful) {
-          acknowledged.push(key);
-          commitTimes.push(Date.now() - started);
-        } else failures.push(`${key}: commit status ${status.code}`);
-      } catch (error) {
-        failures.push(`${key}: ${error instanceof Error ? error.message : String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  };
-  const fault = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, options.markAt));
-    await options.during();
-  })();
-  await Promise.all([...Array.from({ length: options.concurrency }, worker), fault]);
-  const sorted = [...commitTimes].sort((a, b) => a - b);
-  let longestGapMs = 0;
-  for (let i = 1; i < sorted.length; i++)
-    longestGapMs = Math.max(longestGapMs, (sorted[i] ?? 0) - (sorted[i - 1] ?? 0));
-  const after = sorted.find((time) => time > options.markAt);
-  return {
-    acknowledged,
-    failures,
-    longestGapMs,
-    firstCommitAfterMarkMs: after === undefined ? -1 : after - options.markAt,
-  };
 }
