@@ -13,4 +13,4 @@ if ! command -v etcd >/dev/null 2>&1; then
     systemctl disable --now etcd >&2 || true
   fi
 fi
-etcd --version | head -1
+etcd --version | sed -n 1p   # sed reads it all: head would close the pipe early and pipefail turn etcd's SIGPIPE into exit 141
