@@ -36,8 +36,11 @@ export interface PapersConfig {
   providers: number;
 }
 
-/** The files of a load run worth keeping in results/ (small, human-readable); the raw points stay in runs/. */
-const KEPT_LOAD_FILES = ['report.md', 'timeline.svg', 'summary.json', 'run.json', 'sut.json', 'sut.svg'];
+/**
+ * The files of a load run worth keeping in results/ (small, human-readable); the raw points stay in runs/. Not
+ * k6's summary.json: its setup_data holds the bearer tokens setup() got for the run's users.
+ */
+const KEPT_LOAD_FILES = ['report.md', 'timeline.svg', 'run.json', 'sut.json', 'sut.svg'];
 
 export async function runPapers(
   config: PapersConfig,

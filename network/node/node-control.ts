@@ -54,12 +54,16 @@ export async function launch(
  * connection can hold a port for a moment between the supervisor's free-port check and the node's bind: such a
  * start is tried again (a port taken by a node of ours that is still running fails the same way every time).
  */
-const PORT_RACE_ATTEMPTS = 3;
+const PORT_RACE_ATTEMPTS = 4;
 const PORT_RACE_WAIT_MS = 2000;
 
 function lostPortRace(error: unknown): boolean {
   if (!(error instanceof SupervisorError)) return false;
-  return error.code === 'SUPERVISOR_EXITED' && error.logTail.includes('EADDRINUSE');
+  // Caught either by the supervisor's own free-port check before the spawn, or by the node's bind after it.
+  return (
+    error.code === 'SUPERVISOR_PORT_IN_USE' ||
+    (error.code === 'SUPERVISOR_EXITED' && error.logTail.includes('EADDRINUSE'))
+  );
 }
 
 /** SIGKILLs the node and its companions (an orderer's Raft member: the two make one Fabric orderer). */
