@@ -22,6 +22,7 @@ import {
   type SettingsTable,
 } from '../common/config-table.js';
 import { devnetHomeSetting } from '../common/devnet-location.js';
+import { isK6Duration } from '../common/k6-duration.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';
@@ -36,11 +37,8 @@ interface DemoConfig {
   smokeDuration: string;
 }
 
-const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
-
 const k6Duration: Parser = (text, where) => {
-  if (!K6_DURATION.test(text))
-    throw new ConfigError(`${where} "${text}" is not a k6 duration such as 20s or 1m`);
+  if (!isK6Duration(text)) throw new ConfigError(`${where} "${text}" is not a k6 duration such as 20s or 1m`);
   return text;
 };
 

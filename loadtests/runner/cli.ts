@@ -19,6 +19,7 @@ import {
   type CommandSpec,
 } from '../../common/cli-args.js';
 import { defaultDevnetHome } from '../../common/devnet-location.js';
+import { isK6Duration } from '../../common/k6-duration.js';
 import { readStackDescription, readStackPassword, type StackDescription } from '../../stack/stack-file.js';
 import type { AuditLedgerAccess } from './audit-ledger.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
@@ -120,8 +121,6 @@ const SPEC: CommandSpec = {
   },
 };
 
-const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
-
 export async function parseLoadOptions(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -146,7 +145,7 @@ export async function parseLoadOptions(
   if (!/^https?:\/\/[^/]+/.test(baseUrl))
     throw new UsageError(`--base-url "${baseUrl}" is not an http(s) URL`);
   const duration = stringFlag(args.values, 'duration');
-  if (duration !== undefined && !K6_DURATION.test(duration)) {
+  if (duration !== undefined && !isK6Duration(duration)) {
     throw new UsageError(`--duration "${duration}" is not a k6 duration such as 30s, 5m or 1h30m`);
   }
   const password = nonEmpty(env.LOAD_PASSWORD) ?? (onStack === undefined ? '' : readStackPassword(onStack));
