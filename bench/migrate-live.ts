@@ -4,7 +4,7 @@
  *
  * 1. generate a clean population of at least --records records (NDJSON);
  * 2. `fhirledger migrate --dry-run` over it, as a child process: records/s and peak RSS;
- * 3. a devnet of its own (port offset 41000); the ceiling: pre-serialised copies of the first records (ids
+ * 3. a devnet of its own (port offset 19000); the ceiling: pre-serialised copies of the first records (ids
  *    prefixed, so they never meet the migrated ones) sent by the migrator identity through the same ledger client,
  *    batch size and concurrency as the migration, nothing else in the loop — before the migration (empty ledger),
  *    after it (full ledger), and every few minutes during it (ceiling-probes.ts pauses the migrator for each);
@@ -31,7 +31,7 @@ import { BenchDevnet } from './devnet-harness.js';
 import { createRunFolder, writeRunJson } from './run-folder.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const PORT_OFFSET = 41000;
+const PORT_OFFSET = 19000;
 const BATCH_SIZE = 200;
 const CONCURRENCY = 4;
 const CEILING_BATCHES = 60;
