@@ -2,7 +2,7 @@
  * `fhirledger load <scenario>`: runs a k6 scenario against the FHIR gateway and writes
  * results/<date>-<scenario>/ (summary.json, points.json.gz, dashboard.html, report.md, timeline.svg, run.json).
  * Exit 0 when every SLO held and every acknowledged create is readable; 1 when k6 crossed a threshold (k6's 99),
- * k6 failed otherwise, or acknowledged records are missing; 2 for usage errors.
+ * k6 failed otherwise, or acknowledged records are missing; 2 for usage errors and a gateway that cannot be reached.
  */
 import pino from 'pino';
 import { checkK6, ensureK6 } from '../../toolchain/k6.js';
@@ -22,9 +22,11 @@ import { defaultDevnetHome } from '../../common/devnet-location.js';
 import { isK6Duration } from '../../common/k6-duration.js';
 import { readStackDescription, readStackPassword, type StackDescription } from '../../stack/stack-file.js';
 import type { AuditLedgerAccess } from './audit-ledger.js';
+import { LoadError } from './load-error.js';
 import { runLoad, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
 import { selectSutTargets } from './sut/sut-targets.js';
+import { requireReachableGateway } from './target-check.js';
 import { defaultRunFolder } from '../../common/run-folders.js';
 
 const SPEC: CommandSpec = {
@@ -216,6 +218,15 @@ export const run: CommandRunner = async (argv) => {
     return ExitCode.OK;
   }
   logger.info({ config: { ...options, password: '***' } }, 'load run configured');
+  try {
+    await requireReachableGateway(options.baseUrl);
+  } catch (error) {
+    if (error instanceof LoadError) {
+      process.stderr.write(`fhirledger load: ${error.code}: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
   const k6Binary = await ensureK6({
     log: (text) => {
       logger.info(text);
