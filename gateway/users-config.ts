@@ -6,6 +6,7 @@
  * here but for `--registrar-secret`, which is masked: users' passwords come from the variable `--password-env` names.
  */
 import { ROLES } from '../common/ehr-contract.js';
+import { devnetHomeSetting } from '../common/devnet-location.js';
 import { isFhirId } from '../common/fhir-resource.js';
 import {
   ConfigError,
@@ -151,15 +152,10 @@ export const USERS_SEED_SETTINGS: SettingsTable<UsersSeedSettings> = {
     count('providers', 'provider1..N, role=provider'),
     count('patients', 'patient1..N, role=patient, patientId=patient-<n>'),
     count('regulators', 'regulator1..N, role=regulator'),
-    {
-      key: 'home',
-      flag: 'home',
-      default: undefined,
-      parse: nonEmpty,
-      env: 'FHIRLEDGER_NETWORK_HOME',
-      valueName: 'DIR',
+    devnetHomeSetting({
+      shared: true,
       description: 'devnet home whose CA to use (default .fhirledger/devnet)',
-    },
+    }),
     {
       key: 'caUrl',
       flag: 'ca-url',

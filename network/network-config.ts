@@ -16,17 +16,9 @@ import {
   type Setting,
   type SettingsTable,
 } from '../common/config-table.js';
-import { defaultDevnetHome } from '../common/devnet-location.js';
+import { defaultDevnetHome, devnetHomeSetting } from '../common/devnet-location.js';
 
-const HOME: Setting<{ home: string | undefined }> = {
-  key: 'home',
-  flag: 'home',
-  default: undefined,
-  parse: nonEmpty,
-  env: 'FHIRLEDGER_NETWORK_HOME',
-  valueName: 'DIR',
-  description: 'the network home (default .fhirledger/devnet)',
-};
+const HOME: Setting<{ home: string | undefined }> = devnetHomeSetting({ shared: true });
 
 /** A value matching `pattern`, else a ConfigError saying what was expected. */
 function matching(pattern: RegExp, expected: string): Parser {

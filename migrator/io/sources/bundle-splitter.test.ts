@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { BundleSyntaxError, splitBundle, type SplitResource } from './bundle-splitter.js';
-import { OVERSIZE_HEAD_BYTES } from './line-splitter.js';
+import { OVERSIZE_HEAD_BYTES } from './record-bytes.js';
 
 /** The Bundle's bytes in chunks of `size`, so every boundary case (inside a string, an escape, a key) comes up. */
 function chunked(text: string | Buffer, size: number): AsyncIterable<Buffer> {

@@ -9,7 +9,7 @@
  * text after it), and a resource's own tokens are left to the pipeline's JSON.parse (a bad one is an R1 reject of that
  * entry, not the end of the file).
  */
-import { OVERSIZE_HEAD_BYTES } from './line-splitter.js';
+import { RecordBytes } from './record-bytes.js';
 
 export interface SplitResource {
   /** Index among the Bundle's entries that have a resource. */
@@ -79,39 +79,22 @@ export async function* splitBundle(
   let entries = 0;
   let offset = 0;
 
-  // The resource being captured: its parts (copies), how many bytes are kept, and its full length so far.
+  // The resource being captured, from its first byte up to the `,` or `}` after it.
   let capturing = false;
-  let parts: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
+  const resource = new RecordBytes(maxResourceBytes);
 
   const keep = (slice: Buffer) => {
-    total += slice.length;
-    const limit = total > maxResourceBytes ? OVERSIZE_HEAD_BYTES : maxResourceBytes;
-    if (kept > limit) {
-      parts = [Buffer.from(Buffer.concat(parts).subarray(0, limit))];
-      kept = limit;
-    }
-    const room = limit - kept;
-    if (room <= 0) return;
-    const part = Buffer.from(slice.subarray(0, room));
-    parts.push(part);
-    kept += part.length;
+    resource.add(slice);
   };
   const take = (): SplitResource => {
-    let bytes = Buffer.concat(parts);
-    const length = total;
-    parts = [];
-    kept = 0;
-    total = 0;
+    const { bytes, length, cut } = resource.take();
     capturing = false;
     const entry = entries;
     entries += 1;
-    if (length > maxResourceBytes) return { entry, text: bytes.toString('utf8'), cutFromBytes: length };
+    if (cut) return { entry, text: bytes.toString('utf8'), cutFromBytes: length };
     let end = bytes.length;
     while (end > 0 && isWhitespace(bytes[end - 1] ?? 0)) end -= 1;
-    bytes = bytes.subarray(0, end);
-    return { entry, text: bytes.toString('utf8') };
+    return { entry, text: bytes.toString('utf8', 0, end) };
   };
   const fail = (message: string, at: number): never => {
     throw new BundleSyntaxError(message, at);
