@@ -414,6 +414,41 @@ describe('EhrContract', () => {
         ChaincodeErrorCode.NOT_FOUND,
       );
     });
+
+    it('answers a patient FORBIDDEN for an absent record outside their compartment, as ReadRecord does', async () => {
+      const ledger = await seeded();
+      // NOT_FOUND here would tell a patient which ids exist in other compartments.
+      await rejectsWith(
+        ledger.evaluate(patientP1, history('Observation', 'none')),
+        ChaincodeErrorCode.FORBIDDEN,
+      );
+      await rejectsWith(ledger.evaluate(patientP1, history('Patient', 'p9')), ChaincodeErrorCode.FORBIDDEN);
+      await submit(ledger, provider, update(patient('p1', { birthDate: '1980-08-15' }), '1'));
+      assert.equal((await evaluate<HistoryEntry[]>(ledger, patientP1, history('Patient', 'p1'))).length, 2);
+    });
+
+    it("shows a patient only the versions of a moved record that were in their compartment, never the other patient's", async () => {
+      const ledger = await seeded();
+      // Filed under p1 by mistake, with p1's name in it, then moved to p2 by a provider.
+      await submit(
+        ledger,
+        provider,
+        update(observation('o1', 'p1', '8867-4', { note: [{ text: 'p1 secret' }] }), '1'),
+      );
+      await submit(ledger, provider, update(observation('o1', 'p2'), '2'));
+      const seen = await evaluate<HistoryEntry[]>(ledger, patientP2, history('Observation', 'o1'));
+      assert.deepEqual(
+        seen.map((entry) => entry.resource?.meta?.versionId),
+        ['3'],
+      );
+      assert.doesNotMatch(JSON.stringify(seen), /p1 secret|Family-p1|Patient\/p1/);
+      const all = await evaluate<HistoryEntry[]>(ledger, provider, history('Observation', 'o1'));
+      assert.equal(all.length, 3, 'providers still see every version');
+      await rejectsWith(
+        ledger.evaluate(patientP1, history('Observation', 'o1')),
+        ChaincodeErrorCode.FORBIDDEN,
+      );
+    });
   });
 
   describe('ListPatientRecords', () => {

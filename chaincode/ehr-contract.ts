@@ -15,7 +15,7 @@ import {
   type StoredRecord,
 } from '../common/ehr-contract.js';
 import type { FhirResource } from '../common/fhir-resource.js';
-import { authorize, requireCompartment } from './access.js';
+import { authorize, requireCompartment, type Caller } from './access.js';
 import { parseAddresses } from './address.js';
 import {
   decodeBookmark,
@@ -81,18 +81,7 @@ export class EhrContract extends Contract {
 
   async ReadRecord(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
     const caller = authorize(ctx.clientIdentity, Tx.ReadRecord);
-    let record;
-    try {
-      record = await readExisting(ctx, resourceType, id);
-    } catch (error) {
-      // A patient learns nothing outside their compartment, not even whether a record exists: an absent record is
-      // FORBIDDEN to them like a present one, except their own Patient.
-      const own = resourceType === 'Patient' && id === caller.patientId;
-      if (error instanceof ChaincodeError && error.code === ChaincodeErrorCode.NOT_FOUND && !own)
-        requireCompartment(caller, undefined, recordStateKey(resourceType, id));
-      throw error;
-    }
-    requireCompartment(caller, patientIdOf(record.resource), recordStateKey(resourceType, id));
+    const record = await readInCompartment(ctx, caller, resourceType, id);
     return canonicalJson(record);
   }
 
@@ -106,10 +95,16 @@ export class EhrContract extends Contract {
 
   async GetRecordHistory(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
     const caller = authorize(ctx.clientIdentity, Tx.GetRecordHistory);
-    const current = await readExisting(ctx, resourceType, id);
-    // A patient sees the whole history of a record that is in their compartment now.
-    requireCompartment(caller, patientIdOf(current.resource), recordStateKey(resourceType, id));
-    return canonicalJson(await new RecordStore(ctx.stub).history(resourceType, id));
+    await readInCompartment(ctx, caller, resourceType, id);
+    const entries = await new RecordStore(ctx.stub).history(resourceType, id);
+    if (caller.role !== 'patient') return canonicalJson(entries);
+    // A patient sees only the versions that were in their own compartment: a record a provider moved here from
+    // another patient (a misfiled Observation, corrected) still holds that patient's data in its older versions.
+    return canonicalJson(
+      entries.filter(
+        (entry) => entry.resource === undefined || patientIdOf(entry.resource) === caller.patientId,
+      ),
+    );
   }
 
   async ListPatientRecords(
@@ -211,6 +206,29 @@ async function createRecords(ctx: EhrContext, batch: unknown[]): Promise<BatchRe
   const { result, creations } = judgeCreateRecords(batch, (key) => committed.get(key));
   for (const { resource } of creations) await store.write(undefined, stampRecord(resource, '1', lastUpdated));
   return result;
+}
+
+/**
+ * The current record, for a caller who may see it. A patient learns nothing outside their compartment, not even
+ * whether a record exists: an absent record is FORBIDDEN to them like a present one, except their own Patient.
+ */
+async function readInCompartment(
+  ctx: EhrContext,
+  caller: Caller,
+  resourceType: string,
+  id: string,
+): Promise<StoredRecord> {
+  let record: StoredRecord;
+  try {
+    record = await readExisting(ctx, resourceType, id);
+  } catch (error) {
+    const own = resourceType === 'Patient' && id === caller.patientId;
+    if (error instanceof ChaincodeError && error.code === ChaincodeErrorCode.NOT_FOUND && !own)
+      requireCompartment(caller, undefined, recordStateKey(resourceType, id));
+    throw error;
+  }
+  requireCompartment(caller, patientIdOf(record.resource), recordStateKey(resourceType, id));
+  return record;
 }
 
 async function readExisting(ctx: EhrContext, resourceType: string, id: string): Promise<StoredRecord> {

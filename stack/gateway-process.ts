@@ -25,6 +25,11 @@ export interface GatewayLaunch {
   readonly connectionProfile: string;
   readonly credentialsStore: string;
   readonly logLevel: string;
+  /**
+   * Settings for this gateway only (e.g. `FHIRLEDGER_GATEWAY_SIGNING_KEY_PEM`, a secret that must never be a flag,
+   * which `ps` shows), on top of this process's environment.
+   */
+  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 export interface GatewayRunning {
@@ -58,7 +63,7 @@ export async function startGateway(launch: GatewayLaunch): Promise<GatewayRunnin
         ? ['--max-in-flight', String(STACK_MAX_IN_FLIGHT)]
         : []),
     ],
-    env: process.env,
+    env: { ...process.env, ...launch.extraEnv },
     ports: [launch.port],
     readiness: { url: `http://127.0.0.1:${launch.port}/readyz`, deadlineMs: READY_DEADLINE_MS },
   });

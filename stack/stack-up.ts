@@ -28,6 +28,8 @@ export interface StackUpOptions {
   readonly portOffset: number | undefined;
   readonly users: SeededUserCounts;
   readonly gatewayLogLevel: string;
+  /** Extra environment for the gateway process (see GatewayLaunch.extraEnv); the CLI sets none. */
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
 }
 
 export interface StackUpResult {
@@ -66,6 +68,7 @@ export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
     connectionProfile: home.fhirledgerProfile,
     credentialsStore: paths.credentialsStore,
     logLevel: options.gatewayLogLevel,
+    ...(options.gatewayEnv === undefined ? {} : { extraEnv: options.gatewayEnv }),
   });
   const stack: StackDescription = {
     version: 1,
