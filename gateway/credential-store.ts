@@ -192,14 +192,30 @@ export async function upsertPrincipals(
     if (!byId.has(principal.id)) added += 1;
     byId.set(principal.id, principal);
   }
+  await writeStoreFile(file, [...byId.values()]);
+  return { added, replaced: principals.length - added };
+}
+
+/**
+ * Revokes a principal: removes it from the store (atomically, mode 0600). A running gateway reads the store once,
+ * so it refuses the principal's tokens (401, unknown subject) from its next start. False when the id was absent.
+ */
+export async function removePrincipal(file: string, id: string): Promise<boolean> {
+  const current = await readStoreFile(file);
+  const kept = current.principals.filter((entry) => entry.id !== id);
+  if (kept.length === current.principals.length) return false;
+  await writeStoreFile(file, kept);
+  return true;
+}
+
+async function writeStoreFile(file: string, principals: readonly Principal[]): Promise<void> {
   // The default store lives in .fhirledger/, absent on a fresh checkout; created private like the store itself.
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const body = { version: CREDENTIAL_STORE_VERSION, principals: [...byId.values()] };
+  const body = { version: CREDENTIAL_STORE_VERSION, principals };
   await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await chmod(temporary, 0o600);
   await rename(temporary, file);
-  return { added, replaced: principals.length - added };
 }
 
 /** The store's contents, or an empty store when the file does not exist yet. */
