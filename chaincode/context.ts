@@ -30,7 +30,11 @@ export interface LedgerIterator<T> {
 
 export interface LedgerPage {
   iterator: LedgerIterator<LedgerKV>;
-  metadata: { fetchedRecordsCount: number; bookmark: string };
+  /**
+   * Absent when the page is empty and the last: the peer's QueryResponseMetadata is then all defaults (0 records,
+   * bookmark ''), which proto3 encodes as no bytes at all, and fabric-shim sets `metadata` only for non-empty bytes.
+   */
+  metadata?: { fetchedRecordsCount: number; bookmark: string };
 }
 
 export interface EhrStub {

@@ -452,6 +452,26 @@ describe('EhrContract', () => {
   });
 
   describe('ListPatientRecords', () => {
+    it('answers an empty last page for a compartment with no records (the shim then gives no metadata)', async () => {
+      const ledger = await seeded();
+      const patientP3: FakeIdentity = { attributes: { role: 'patient', patientId: 'p3' } };
+      // On the devnet this was a 500 "Cannot read properties of undefined (reading 'bookmark')": a seeded patient
+      // without records got 503 for their own search and $everything.
+      for (const type of ['', 'Observation']) {
+        assert.deepEqual(await evaluate<Page<StoredRecord>>(ledger, patientP3, list('p3', type, '50', '')), {
+          items: [],
+          bookmark: '',
+        });
+      }
+      assert.deepEqual(
+        await evaluate<Page<unknown>>(ledger, regulator, research('Condition', '', '50', '')),
+        {
+          items: [],
+          bookmark: '',
+        },
+      );
+    });
+
     it('pages through a patient compartment with bookmarks, optionally by type', async () => {
       const ledger = new InMemoryLedger();
       const records = [

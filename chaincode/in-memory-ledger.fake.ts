@@ -234,9 +234,13 @@ class TransactionStub implements EhrStub {
       key,
       value: this.ledger.committed(key) ?? new Uint8Array(),
     }));
+    const next = inRange[pageSize] ?? '';
+    // As fabric-shim hands it over: all-default metadata arrives as no bytes, so the shim sets no `metadata`.
     return {
       iterator: this.iterator(rows),
-      metadata: { fetchedRecordsCount: rows.length, bookmark: inRange[pageSize] ?? '' },
+      ...(rows.length === 0 && next === ''
+        ? {}
+        : { metadata: { fetchedRecordsCount: rows.length, bookmark: next } }),
     };
   }
 

@@ -28,7 +28,7 @@ export interface KeyPage {
 
 async function drainPage(page: LedgerPage): Promise<KeyPage> {
   const entries = await collect(page.iterator, (kv) => kv);
-  return { entries, bookmark: page.metadata.bookmark };
+  return { entries, bookmark: page.metadata?.bookmark ?? '' };
 }
 
 /**
