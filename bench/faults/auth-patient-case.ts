@@ -4,6 +4,7 @@
  * certificate says role=patient, patientId=patient-2), to show the refusal is the chaincode's and not only the
  * gateway's. Nothing may be written, and nothing the attacker receives may hold the victim's PHI.
  */
+import { checkLedgerUnchanged, checkVictimUnchanged } from './auth-ledger-checks.js';
 import { AuthEvidence } from './auth-evidence.js';
 import { callChaincode, type FabricAnswer } from './auth-fabric-direct.js';
 import { ATTACKER_PATIENT_ID, AUTH_USERS, VICTIM_PATIENT_ID } from './auth-fixtures.js';
@@ -155,24 +156,9 @@ export async function patientAttacks(stack: AuthStack): Promise<FaultOutcome> {
     const name = `chaincode: ${attack.name}`;
     evidence.fabric(name, answer, holds(attack, answer));
   }
-  const heightAfter = await stack.ledgerHeight();
-  evidence.check(
-    'nothing written: the peer’s ledger height is unchanged',
-    heightAfter === heightBefore,
-    `${heightBefore} → ${heightAfter}`,
-  );
+  const heightAfter = await checkLedgerUnchanged(evidence, stack, heightBefore);
+  await checkVictimUnchanged(evidence, stack);
   const provider = await stack.login(AUTH_USERS.provider);
-  const victim = await stack.send({
-    method: 'GET',
-    path: `/fhir/Patient/${VICTIM_PATIENT_ID}`,
-    token: provider,
-  });
-  const version = (JSON.parse(victim.body) as { meta?: { versionId?: string } }).meta?.versionId;
-  evidence.check(
-    'nothing written: the victim’s Patient is still version 1',
-    version === '1',
-    `version ${version ?? '?'}`,
-  );
   const intruder = await stack.send({
     method: 'GET',
     path: `/fhir/Observation/obs-intruder-${stack.fixtures.tag}`,

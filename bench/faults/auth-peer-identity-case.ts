@@ -8,6 +8,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createRootCa, issueCertificateSync } from '../../network/msp/cert-issuer.js';
 import type { UserCredentials } from '../../ledger-client/connection.js';
+import { checkLedgerUnchanged } from './auth-ledger-checks.js';
 import { AuthEvidence } from './auth-evidence.js';
 import { callChaincode } from './auth-fabric-direct.js';
 import { ATTACKER_PATIENT_ID, AUTH_USERS, VICTIM_PATIENT_ID } from './auth-fixtures.js';
@@ -89,12 +90,7 @@ export async function peerIdentityAttacks(stack: AuthStack): Promise<FaultOutcom
     ATTACKER_PATIENT_ID,
   ]);
   evidence.fabric('control: the real provider identity as Org1MSP reads a record', control, control.ok);
-  const heightAfter = await stack.ledgerHeight();
-  evidence.check(
-    'nothing written: the peer’s ledger height is unchanged',
-    heightAfter === heightBefore,
-    `${heightBefore} → ${heightAfter}`,
-  );
+  const heightAfter = await checkLedgerUnchanged(evidence, stack, heightBefore);
   const absent = await callChaincode(stack, realProvider, 'evaluate', 'ReadRecord', [
     'Observation',
     intruderId,

@@ -5,6 +5,7 @@
  * telecom, addresses below state, notes; birth dates cut to the year; ids and references pseudonymised — whatever
  * parameters ask for more. Checked through the gateway and straight at the chaincode with the regulator's identity.
  */
+import { checkLedgerUnchanged } from './auth-ledger-checks.js';
 import { AuthEvidence } from './auth-evidence.js';
 import { callChaincode } from './auth-fabric-direct.js';
 import { AUTH_USERS, VICTIM_PATIENT_ID, type AuthFixtures } from './auth-fixtures.js';
@@ -115,12 +116,7 @@ export async function regulatorAttacks(stack: AuthStack): Promise<FaultOutcome> 
     evidence.observed[`chaincode: ResearchQuery ${type} answers de-identified records`] =
       `ok, ${items.length} records`;
   }
-  const heightAfter = await stack.ledgerHeight();
-  evidence.check(
-    'nothing written: the peer’s ledger height is unchanged',
-    heightAfter === heightBefore,
-    `${heightBefore} → ${heightAfter}`,
-  );
+  const heightAfter = await checkLedgerUnchanged(evidence, stack, heightBefore);
 
   return evidence.outcome(
     {

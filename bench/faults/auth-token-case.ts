@@ -18,6 +18,7 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
+import { checkLedgerUnchanged, checkVictimUnchanged } from './auth-ledger-checks.js';
 import { AuthEvidence, INVALID_TOKEN_CHALLENGE } from './auth-evidence.js';
 import { ATTACKER_PATIENT_ID, AUTH_USERS, REVOKED_PATIENT_ID, VICTIM_PATIENT_ID } from './auth-fixtures.js';
 import { observedLogs, type AuthStack } from './auth-stack.js';
@@ -152,22 +153,8 @@ export async function tokenAttacks(stack: AuthStack): Promise<FaultOutcome> {
       refused,
     );
   }
-  const heightAfter = await stack.ledgerHeight();
-  evidence.check(
-    'nothing written: the peer’s ledger height is unchanged',
-    heightAfter === heightBefore,
-    `${heightBefore} → ${heightAfter}`,
-  );
-  const providerToken = await stack.login(AUTH_USERS.provider);
-  const victim = await stack.send({ method: 'GET', path: victimPath, token: providerToken });
-  const stored = JSON.parse(victim.body) as { meta?: { versionId?: string }; name?: unknown };
-  evidence.check(
-    'nothing written: the victim’s Patient is still version 1 with its own name',
-    victim.status === 200 &&
-      stored.meta?.versionId === '1' &&
-      JSON.stringify(stored.name) === JSON.stringify(stack.fixtures.records[0]?.name),
-    `${victim.status} version ${stored.meta?.versionId ?? '?'}`,
-  );
+  const heightAfter = await checkLedgerUnchanged(evidence, stack, heightBefore);
+  const victimVersion = await checkVictimUnchanged(evidence, stack);
 
   // Replay after revocation: a real token of a user the operator then removes from the store.
   const ownSearch = `/fhir/Observation?patient=${REVOKED_PATIENT_ID}`;
@@ -216,7 +203,7 @@ export async function tokenAttacks(stack: AuthStack): Promise<FaultOutcome> {
         `${Object.keys(forged).length} forged, expired, alg:none, wrong-key, other-audience and other-issuer tokens ` +
         'claiming a provider (or the victim) each sent to read and to overwrite the victim’s Patient; then a real ' +
         'token replayed after its user was revoked and the gateway restarted.',
-      summary: `Ledger height ${heightBefore} → ${heightAfter}; the victim's Patient version ${stored.meta?.versionId ?? '?'}.`,
+      summary: `Ledger height ${heightBefore} → ${heightAfter}; the victim's Patient version ${victimVersion ?? '?'}.`,
     },
     observedLogs(stack),
     stack.fixtures.logOnly,
