@@ -1,9 +1,10 @@
 /**
  * protos.Deliver on the peer (Fabric common/deliver/deliver.go with the peer's block, filtered-block and
  * block-and-private-data responses): each request is a signed SeekInfo envelope; blocks in [start, stop] are sent,
- * then a SUCCESS status, and the stream then takes the next request. Failures are a status response: BAD_REQUEST
- * for a malformed request, NOT_FOUND for an unknown channel or a block not there with FAIL_IF_NOT_READY, FORBIDDEN
- * when the creator does not satisfy the channel's Readers.
+ * then a SUCCESS status, and the stream then takes the next request. Failures are a status response that ends the
+ * stream: BAD_REQUEST for a malformed request or a start after the stop, NOT_FOUND for an unknown channel, a start
+ * past the next block, or a block not there with FAIL_IF_NOT_READY, FORBIDDEN when the creator does not satisfy the
+ * channel's Readers.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { common, orderer, peer } from '@hyperledger/fabric-protos';
@@ -19,6 +20,8 @@ type DeliverStatus = common.StatusMap[keyof common.StatusMap];
 export interface DeliverDeps extends ReadAccess {
   readonly channelId: string;
   readonly ledger: ChannelLedger;
+  /** Fabric's deliver_streams_opened / deliver_streams_closed: a stream counts as closed once its handler returned. */
+  readonly streams?: { opened(): void; closed(): void };
 }
 
 export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
@@ -35,6 +38,7 @@ export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
 async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream): Promise<void> {
   const state = { cancelled: false };
   const feeds = new Set<BlockFeed>();
+  deps.streams?.opened();
   stream.on('cancelled', () => {
     state.cancelled = true;
     for (const feed of feeds) feed.close();
@@ -46,11 +50,15 @@ async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream)
       const response = new peer.DeliverResponse();
       response.setStatus(status);
       stream.write(response);
+      // Fabric's Handle returns after any status but SUCCESS: the stream ends there.
+      if (status !== common.Status.SUCCESS) break;
     }
     stream.end();
   } catch {
     // The client went away mid-stream; nothing is left to tell it.
     stream.end();
+  } finally {
+    deps.streams?.closed();
   }
 }
 
@@ -87,7 +95,11 @@ async function serveRequest(
   const height = deps.ledger.height();
   const start = position(seek.getStart(), height, 'start');
   const stop = position(seek.getStop(), height, 'stop');
-  if (start === undefined || stop === undefined || stop < start) return common.Status.BAD_REQUEST;
+  if (start === undefined || stop === undefined) return common.Status.BAD_REQUEST;
+  // Fabric's FileLedger.Iterator: a start past the next block to be written can never be reached, whatever the
+  // behaviour (BLOCK_UNTIL_READY waits only for the next block).
+  if (start > height) return common.Status.NOT_FOUND;
+  if (stop < start) return common.Status.BAD_REQUEST;
   const failIfNotReady = seek.getBehavior() === orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY;
   if (failIfNotReady && start >= height) return common.Status.NOT_FOUND;
 
