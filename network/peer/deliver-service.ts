@@ -36,27 +36,37 @@ export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
 }
 
 async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream): Promise<void> {
-  const state = { cancelled: false };
+  const state = { cancelled: false, ended: false };
   const feeds = new Set<BlockFeed>();
   deps.streams?.opened();
   stream.on('cancelled', () => {
     state.cancelled = true;
     for (const feed of feeds) feed.close();
   });
+  // Fabric's Handle returns after any status but SUCCESS: the stream ends there; later requests are read and
+  // dropped until the client lets go. The iterator must not destroy the call when the client half-closes (a
+  // Readable's default): a destroyed call never sends its status, and the client would wait for its deadline.
+  const end = () => {
+    if (!state.ended) {
+      state.ended = true;
+      stream.end();
+    }
+  };
   try {
-    for await (const envelope of stream as AsyncIterable<common.Envelope>) {
+    const requests = stream.iterator({ destroyOnReturn: false }) as AsyncIterable<common.Envelope>;
+    for await (const envelope of requests) {
+      if (state.ended) continue;
       const status = await serveRequest(deps, kind, stream, envelope, feeds);
       if (state.cancelled) return;
       const response = new peer.DeliverResponse();
       response.setStatus(status);
       stream.write(response);
-      // Fabric's Handle returns after any status but SUCCESS: the stream ends there.
-      if (status !== common.Status.SUCCESS) break;
+      if (status !== common.Status.SUCCESS) end();
     }
-    stream.end();
+    end();
   } catch {
     // The client went away mid-stream; nothing is left to tell it.
-    stream.end();
+    end();
   } finally {
     deps.streams?.closed();
   }
