@@ -101,7 +101,14 @@ export class BenchDevnet {
   }
 
   /** `network status --json`: each node's role, health, ledger height and (orderers) whether it leads Raft. */
-  status(): { name: string; role: string; ledgerHeight: number | null; raftLeader?: boolean | null }[] {
+  status(): {
+    name: string;
+    role: string;
+    healthy: boolean;
+    pid: number | null;
+    ledgerHeight: number | null;
+    raftLeader?: boolean | null;
+  }[] {
     return (JSON.parse(this.cli(['status', '--json'])) as { nodes: ReturnType<BenchDevnet['status']> }).nodes;
   }
 
@@ -110,11 +117,17 @@ export class BenchDevnet {
     this.cli([verb, node]);
   }
 
+  /** `network chaincode deploy`: defines a chaincode-as-a-service at `address`; returns the package id it serves. */
+  deploy(name: string, address: string): string {
+    const deployed = JSON.parse(this.cli(['chaincode', 'deploy', '--name', name, '--address', address])) as {
+      packageId: string;
+    };
+    return deployed.packageId;
+  }
+
   /** Deploys a chaincode-as-a-service and starts its server (fabric-chaincode-node) from `moduleDir`. */
   async deployChaincode(name: string, moduleDir: string, port: number): Promise<void> {
-    const deployed = JSON.parse(
-      this.cli(['chaincode', 'deploy', '--name', name, '--address', `127.0.0.1:${port}`]),
-    ) as { packageId: string };
+    const packageId = this.deploy(name, `127.0.0.1:${port}`);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -129,7 +142,7 @@ export class BenchDevnet {
         '--chaincode-address',
         `127.0.0.1:${port}`,
         '--chaincode-id',
-        deployed.packageId,
+        packageId,
         '--module-path',
         moduleDir,
       ],

@@ -132,7 +132,19 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     ),
   );
   server.addService(peer.EndorserService, endorserService(endorser));
-  server.addService(peer.DeliverService, deliverService({ channelId: config.channelId, ledger, ...access }));
+  const deliverStreams = { opened: 0, closed: 0 };
+  server.addService(
+    peer.DeliverService,
+    deliverService({
+      channelId: config.channelId,
+      ledger,
+      ...access,
+      streams: {
+        opened: () => (deliverStreams.opened += 1),
+        closed: () => (deliverStreams.closed += 1),
+      },
+    }),
+  );
   const credentials = grpc.ServerCredentials.createSsl(
     null,
     [{ cert_chain: readFileSync(config.tls.certFile), private_key: readFileSync(config.tls.keyFile) }],
@@ -165,6 +177,12 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
         '# HELP ledger_blockchain_height Height of the chain in blocks.',
         '# TYPE ledger_blockchain_height gauge',
         `ledger_blockchain_height{channel="${config.channelId}"} ${ledger.height()}`,
+        '# HELP deliver_streams_opened The number of GRPC streams that have been opened for the deliver service.',
+        '# TYPE deliver_streams_opened counter',
+        `deliver_streams_opened ${deliverStreams.opened}`,
+        '# HELP deliver_streams_closed The number of GRPC streams that have been closed for the deliver service.',
+        '# TYPE deliver_streams_closed counter',
+        `deliver_streams_closed ${deliverStreams.closed}`,
         '',
       ].join('\n'),
     routes: {

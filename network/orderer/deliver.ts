@@ -161,6 +161,16 @@ export function deliverHandler(
     const abort = new AbortController();
     let queue: Promise<void> = Promise.resolve();
     let ended = false;
+    deps.metrics?.add('deliver_streams_opened', {});
+    let closedCounted = false;
+    // As Fabric's Handle returning: counted once the request in flight (a wait for a block, say) has settled.
+    const countClosed = (): void => {
+      void queue.then(() => {
+        if (closedCounted) return;
+        closedCounted = true;
+        deps.metrics?.add('deliver_streams_closed', {});
+      });
+    };
     const finish = (): void => {
       if (!ended) {
         ended = true;
@@ -192,12 +202,16 @@ export function deliverHandler(
     });
     call.on('cancelled', () => {
       abort.abort();
+      countClosed();
     });
     call.on('error', () => {
       abort.abort();
+      countClosed();
     });
     call.on('close', () => {
       abort.abort();
+      countClosed();
     });
+    call.on('finish', countClosed);
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The orderer's Prometheus metrics, named as Fabric's orderer exports them (ledger_blockchain_height,
- * broadcast_processed_count, deliver_blocks_sent, blockcutter_block_fill_duration), rendered in the text format.
+ * broadcast_processed_count, deliver_streams_opened/closed, deliver_blocks_sent, blockcutter_block_fill_duration), rendered in the text format.
  */
 
 type Labels = Readonly<Record<string, string>>;
@@ -25,6 +25,16 @@ export class OrdererMetrics {
     this.define('ledger_blockchain_height', 'gauge', 'Height of the chain in blocks.');
     this.define('broadcast_processed_count', 'counter', 'The number of transactions processed.');
     this.define('deliver_blocks_sent', 'counter', 'The number of blocks sent by the deliver service.');
+    this.define(
+      'deliver_streams_opened',
+      'counter',
+      'The number of GRPC streams that have been opened for the deliver service.',
+    );
+    this.define(
+      'deliver_streams_closed',
+      'counter',
+      'The number of GRPC streams that have been closed for the deliver service.',
+    );
     this.define(
       'deliver_requests_received',
       'counter',

@@ -237,6 +237,25 @@ describe('orderer over TLS gRPC (real AtomicBroadcastClient)', function () {
     assert.deepEqual(received, [1]);
   });
 
+  it('Deliver: a wait for a block the client cancels is released (deliver_streams_closed catches up)', async () => {
+    const streams = () => ({
+      opened: running.node.metrics.get('deliver_streams_opened', {}),
+      closed: running.node.metrics.get('deliver_streams_closed', {}),
+    });
+    const calls = Array.from({ length: 5 }, () => {
+      const call = running.client.deliver();
+      call.on('error', () => undefined);
+      call.write(seekEnvelope('mychannel', pki.client.signer, 1, 1, 'block'));
+      return call;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(streams(), { opened: 5, closed: 0 }, 'five streams waiting for block 1');
+    for (const call of calls) call.cancel();
+    const deadline = Date.now() + 3_000;
+    while (streams().closed < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(streams(), { opened: 5, closed: 5 });
+  });
+
   it('Deliver: keeps streaming after the client half-closes, and serves a second SeekInfo on the same stream', async () => {
     const pending = deliver(
       running.client,

@@ -1,9 +1,10 @@
 /**
  * protos.Deliver on the peer (Fabric common/deliver/deliver.go with the peer's block, filtered-block and
  * block-and-private-data responses): each request is a signed SeekInfo envelope; blocks in [start, stop] are sent,
- * then a SUCCESS status, and the stream then takes the next request. Failures are a status response: BAD_REQUEST
- * for a malformed request, NOT_FOUND for an unknown channel or a block not there with FAIL_IF_NOT_READY, FORBIDDEN
- * when the creator does not satisfy the channel's Readers.
+ * then a SUCCESS status, and the stream then takes the next request. Failures are a status response that ends the
+ * stream: BAD_REQUEST for a malformed request or a start after the stop, NOT_FOUND for an unknown channel, a start
+ * past the next block, or a block not there with FAIL_IF_NOT_READY, FORBIDDEN when the creator does not satisfy the
+ * channel's Readers.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { common, orderer, peer } from '@hyperledger/fabric-protos';
@@ -19,6 +20,8 @@ type DeliverStatus = common.StatusMap[keyof common.StatusMap];
 export interface DeliverDeps extends ReadAccess {
   readonly channelId: string;
   readonly ledger: ChannelLedger;
+  /** Fabric's deliver_streams_opened / deliver_streams_closed: a stream counts as closed once its handler returned. */
+  readonly streams?: { opened(): void; closed(): void };
 }
 
 export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
@@ -33,24 +36,39 @@ export function deliverService(deps: DeliverDeps): peer.IDeliverServer {
 }
 
 async function serveStream(deps: DeliverDeps, kind: DeliverKind, stream: Stream): Promise<void> {
-  const state = { cancelled: false };
+  const state = { cancelled: false, ended: false };
   const feeds = new Set<BlockFeed>();
+  deps.streams?.opened();
   stream.on('cancelled', () => {
     state.cancelled = true;
     for (const feed of feeds) feed.close();
   });
+  // Fabric's Handle returns after any status but SUCCESS: the stream ends there; later requests are read and
+  // dropped until the client lets go. The iterator must not destroy the call when the client half-closes (a
+  // Readable's default): a destroyed call never sends its status, and the client would wait for its deadline.
+  const end = () => {
+    if (!state.ended) {
+      state.ended = true;
+      stream.end();
+    }
+  };
   try {
-    for await (const envelope of stream as AsyncIterable<common.Envelope>) {
+    const requests = stream.iterator({ destroyOnReturn: false }) as AsyncIterable<common.Envelope>;
+    for await (const envelope of requests) {
+      if (state.ended) continue;
       const status = await serveRequest(deps, kind, stream, envelope, feeds);
       if (state.cancelled) return;
       const response = new peer.DeliverResponse();
       response.setStatus(status);
       stream.write(response);
+      if (status !== common.Status.SUCCESS) end();
     }
-    stream.end();
+    end();
   } catch {
     // The client went away mid-stream; nothing is left to tell it.
-    stream.end();
+    end();
+  } finally {
+    deps.streams?.closed();
   }
 }
 
@@ -87,7 +105,11 @@ async function serveRequest(
   const height = deps.ledger.height();
   const start = position(seek.getStart(), height, 'start');
   const stop = position(seek.getStop(), height, 'stop');
-  if (start === undefined || stop === undefined || stop < start) return common.Status.BAD_REQUEST;
+  if (start === undefined || stop === undefined) return common.Status.BAD_REQUEST;
+  // Fabric's FileLedger.Iterator: a start past the next block to be written can never be reached, whatever the
+  // behaviour (BLOCK_UNTIL_READY waits only for the next block).
+  if (start > height) return common.Status.NOT_FOUND;
+  if (stop < start) return common.Status.BAD_REQUEST;
   const failIfNotReady = seek.getBehavior() === orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY;
   if (failIfNotReady && start >= height) return common.Status.NOT_FOUND;
 

@@ -243,7 +243,18 @@ async function completionResult(
       results,
     };
   }
-  const response = peer.Response.deserializeBinary(completion.getPayload_asU8());
+  let response: peer.Response;
+  try {
+    response = peer.Response.deserializeBinary(completion.getPayload_asU8());
+  } catch (error) {
+    // chaincode_support.go fails the transaction here; the stream itself stays up.
+    throw new ChaincodeShimError(
+      'BAD_COMPLETION',
+      invocation.chaincodeName,
+      `failed to unmarshal response for transaction ${invocation.txId}: ${errorText(error)}`,
+      { cause: error, txId: invocation.txId },
+    );
+  }
   const event = completion.getChaincodeEvent();
   if (event !== undefined) {
     event.setChaincodeId(invocation.chaincodeName);

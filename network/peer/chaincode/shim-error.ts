@@ -21,7 +21,9 @@ export type ChaincodeShimErrorCode =
   /** no COMPLETED/ERROR within the invocation's timeout (Fabric: "timeout expired while executing transaction"). */
   | 'EXECUTION_TIMEOUT'
   /** the same (channel, txid) is already executing on this chaincode. */
-  | 'DUPLICATE_TXID';
+  | 'DUPLICATE_TXID'
+  /** COMPLETED whose payload is not a peer.Response (Fabric: "failed to unmarshal response for transaction"). */
+  | 'BAD_COMPLETION';
 
 export class ChaincodeShimError extends ChaincodeUnavailableError {
   readonly txId: string | undefined;

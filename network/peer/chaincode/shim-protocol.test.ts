@@ -193,4 +193,23 @@ describe('shim protocol, message by message', function () {
     });
     assert.ok(warnings.some((warning) => warning.includes('stream ended')));
   });
+
+  it('fails a transaction whose COMPLETED does not hold a Response, and keeps the stream for the next one', async () => {
+    const running = execute('tx4');
+    await chaincode.next((m) => m.getType() === Type.TRANSACTION);
+    chaincode.send(Type.COMPLETED, new Uint8Array(16).fill(0xff), 'tx4');
+    await assert.rejects(running, (error: unknown) => {
+      assert.ok(error instanceof ChaincodeShimError);
+      assert.equal(error.code, 'BAD_COMPLETION');
+      assert.match(error.message, /^failed to unmarshal response for transaction tx4: /);
+      return true;
+    });
+    const next = execute('tx5');
+    const seen = chaincode.received.length;
+    await chaincode.next((m) => m.getType() === Type.TRANSACTION && m.getTxid() === 'tx5', seen);
+    const done = new peer.Response();
+    done.setStatus(200);
+    chaincode.send(Type.COMPLETED, done.serializeBinary(), 'tx5');
+    assert.equal((await next).status, 200);
+  });
 });
