@@ -38,6 +38,8 @@ export interface EndorserDeps {
   readonly runtime: ChaincodeRuntime;
   readonly signer: SigningIdentity;
   readonly checks: ProposalCheckContext;
+  /** Fabric's chaincode.executetimeout: a proposal whose chaincode runs longer fails; 30 s when absent. */
+  readonly executeTimeoutMs?: number | undefined;
 }
 
 export class Endorser {
@@ -89,7 +91,7 @@ export class Endorser {
         input: proposal.chaincodeInputBytes,
         readOnly,
         state: this.deps.ledger,
-        timeoutMs: EXECUTE_TIMEOUT_MS,
+        timeoutMs: this.deps.executeTimeoutMs ?? EXECUTE_TIMEOUT_MS,
       });
     } catch (error) {
       if (error instanceof ChaincodeUnavailableError) {
