@@ -140,13 +140,7 @@ export class FileBlockStore implements BlockStore {
       header.writeUInt32BE(crc32(blockBytes), 4);
       // 'a+' appends at the end whatever the position, so one writev is one frame.
       try {
-        const { bytesWritten } = await this.file.writev([header, blockBytes]);
-        if (bytesWritten !== FRAME_HEADER + blockBytes.length) {
-          throw new BlockStoreError(
-            'SHORT_WRITE',
-            `${this.path}: block ${number} written short (${bytesWritten} of ${FRAME_HEADER + blockBytes.length} bytes)`,
-          );
-        }
+        await this.writeFrame(number, header, blockBytes);
         await this.file.datasync();
       } catch (error) {
         await this.cutBack(number, error);
@@ -160,6 +154,27 @@ export class FileBlockStore implements BlockStore {
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * libuv answers a write that only partly fits (disk full) with the short count, not an error: the rest is written
+   * again, so the file system's own error (ENOSPC, EROFS) is what the caller sees.
+   */
+  private async writeFrame(number: number, header: Buffer, blockBytes: Uint8Array): Promise<void> {
+    const body = Buffer.from(blockBytes.buffer, blockBytes.byteOffset, blockBytes.byteLength);
+    const total = FRAME_HEADER + body.length;
+    let done = 0;
+    while (done < total) {
+      const rest = done < FRAME_HEADER ? [header.subarray(done), body] : [body.subarray(done - FRAME_HEADER)];
+      const { bytesWritten } = await this.file.writev(rest);
+      if (bytesWritten === 0) {
+        throw new BlockStoreError(
+          'SHORT_WRITE',
+          `${this.path}: block ${number} written short (${done} of ${total} bytes)`,
+        );
+      }
+      done += bytesWritten;
+    }
   }
 
   /**
