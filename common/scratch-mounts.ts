@@ -148,8 +148,17 @@ export function detachLoop(loopDevice: string): void {
   run('losetup', ['-d', loopDevice]);
 }
 
-/** Whether the mount on `dir` is read-only now (the kernel's `ro` flag, as /proc/self/mounts shows it). */
-export function isReadOnly(dir: string): boolean {
-  const options = run('findmnt', ['-n', '-o', 'OPTIONS', '--target', dir]);
-  return options.split(',').includes('ro');
+/**
+ * Creates and removes a probe file in `dir`: undefined when that works, else the errno code (EROFS on a file system
+ * the kernel made read-only, which `findmnt` may still list as `rw` with `emergency_ro`).
+ */
+export function writeRefusal(dir: string): string | undefined {
+  const probe = path.join(dir, '.write-probe');
+  try {
+    writeFileSync(probe, 'probe');
+    unlinkSync(probe);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
 }
