@@ -105,6 +105,9 @@ export function movePeerDataOnto(devnet: BenchDevnet, mount: (dir: string) => vo
   const copied = spawnSync('cp', ['-a', `${aside}/.`, data], { encoding: 'utf8' });
   if (copied.status !== 0)
     throw new Error(`copying the peer's ledger onto the mount failed: ${copied.stderr}`);
+  // cp does not sync: the copy is the setup, not the fault, and must be on the disk before any fault is made.
+  const synced = spawnSync('sync', ['-f', data], { encoding: 'utf8' });
+  if (synced.status !== 0) throw new Error(`sync of the peer's ledger folder failed: ${synced.stderr}`);
   rmSync(aside, { recursive: true, force: true });
   devnet.control('start', PEER);
 }

@@ -125,7 +125,10 @@ function refusedStartOnReadOnly(devnet: BenchDevnet, data: string): { refused: b
     return { refused: false, said: 'the peer started on a read-only ledger folder' };
   } catch (error) {
     const said = error instanceof Error ? error.message : String(error);
-    const line = said.split('\n').find((text) => /EROFS|read-only file system/i.test(text));
+    // The log tail also holds the fault phase's EROFS lines: only the start failure itself counts.
+    const line = said
+      .split('\n')
+      .find((text) => /failed to start/.test(text) && /EROFS|read-only file system/i.test(text));
     return { refused: line !== undefined, said: (line ?? said).trim().slice(0, 300) };
   } finally {
     remount(data, 'rw');
