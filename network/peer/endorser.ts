@@ -101,11 +101,11 @@ export class Endorser {
       });
     } catch (error) {
       if (error instanceof ChaincodeUnavailableError) {
+        // The shim connection's timeout already says which transaction failed; Fabric names it once.
+        const prefix = `failed to execute transaction ${proposal.txId}: `;
+        const reason = error.message.startsWith(prefix) ? error.message : `${prefix}${error.message}`;
         return {
-          ...failure(
-            `error in simulation: failed to execute transaction ${proposal.txId}: ${error.message}`,
-            false,
-          ),
+          ...failure(`error in simulation: ${reason}`, false),
           proposal,
         };
       }
