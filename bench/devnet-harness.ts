@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ConnectOptions, type Gateway } from '@hyperledger/fabric-gateway';
 import { signLowS } from '../network/msp/ecdsa.js';
 import { acceptsConnection } from '../network/supervisor.js';
 
@@ -181,6 +181,20 @@ export class BenchDevnet {
 
   /** A gateway for the test network's User1 (NodeOU client), every call with a deadline. */
   user1Gateway(client: grpc.Client, clientSigner: ClientSigner): Gateway {
+    return connect({
+      client,
+      ...this.user1Identity(clientSigner),
+      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+  }
+
+  /** User1's identity and signer, for a gateway with deadlines of its own (the fault cases' shorter ones). */
+  user1Identity(
+    clientSigner: ClientSigner = 'node-crypto',
+  ): Pick<ConnectOptions, 'identity' | 'signer' | 'hash'> {
     const msp = path.join(
       this.home,
       'organizations/peerOrganizations/org1.example.com/users/User1@org1.example.com/msp',
@@ -193,15 +207,7 @@ export class BenchDevnet {
       clientSigner === 'noble'
         ? { signer: signers.newPrivateKeySigner(key) }
         : { signer: (message: Uint8Array) => Promise.resolve(signLowS(key, message)), hash: hash.none };
-    return connect({
-      client,
-      identity: { mspId: 'Org1MSP', credentials: certificate },
-      ...signing,
-      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
-      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
-      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-    });
+    return { identity: { mspId: 'Org1MSP', credentials: certificate }, ...signing };
   }
 
   /** Stops the chaincode servers with SIGINT (so a --cpu-prof profile gets written), then `network down --purge`. */

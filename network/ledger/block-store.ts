@@ -18,7 +18,7 @@ const RECENT_BLOCKS = 64;
 
 export class BlockStoreError extends Error {
   constructor(
-    readonly code: 'OUT_OF_ORDER' | 'CORRUPT' | 'CLOSED',
+    readonly code: 'OUT_OF_ORDER' | 'CORRUPT' | 'CLOSED' | 'SHORT_WRITE' | 'BROKEN',
     message: string,
   ) {
     super(message);
@@ -39,6 +39,8 @@ export class FileBlockStore implements BlockStore {
   private end = 0;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Set when a failed append could not be cut back: the file's tail is unknown until reopened. */
+  private broken: BlockStoreError | undefined;
 
   private constructor(
     private readonly file: FileHandle,
@@ -126,6 +128,7 @@ export class FileBlockStore implements BlockStore {
     // left by the one before it.
     const run = this.tail.then(async () => {
       if (this.closed) throw new BlockStoreError('CLOSED', `${this.path} is closed`);
+      if (this.broken) throw this.broken;
       if (number !== this.offsets.length) {
         throw new BlockStoreError(
           'OUT_OF_ORDER',
@@ -136,8 +139,13 @@ export class FileBlockStore implements BlockStore {
       header.writeUInt32BE(blockBytes.length, 0);
       header.writeUInt32BE(crc32(blockBytes), 4);
       // 'a+' appends at the end whatever the position, so one writev is one frame.
-      await this.file.writev([header, blockBytes]);
-      await this.file.datasync();
+      try {
+        await this.writeFrame(number, header, blockBytes);
+        await this.file.datasync();
+      } catch (error) {
+        await this.cutBack(number, error);
+        throw error;
+      }
       this.offsets.push(this.end + FRAME_HEADER);
       this.lengths.push(blockBytes.length);
       this.end += FRAME_HEADER + blockBytes.length;
@@ -146,6 +154,43 @@ export class FileBlockStore implements BlockStore {
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * libuv answers a write that only partly fits (disk full) with the short count, not an error: the rest is written
+   * again, so the file system's own error (ENOSPC, EROFS) is what the caller sees.
+   */
+  private async writeFrame(number: number, header: Buffer, blockBytes: Uint8Array): Promise<void> {
+    const body = Buffer.from(blockBytes.buffer, blockBytes.byteOffset, blockBytes.byteLength);
+    const total = FRAME_HEADER + body.length;
+    let done = 0;
+    while (done < total) {
+      const rest = done < FRAME_HEADER ? [header.subarray(done), body] : [body.subarray(done - FRAME_HEADER)];
+      const { bytesWritten } = await this.file.writev(rest);
+      if (bytesWritten === 0) {
+        throw new BlockStoreError(
+          'SHORT_WRITE',
+          `${this.path}: block ${number} written short (${done} of ${total} bytes)`,
+        );
+      }
+      done += bytesWritten;
+    }
+  }
+
+  /**
+   * After a failed append (disk full, read-only, I/O error) the file is cut back to the last whole block, as Fabric's
+   * blockfileMgr.addBlock truncates to its known size: a partial frame left behind would sit under the next append.
+   * If even the cut fails, the store refuses further appends; reopening cuts the torn tail.
+   */
+  private async cutBack(number: number, cause: unknown): Promise<void> {
+    try {
+      await this.file.truncate(this.end);
+    } catch (truncateError) {
+      this.broken = new BlockStoreError(
+        'BROKEN',
+        `${this.path}: block ${number} failed (${String(cause)}) and the file could not be cut back to ${this.end} bytes (${String(truncateError)}); reopen the store`,
+      );
+    }
   }
 
   async get(number: number): Promise<Uint8Array | undefined> {

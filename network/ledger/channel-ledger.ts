@@ -5,6 +5,13 @@
  * the state one block behind; opening the ledger replays every stored block past the savepoint from its recorded
  * TRANSACTIONS_FILTER (never validating again), so state is never ahead of or behind the blocks.
  * The ledger owns the block store it is given and closes it.
+ *
+ * A write that fails (disk full, read-only file system) refuses the block and keeps the ledger consistent instead of
+ * crashing the peer, as Fabric's does: a failed block append leaves the store as it was (the block store cuts its
+ * file back), so the same block can be committed again; a failed state batch after a stored block marks the state
+ * stale, and it is rebuilt from the block store (LevelDB refuses every write after a failed one until reopened) by
+ * reopening and replaying, before the next commit and every RECOVERY_RETRY_MS meanwhile. Until a commit or that
+ * rebuild succeeds, `commitFailure()` says why, so the peer can report it and refuse new transactions.
  */
 import { validateBlock, replayBlock } from './block-validator.js';
 import { LedgerError } from './ledger-error.js';
@@ -27,6 +34,9 @@ import type {
 } from './types.js';
 import { WorldState } from './world-state.js';
 
+/** How often a stale state is rebuilt from the block store while no block arrives to trigger it. */
+const RECOVERY_RETRY_MS = 1000;
+
 export async function openChannelLedger(
   dir: string,
   channelId: string,
@@ -40,7 +50,7 @@ export async function openChannelLedger(
     await state.close();
     throw error;
   }
-  return new LevelChannelLedger(channelId, blockStore, state, policies);
+  return new LevelChannelLedger(channelId, blockStore, state, policies, dir);
 }
 
 /** Replays the stored blocks the state has not applied yet. */
@@ -78,13 +88,24 @@ export class LevelChannelLedger implements ChannelLedger {
   /** Commits run one at a time, in call order. */
   private commitChain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Why the last commit (or state rebuild) failed; cleared by the next that succeeds. */
+  private failure: LedgerError | undefined;
+  /** The block store holds a block whose state batch failed: reopen the state and replay before going on. */
+  private stateStale = false;
+  private recoveryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly channelId: string,
     private readonly blockStore: BlockStore,
-    private readonly state: WorldState,
+    private state: WorldState,
     private readonly policies: CommitPolicies,
+    /** The state database's folder, for the rebuild after a failed write. */
+    private readonly stateDir?: string,
   ) {}
+
+  commitFailure(): LedgerError | undefined {
+    return this.failure;
+  }
 
   height(): number {
     return this.blockStore.height();
@@ -135,6 +156,7 @@ export class LevelChannelLedger implements ChannelLedger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.recoveryTimer);
     await this.commitChain;
     await this.state.close();
     await this.blockStore.close();
@@ -153,10 +175,28 @@ export class LevelChannelLedger implements ChannelLedger {
         `block ${block.number} cannot be committed on channel ${this.channelId}: the next block is ${expected}`,
       );
     }
+    if (this.stateStale) await this.rebuildState();
     const outcome = await validateBlock(block, this.state, this.policies);
     const stored = withTransactionsFilter(blockBytes, block.metadata, outcome.codes);
-    await this.blockStore.append(block.number, stored);
-    await this.state.apply(outcome.ops);
+    // The caller gets the store's own error; commitFailure() keeps what it means for the channel.
+    try {
+      await this.blockStore.append(block.number, stored);
+    } catch (error) {
+      this.failed(`block ${block.number} was not stored`, error);
+      throw error;
+    }
+    try {
+      await this.state.apply(outcome.ops);
+    } catch (error) {
+      this.stateStale = true;
+      this.scheduleRecovery();
+      this.failed(
+        `block ${block.number} is stored but its state update failed; the state is rebuilt from the block store`,
+        error,
+      );
+      throw error;
+    }
+    this.failure = undefined;
     const committed: CommittedBlock = {
       number: block.number,
       blockBytes: stored,
@@ -171,5 +211,48 @@ export class LevelChannelLedger implements ChannelLedger {
       }
     }
     return committed;
+  }
+
+  private failed(what: string, cause: unknown): LedgerError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.failure = new LedgerError('LEDGER_WRITE_FAILED', `channel ${this.channelId}: ${what}: ${reason}`, {
+      cause,
+    });
+    return this.failure;
+  }
+
+  /** What a restarted peer does on open, without the restart: a fresh LevelDB handle caught up from the blocks. */
+  private async rebuildState(): Promise<void> {
+    if (this.stateDir === undefined)
+      throw new LedgerError('LEDGER_WRITE_FAILED', `channel ${this.channelId}: the state is stale`);
+    try {
+      await this.state.close();
+      const state = await WorldState.open(this.stateDir);
+      try {
+        await catchUp(state, this.blockStore);
+      } catch (error) {
+        await state.close();
+        throw error;
+      }
+      this.state = state;
+      this.stateStale = false;
+      this.failure = undefined;
+    } catch (error) {
+      throw this.failed('the state could not be rebuilt from the block store', error);
+    }
+  }
+
+  private scheduleRecovery(): void {
+    if (this.closed || this.recoveryTimer !== undefined) return;
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = undefined;
+      const attempt = this.commitChain.then(async () => {
+        if (!this.closed && this.stateStale) await this.rebuildState();
+      });
+      this.commitChain = attempt.catch(() => {
+        this.scheduleRecovery(); // still failing (disk still full): try again later
+      });
+    }, RECOVERY_RETRY_MS);
+    this.recoveryTimer.unref();
   }
 }

@@ -8,7 +8,8 @@ export type LedgerErrorCode =
   | 'LEDGER_STATE_AHEAD'
   | 'LEDGER_MISSING_BLOCK'
   | 'LEDGER_BAD_RECORD'
-  | 'LEDGER_CLOSED';
+  | 'LEDGER_CLOSED'
+  | 'LEDGER_WRITE_FAILED';
 
 export class LedgerError extends Error {
   constructor(

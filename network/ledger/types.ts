@@ -116,6 +116,8 @@ export interface ChannelLedger extends StateReader {
    * TRANSACTIONS_FILTER, stores it and applies the valid writes; state never runs ahead of or behind the blocks.
    */
   commitBlock(blockBytes: Uint8Array): Promise<CommittedBlock>;
+  /** Why blocks cannot be committed now (disk full, read-only…), until a commit succeeds again; else undefined. */
+  commitFailure(): Error | undefined;
   /** Called after each committed block, in order. Returns the unsubscribe function. */
   onCommit(listener: (block: CommittedBlock) => void): () => void;
   close(): Promise<void>;

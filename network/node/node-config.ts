@@ -58,6 +58,8 @@ export interface PeerNodeConfig extends FabricNodeConfig {
   readonly channelPeers?: readonly ChannelPeerTarget[];
   /** Concurrent gateway requests before the excess is refused (Fabric: peer.limits.concurrency.gatewayService). */
   readonly gatewayConcurrency: number;
+  /** How long a chaincode may run one proposal (Fabric: chaincode.executetimeout, 30 s); absent: 30 s. */
+  readonly chaincodeExecuteTimeoutMs?: number;
 }
 
 /** The parsed JSON of `--config FILE`; network up wrote it, so its shape is the caller's to name. */

@@ -78,6 +78,7 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     chaincodes,
     runtime,
     signer,
+    executeTimeoutMs: config.chaincodeExecuteTimeoutMs,
     checks: {
       identities,
       isTxIdCommitted: async (txId) => (await ledger.getTxStatus(txId)) !== undefined,
@@ -162,7 +163,14 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
     signer,
     height: () => ledger.height(),
     commit: async (blockBytes) => {
-      await ledger.commitBlock(blockBytes);
+      try {
+        await ledger.commitBlock(blockBytes);
+      } catch (error) {
+        // Clients waiting on CommitStatus hear now that this peer cannot commit, not at their deadline.
+        const failure = ledger.commitFailure();
+        if (failure !== undefined) commits.failAll(failure);
+        throw error;
+      }
     },
     onError: (error) => {
       const from = ordererEndpoints[puller.source]?.address ?? '';
@@ -172,6 +180,10 @@ export async function startPeer(config: PeerNodeConfig, log: (line: string) => v
   puller.start();
 
   const operations: OperationsServer = await startOperationsServer(config.operations, {
+    failedChecks: () => {
+      const failure = ledger.commitFailure();
+      return failure === undefined ? [] : [{ component: 'ledger', reason: failure.message }];
+    },
     metrics: () =>
       [
         '# HELP ledger_blockchain_height Height of the chain in blocks.',

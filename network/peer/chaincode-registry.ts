@@ -3,7 +3,8 @@
  * implemented): `fhirledger network chaincode deploy` records a definition here, and the peer keeps it in its data
  * folder so it survives restarts.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { EndorsementPolicySpec } from '../msp/types.js';
 
 export interface ChaincodeDefinition {
@@ -44,10 +45,31 @@ export class ChaincodeRegistry {
     if (previous !== undefined && sameDefinition(previous, definition)) return previous;
     const stored: ChaincodeDefinition = { ...definition, sequence: (previous?.sequence ?? 0) + 1 };
     this.definitions.set(definition.name, stored);
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.list(), null, 2));
-    renameSync(temporary, this.file);
+    this.save();
     return stored;
+  }
+
+  /**
+   * Written whole and synced before the rename, and the rename synced: a crash or a disk error just after a deploy
+   * must leave the old list or the new one, never an empty file the peer cannot start on (the EROFS fault case
+   * found one: unsynced data is dropped when the kernel turns a file system read-only).
+   */
+  private save(): void {
+    const temporary = `${this.file}.tmp`;
+    const fd = openSync(temporary, 'w');
+    try {
+      writeFileSync(fd, JSON.stringify(this.list(), null, 2));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, this.file);
+    const directory = openSync(path.dirname(this.file), 'r');
+    try {
+      fsyncSync(directory);
+    } finally {
+      closeSync(directory);
+    }
   }
 }
 

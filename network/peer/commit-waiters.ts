@@ -1,6 +1,7 @@
 /**
  * Blocking CommitStatus: callers wait for a transaction id until the ledger commits it. Waiters are registered
- * before the ledger is asked, so a commit that lands between the two is never missed.
+ * before the ledger is asked, so a commit that lands between the two is never missed. When the ledger cannot commit
+ * (disk full, read-only), `failAll` tells every waiter now rather than at its deadline.
  */
 import type { ChannelLedger, CommittedBlock, TxValidationCodeValue } from '../ledger/types.js';
 
@@ -9,8 +10,13 @@ export interface CommitOutcome {
   readonly blockNum: number;
 }
 
+interface Waiter {
+  readonly resolve: (outcome: CommitOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
 export class CommitWaiters {
-  private readonly waiting = new Map<string, Set<(outcome: CommitOutcome) => void>>();
+  private readonly waiting = new Map<string, Set<Waiter>>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly ledger: ChannelLedger) {
@@ -21,18 +27,20 @@ export class CommitWaiters {
 
   /** Resolves with the commit outcome; rejects with `signal`'s reason when the caller gives up. */
   async wait(txId: string, signal: AbortSignal): Promise<CommitOutcome> {
-    let resolveOutcome!: (outcome: CommitOutcome) => void;
-    const arrived = new Promise<CommitOutcome>((resolve) => {
-      resolveOutcome = resolve;
+    let waiter!: Waiter;
+    const arrived = new Promise<CommitOutcome>((resolve, reject) => {
+      waiter = { resolve, reject };
     });
+    // Observed here so a failure before the ledger answers is not an unhandled rejection; awaited below.
+    arrived.catch(() => undefined);
     let set = this.waiting.get(txId);
     if (set === undefined) {
       set = new Set();
       this.waiting.set(txId, set);
     }
-    set.add(resolveOutcome);
+    set.add(waiter);
     const forget = () => {
-      set.delete(resolveOutcome);
+      set.delete(waiter);
       if (set.size === 0 && this.waiting.get(txId) === set) this.waiting.delete(txId);
     };
     try {
@@ -47,14 +55,27 @@ export class CommitWaiters {
           reject(signal.reason as Error);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        void arrived.then((outcome) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(outcome);
-        });
+        arrived.then(
+          (outcome) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(outcome);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       });
     } finally {
       forget();
     }
+  }
+
+  /** Rejects every waiter with `error`: the ledger could not commit, so their outcome is unknown for now. */
+  failAll(error: Error): void {
+    const sets = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const set of sets) for (const waiter of set) waiter.reject(error);
   }
 
   close(): void {
@@ -69,7 +90,7 @@ export class CommitWaiters {
       if (set === undefined) continue;
       // The first commit of a tx id is its outcome; a later duplicate is DUPLICATE_TXID and must not override it.
       this.waiting.delete(tx.txId);
-      for (const resolve of set) resolve({ code: tx.code, blockNum: block.number });
+      for (const waiter of set) waiter.resolve({ code: tx.code, blockNum: block.number });
     }
   }
 }

@@ -39,6 +39,8 @@ export interface EndorserDeps {
   readonly runtime: ChaincodeRuntime;
   readonly signer: SigningIdentity;
   readonly checks: ProposalCheckContext;
+  /** Fabric's chaincode.executetimeout: a proposal whose chaincode runs longer fails; 30 s when absent. */
+  readonly executeTimeoutMs?: number | undefined;
 }
 
 export class Endorser {
@@ -95,15 +97,15 @@ export class Endorser {
         input: proposal.chaincodeInputBytes,
         readOnly,
         state: this.deps.ledger,
-        timeoutMs: EXECUTE_TIMEOUT_MS,
+        timeoutMs: this.deps.executeTimeoutMs ?? EXECUTE_TIMEOUT_MS,
       });
     } catch (error) {
       if (error instanceof ChaincodeUnavailableError) {
+        // The shim connection's timeout already says which transaction failed; Fabric names it once.
+        const prefix = `failed to execute transaction ${proposal.txId}: `;
+        const reason = error.message.startsWith(prefix) ? error.message : `${prefix}${error.message}`;
         return {
-          ...failure(
-            `error in simulation: failed to execute transaction ${proposal.txId}: ${error.message}`,
-            false,
-          ),
+          ...failure(`error in simulation: ${reason}`, false),
           proposal,
         };
       }

@@ -7,6 +7,7 @@
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
+import { LedgerError } from '../ledger/ledger-error.js';
 import type { ChannelLedger } from '../ledger/types.js';
 import { prepareTransaction } from '../protocol/prepared-transaction.js';
 import { unpackSignedProposal, ProposalFormatError } from '../protocol/proposal.js';
@@ -101,6 +102,11 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
 
     endorse(call: ServerUnaryCall<gateway.EndorseRequest, gateway.EndorseResponse>, callback) {
       void (async () => {
+        const notCommitting = refuseWhileNotCommitting(deps);
+        if (notCommitting !== undefined) {
+          callback(notCommitting);
+          return;
+        }
         const signed = call.request.getProposedTransaction();
         if (signed === undefined || signed.getProposalBytes_asU8().length === 0) {
           callback(
@@ -130,6 +136,11 @@ export function gatewayService(deps: GatewayDeps): gateway.IGatewayServer {
     },
 
     submit(call: ServerUnaryCall<gateway.SubmitRequest, gateway.SubmitResponse>, callback) {
+      const notCommitting = refuseWhileNotCommitting(deps);
+      if (notCommitting !== undefined) {
+        callback(notCommitting);
+        return;
+      }
       void submit(deps, call.request, callback);
     },
 
@@ -316,8 +327,29 @@ async function commitStatus(
     callback(null, response);
   } catch (error) {
     if (controller.signal.aborted) return; // the client has gone; nobody to answer
+    if (error instanceof LedgerError) {
+      // The block holding the transaction may still commit once the peer can write again: its status is unknown.
+      callback(
+        rpcError(Status.UNAVAILABLE, `failed to get commit status: ${error.message}`, [
+          { ...deps.self, message: error.message },
+        ]),
+      );
+      return;
+    }
     callback(rpcError(Status.ABORTED, error instanceof Error ? error.message : String(error)));
   }
+}
+
+/**
+ * While the ledger cannot commit (disk full, read-only), new transactions are refused before they are endorsed or
+ * ordered: they could not commit here. A Fabric peer panics on a failed commit, so its clients see UNAVAILABLE too
+ * (connection lost); the devnet's peer stays up, keeps serving reads and says why.
+ */
+function refuseWhileNotCommitting(deps: GatewayDeps) {
+  const failure = deps.ledger.commitFailure();
+  if (failure === undefined) return undefined;
+  const message = `peer ${deps.self.address} cannot commit blocks: ${failure.message}`;
+  return rpcError(Status.UNAVAILABLE, message, [{ ...deps.self, message }]);
 }
 
 const STATUS_NAMES = new Map<number, string>(
