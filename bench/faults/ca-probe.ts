@@ -6,6 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { caTargetFromDevnet } from '../../gateway/seed-ca-enroller.js';
 import { CaSession } from '../../network/node/ca-client.js';
+import type { FaultNetwork, FaultNode, FaultTimes } from './fault-network.js';
+import type { CaProbeFacts } from './process-outcome.js';
 
 /** No probe waits longer than this for the CA, so a hanging CA shows as a slow failure, not a stuck bench. */
 const PROBE_DEADLINE_MS = 30_000;
@@ -50,4 +52,24 @@ export async function enrolUntilOk(home: string, since: number, limitMs = 30_000
     await sleep(RETRY_EVERY_MS);
   }
   return null;
+}
+
+/**
+ * `network.killAndRestart`, with a fabric-ca-client enrolment tried at the start of the outage and, after the
+ * restart, until one succeeds — when the node killed is the CA.
+ */
+export async function killAndRestartProbingCa(
+  network: FaultNetwork,
+  node: FaultNode,
+  downMs: number,
+): Promise<{ fault: FaultTimes; caProbe: CaProbeFacts | undefined }> {
+  let whileDown: Promise<EnrolAttempt> | undefined;
+  const fault = await network.killAndRestart(node, downMs, () => {
+    if (node === 'ca.org1.example.com') whileDown = enrolOnce(network.home);
+  });
+  if (whileDown === undefined) return { fault, caProbe: undefined };
+  return {
+    fault,
+    caProbe: { whileDown: await whileDown, recoveryMs: await enrolUntilOk(network.home, fault.restartAt) },
+  };
 }

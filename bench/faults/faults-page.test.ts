@@ -123,7 +123,9 @@ describe('bench faults: the runner and the results page', () => {
     );
   });
 
-  it('`bench faults` refuses an unknown group or case with exit 2 and lists the process cases', () => {
+  it('`bench faults` refuses an unknown group or case with exit 2 and lists the process cases', function () {
+    // Three processes that each load every case module: seconds on a busy 2-core machine.
+    this.timeout(60_000);
     const bad = spawnSync(process.execPath, [EXPERIMENT_PROCESS, 'faults', '--group', 'network'], {
       encoding: 'utf8',
     });

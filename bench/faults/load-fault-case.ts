@@ -9,11 +9,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AcknowledgedCheck } from '../../loadtests/runner/ledger-audit.js';
 import { readPointsFile } from '../../loadtests/runner/points-file.js';
-import { enrolOnce, enrolUntilOk } from './ca-probe.js';
+import { killAndRestartProbingCa } from './ca-probe.js';
 import { startFhirledger } from './cli-child.js';
 import type { FaultCase, FaultContext, FaultOutcome } from './fault-case.js';
+import { processCase } from './process-outcome.js';
 import { FaultNetwork, type FaultNode } from './fault-network.js';
-import { judgeLoadFault, type CaProbeFacts, type ClientExpectation } from './load-fault-verdict.js';
+import { judgeLoadFault, type ClientExpectation } from './load-fault-verdict.js';
 
 export const LOAD_VUS = 3;
 export const LOAD_SECONDS = 30;
@@ -37,12 +38,7 @@ interface LoadRunJson {
 }
 
 export function loadFaultCase(spec: LoadFaultSpec): FaultCase {
-  return {
-    id: spec.id,
-    group: 'process',
-    summary: spec.summary,
-    run: (context) => runLoadFault(spec, context),
-  };
+  return processCase(spec, runLoadFault);
 }
 
 async function runLoadFault(spec: LoadFaultSpec, context: FaultContext): Promise<FaultOutcome> {
@@ -71,14 +67,7 @@ async function runLoadFault(spec: LoadFaultSpec, context: FaultContext): Promise
     await sleep(KILL_AFTER_MS);
     if (load.hasExited())
       throw new Error(`fhirledger load ended before the fault: ${tail(load.stderrLines)}`);
-    let whileDown: Promise<CaProbeFacts['whileDown']> | undefined;
-    const fault = await network.killAndRestart(spec.node, DOWN_MS, () => {
-      if (spec.node === 'ca.org1.example.com') whileDown = enrolOnce(network.home);
-    });
-    const caProbe =
-      whileDown === undefined
-        ? undefined
-        : { whileDown: await whileDown, recoveryMs: await enrolUntilOk(network.home, fault.restartAt) };
+    const { fault, caProbe } = await killAndRestartProbingCa(network, spec.node, DOWN_MS);
     context.log(`${spec.id}: restarted ${spec.node}; waiting for the load to end`);
     const result = await load.done;
     const folder = /^run folder: (.+)$/m.exec(result.stdout)?.[1];

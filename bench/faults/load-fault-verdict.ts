@@ -8,19 +8,13 @@ import type { AcknowledgedCheck } from '../../loadtests/runner/ledger-audit.js';
 import type { FailureCount, RequestSample } from '../../loadtests/runner/observations.js';
 import type { FaultOutcome } from './fault-case.js';
 import type { FaultTimes } from './fault-network.js';
+import { caProbeChecks, caProbeText, processOutcome, type CaProbeFacts } from './process-outcome.js';
 
 /**
  * What the clients may see of the fault: `retryable` — 503 / 504 from the gateway; `refused` — those, or no answer
  * at all (the gateway is the process that died); `untouched` — nothing (the load never needs the node).
  */
 export type ClientExpectation = 'retryable' | 'refused' | 'untouched';
-
-/** A Fabric CA enrolment tried while the CA was down, and how long after the restart one succeeded again. */
-export interface CaProbeFacts {
-  readonly whileDown: { readonly ok: boolean; readonly ms: number; readonly error: string | null };
-  /** From the restart to the first enrolment that succeeded, ms; null when none did. */
-  readonly recoveryMs: number | null;
-}
 
 export interface LoadFaultFacts {
   readonly id: string;
@@ -84,10 +78,7 @@ export function judgeLoadFault(facts: LoadFaultFacts): FaultOutcome {
   }
   checks[`no request outlived the gateway's ${facts.gatewayDeadlineMs / 1000} s deadline`] =
     maxRequestMs <= facts.gatewayDeadlineMs + DEADLINE_SLACK_MS;
-  if (facts.caProbe !== undefined) {
-    checks['an enrolment while the CA was down failed at once (no hang)'] =
-      !facts.caProbe.whileDown.ok && facts.caProbe.whileDown.ms < 10_000;
-  }
+  Object.assign(checks, caProbeChecks(facts.caProbe));
   checks['success again after the restart'] = recovery !== null;
   const acknowledged = audit?.checked;
   const onLedger = audit?.onLedger;
@@ -100,19 +91,15 @@ export function judgeLoadFault(facts: LoadFaultFacts): FaultOutcome {
     (audit === null
       ? 'no audit.'
       : `audit: ${audit.checked} acknowledged, ${audit.onLedger} on the ledger.`) +
-    (facts.caProbe === undefined
-      ? ''
-      : ` Enrolment while the CA was down: ${facts.caProbe.whileDown.error ?? 'succeeded'} after ${facts.caProbe.whileDown.ms} ms.`);
-  return {
+    caProbeText(facts.caProbe);
+  return processOutcome({
     id: facts.id,
-    group: 'process',
     done: facts.done,
     happened,
-    passed: Object.values(checks).every(Boolean),
     checks,
-    ...(acknowledged === undefined ? {} : { acknowledged }),
-    ...(onLedger === undefined ? {} : { onLedger }),
-    ...(recovery === null ? {} : { recoverySeconds: Math.round(recovery / 100) / 10 }),
+    acknowledged,
+    onLedger,
+    recoveryMs: recovery,
     details: {
       requests: facts.requests.length,
       failed: failed.length,
@@ -125,5 +112,5 @@ export function judgeLoadFault(facts: LoadFaultFacts): FaultOutcome {
       missing: audit?.missing.slice(0, 20) ?? null,
       ...(facts.caProbe === undefined ? {} : { caProbe: facts.caProbe }),
     },
-  };
+  });
 }

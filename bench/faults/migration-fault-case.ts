@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enrolOnce, enrolUntilOk } from './ca-probe.js';
+import { killAndRestartProbingCa } from './ca-probe.js';
 import {
   runFhirledger,
   runFhirledgerOk,
@@ -16,9 +16,9 @@ import {
   type RunningChild,
 } from './cli-child.js';
 import type { FaultCase, FaultContext, FaultOutcome } from './fault-case.js';
+import { processCase } from './process-outcome.js';
 import { FaultNetwork, type FaultNode } from './fault-network.js';
 import { DOWN_MS } from './load-fault-case.js';
-import type { CaProbeFacts } from './load-fault-verdict.js';
 import { judgeMigrationFault, type MigrationFaultFacts } from './migration-fault-verdict.js';
 
 /** ≈ 5,000 records with 5 % defects, batches of 25 two at a time: long enough to outlast the outage. */
@@ -37,12 +37,7 @@ export interface MigrationFaultSpec {
 }
 
 export function migrationFaultCase(spec: MigrationFaultSpec): FaultCase {
-  return {
-    id: spec.id,
-    group: 'process',
-    summary: spec.summary,
-    run: (context) => runMigrationFault(spec, context),
-  };
+  return processCase(spec, runMigrationFault);
 }
 
 async function runMigrationFault(spec: MigrationFaultSpec, context: FaultContext): Promise<FaultOutcome> {
@@ -93,14 +88,7 @@ async function runMigrationFault(spec: MigrationFaultSpec, context: FaultContext
       throw error;
     }
     context.log(`${spec.id}: ${KILL_AFTER_COMMITS} batches committed; killing ${spec.node}`);
-    let whileDown: Promise<CaProbeFacts['whileDown']> | undefined;
-    const fault = await network.killAndRestart(spec.node, DOWN_MS, () => {
-      if (spec.node === 'ca.org1.example.com') whileDown = enrolOnce(network.home);
-    });
-    const caProbe =
-      whileDown === undefined
-        ? undefined
-        : { whileDown: await whileDown, recoveryMs: await enrolUntilOk(network.home, fault.restartAt) };
+    const { fault, caProbe } = await killAndRestartProbingCa(network, spec.node, DOWN_MS);
     const runs: ChildResult[] = [await first.done];
     // Retries outlast a short outage; a longer one stops the run (exit 1) and --resume carries on, as a user would.
     while (runs[runs.length - 1]?.status === 1 && runs.length <= MAX_RESUMES) {

@@ -7,7 +7,7 @@
 import type { ChildResult } from './cli-child.js';
 import type { FaultOutcome } from './fault-case.js';
 import type { FaultTimes } from './fault-network.js';
-import type { CaProbeFacts } from './load-fault-verdict.js';
+import { caProbeChecks, processOutcome, type CaProbeFacts } from './process-outcome.js';
 
 /**
  * The longest a CreateRecords may take before the ledger client gives up: endorse 15 s + submit 5 s + commit status
@@ -98,10 +98,7 @@ export function judgeMigrationFault(facts: MigrationFaultFacts): FaultOutcome {
   }
   checks[`no hang: committed again or stopped within ${MIGRATOR_DEADLINE_MS / 1000} s of the restart`] =
     nextSign - fault.readyAt <= MIGRATOR_DEADLINE_MS;
-  if (facts.caProbe !== undefined) {
-    checks['an enrolment while the CA was down failed at once (no hang)'] =
-      !facts.caProbe.whileDown.ok && facts.caProbe.whileDown.ms < 10_000;
-  }
+  Object.assign(checks, caProbeChecks(facts.caProbe));
   checks['success again after the restart'] = recoveryMs !== null;
   const errors = attemptErrors(runs);
   const happened =
@@ -111,16 +108,14 @@ export function judgeMigrationFault(facts: MigrationFaultFacts): FaultOutcome {
       ? 'no success after the restart; '
       : `success again ${(recoveryMs / 1000).toFixed(1)} s after the restart; `) +
     `migrate verify: ${verify?.status ?? 'no report'}, ${String(onLedger ?? 0)} of ${String(acknowledged ?? 0)} loaded records on the ledger.`;
-  return {
+  return processOutcome({
     id: facts.id,
-    group: 'process',
     done: facts.done,
     happened,
-    passed: Object.values(checks).every(Boolean),
     checks,
-    ...(acknowledged === undefined ? {} : { acknowledged }),
-    ...(onLedger === undefined ? {} : { onLedger }),
-    ...(recoveryMs === null ? {} : { recoverySeconds: Math.round(recoveryMs / 100) / 10 }),
+    acknowledged,
+    onLedger,
+    recoveryMs,
     details: {
       exitCodes: runs.map((run) => run.status),
       failedAttempts: failedAttempts.length,
@@ -131,5 +126,5 @@ export function judgeMigrationFault(facts: MigrationFaultFacts): FaultOutcome {
       restartToNextCommitOrExitMs: Number.isFinite(nextSign) ? nextSign - fault.readyAt : null,
       ...(facts.caProbe === undefined ? {} : { caProbe: facts.caProbe }),
     },
-  };
+  });
 }
