@@ -64,10 +64,18 @@ async function runLoadFault(spec: LoadFaultSpec, context: FaultContext): Promise
       ],
       { timeoutMs: LOAD_LIMIT_MS, env: { SMOKE_VUS: String(LOAD_VUS) } },
     );
-    await sleep(KILL_AFTER_MS);
-    if (load.hasExited())
-      throw new Error(`fhirledger load ended before the fault: ${tail(load.stderrLines)}`);
-    const { fault, caProbe } = await killAndRestartProbingCa(network, spec.node, DOWN_MS);
+    let faulted: Awaited<ReturnType<typeof killAndRestartProbingCa>>;
+    try {
+      await sleep(KILL_AFTER_MS);
+      if (load.hasExited())
+        throw new Error(`fhirledger load ended before the fault: ${tail(load.stderrLines)}`);
+      faulted = await killAndRestartProbingCa(network, spec.node, DOWN_MS);
+    } catch (error) {
+      // k6 itself stops at the end of its bounded duration; the runner need not wait for it.
+      load.kill();
+      throw error;
+    }
+    const { fault, caProbe } = faulted;
     context.log(`${spec.id}: restarted ${spec.node}; waiting for the load to end`);
     const result = await load.done;
     const folder = /^run folder: (.+)$/m.exec(result.stdout)?.[1];
