@@ -1,6 +1,6 @@
 /**
- * Issue 18's process faults in `npm test`, through the same case code `fhirledger bench faults` runs: the peer
- * SIGKILLed under a real k6 load through the real gateway of a `fhirledger up` stack, and the chaincode server
+ * Issue 18's process faults in `npm test`, through the same case code `fhirledger bench faults` runs: the peer and
+ * the gateway SIGKILLed under a real k6 load through the real gateway of a `fhirledger up` stack, and the chaincode server
  * SIGKILLed under a live `fhirledger migrate` followed by `migrate verify`. Port offset 22000; each case starts and
  * purges its own network.
  */
@@ -40,6 +40,17 @@ describe('process faults on the live stack (issue 18)', function () {
       `a request took ${String(outcome.details?.maxRequestMs)} ms`,
     );
     assert.ok(outcome.recoverySeconds !== undefined && outcome.recoverySeconds < 30, outcome.happened);
+  });
+
+  it('the gateway killed under a k6 load and restarted by `fhirledger up`: refused connections while down, the tokens it issued still valid after', async () => {
+    const outcome = await runCase('gateway-kill-during-load');
+    assert.equal(outcome.passed, true, `${outcome.happened}\n${JSON.stringify(outcome.checks, null, 2)}`);
+    assert.equal(outcome.onLedger, outcome.acknowledged);
+    const failures = (outcome.details?.failures ?? []) as { status: number; code: string }[];
+    // Before the stack kept one signing key, every request after the restart was a 401 GW_INVALID_TOKEN.
+    for (const failure of failures)
+      assert.ok([0, 503, 504].includes(failure.status), JSON.stringify(failure));
+    assert.ok(outcome.recoverySeconds !== undefined, outcome.happened);
   });
 
   it('the chaincode server killed under a live migration: it finishes (resumed if stopped) and migrate verify finds the ledger equal to the input', async () => {
