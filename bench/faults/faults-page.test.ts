@@ -82,6 +82,7 @@ describe('bench faults: the runner and the results page', () => {
     assert.match(page, /\| `peer-kill-during-load` \| .* \| 60 \/ 60 \| 1\.4 \| — \| passed \|/);
     assert.match(page, /- No gateway kill during a migration\./);
     assert.match(page, /## disk\n\n_No case of this group has run yet\._/);
+    assert.match(page, /Measured at abc1234def: \d{4}-\d\d-\d\d \d\d:\d\d( – \d\d:\d\d)? UTC\./);
   });
 
   it('counts acknowledged writes missing from the ledger and names each failed check', () => {

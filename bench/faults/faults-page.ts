@@ -56,6 +56,23 @@ function ledgerCell(entry: StoredOutcome): string {
   return `${acknowledged ?? '?'} / ${onLedger ?? '?'}`;
 }
 
+/** When the rows were measured: per commit, the first and last case start (UTC minutes). */
+function measuredWhen(entries: readonly StoredOutcome[]): string {
+  const byCommit = new Map<string, string[]>();
+  for (const entry of entries) {
+    const minute = entry.startedAt.slice(0, 16).replace('T', ' ');
+    byCommit.set(entry.commit, [...(byCommit.get(entry.commit) ?? []), minute]);
+  }
+  return [...byCommit.entries()]
+    .map(([commit, minutes]) => {
+      const sorted = [...minutes].sort();
+      const first = sorted[0] ?? '';
+      const last = sorted[sorted.length - 1] ?? '';
+      return `at ${commit.slice(0, 10)}: ${first === last ? first : `${first} – ${last.slice(11)}`} UTC`;
+    })
+    .join('; ');
+}
+
 function groupSection(
   group: FaultGroup,
   entries: readonly StoredOutcome[],
@@ -78,12 +95,7 @@ function groupSection(
       `| \`${o.id}\` | ${cell(o.done)} | ${cell(o.happened)} | ${ledgerCell(entry)} | ${o.recoverySeconds ?? '—'} | ${o.phiLeaks ?? '—'} | ${cell(verdict(entry))} |`,
     );
   }
-  const runs = [
-    ...new Set(
-      entries.map((e) => `${e.startedAt.slice(0, 16).replace('T', ' ')} UTC at ${e.commit.slice(0, 10)}`),
-    ),
-  ];
-  lines.push('', `Measured ${runs.join(', ')}.`, '');
+  lines.push('', `Measured ${measuredWhen(entries)}.`, '');
   return lines;
 }
 
