@@ -73,8 +73,9 @@ async function benchFaults(args: readonly string[]): Promise<number> {
   if ('exitCode' in read) return read.exitCode;
   const { cases, list } = read.config;
   if (list) {
+    const width = Math.max(...cases.map((fault) => fault.id.length)) + 2;
     for (const fault of cases)
-      process.stdout.write(`${fault.group.padEnd(14)} ${fault.id.padEnd(34)} ${fault.summary}\n`);
+      process.stdout.write(`${fault.group.padEnd(14)} ${fault.id.padEnd(width)} ${fault.summary}\n`);
     return ExitCode.OK;
   }
   const environment = describeEnvironment();
