@@ -59,7 +59,8 @@ function loadFigures(killed: string, result: LoadResult): LoadFigures {
   };
 }
 
-async function restartAndCatchUp(devnet: BenchDevnet, nodes: string[]): Promise<Recovery> {
+/** Starts `nodes` again and waits until every peer and orderer shares one height (exported for bench faults). */
+export async function restartAndCatchUp(devnet: BenchDevnet, nodes: string[]): Promise<Recovery> {
   const started = Date.now();
   for (const node of nodes) devnet.control('start', node);
   const heights = () =>
@@ -79,7 +80,7 @@ async function restartAndCatchUp(devnet: BenchDevnet, nodes: string[]): Promise<
 }
 
 /** Keys acknowledged as committed that a query does not return: anything here is a lost write. */
-async function missingKeys(contract: Contract, keys: readonly string[]): Promise<number> {
+export async function missingKeys(contract: Contract, keys: readonly string[]): Promise<number> {
   let missing = 0;
   for (const key of keys)
     if (utf8.decode(await contract.evaluateTransaction('get', key)) !== key) missing += 1;

@@ -74,6 +74,14 @@ export const EXPERIMENTS: readonly Experiment[] = [
     load: () => import('./bench-paper-crash.js'),
     size: { flag: 'transactions', toArgs: (value) => ['--transactions', value] },
   },
+  {
+    name: 'faults',
+    summary:
+      'issue 18: processes killed under a k6 load and a live migration, disk, auth and hostile-bytes cases → results/faults/ (own flags: fhirledger bench faults --help)',
+    load: () => import('./bench-faults.js'),
+    ownFlags: true,
+    size: { flag: 'transactions', toArgs: () => [] },
+  },
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -3,6 +3,8 @@
  * devnet nodes' (so `network logs`-style tooling and the SUT monitor find it), ready when `/readyz` answers 200 —
  * that is, when its ledger session reaches the peer.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DevnetHome } from '../network/node/devnet-home.js';
@@ -63,11 +65,33 @@ export async function startGateway(launch: GatewayLaunch): Promise<GatewayRunnin
         ? ['--max-in-flight', String(STACK_MAX_IN_FLIGHT)]
         : []),
     ],
-    env: { ...process.env, ...launch.extraEnv },
+    // The key in the environment, not in argv: a command line is readable by every user of the machine. A key the
+    // caller or the environment gives wins over the stack's own.
+    env: {
+      ...process.env,
+      FHIRLEDGER_GATEWAY_SIGNING_KEY_PEM:
+        process.env.FHIRLEDGER_GATEWAY_SIGNING_KEY_PEM ?? stackSigningKey(home.root),
+      ...launch.extraEnv,
+    },
     ports: [launch.port],
     readiness: { url: `http://127.0.0.1:${launch.port}/readyz`, deadlineMs: READY_DEADLINE_MS },
   });
   return { pid: node.pid, log: node.logFile, started: true };
+}
+
+/**
+ * The stack gateway's token signing key, made once per stack (0600 in the gitignored home). Without it the gateway
+ * makes a fresh key at every start, so a gateway restarted by its supervisor (or by `up` after a crash) refused every
+ * token it had issued: clients got 401 until they logged in again, measured by `bench faults`' gateway kill.
+ */
+export function stackSigningKey(homeDir: string): string {
+  const file = path.join(homeDir, 'gateway', 'token-signing-key.pem');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** Stops the stack's gateway (SIGTERM, so in-flight requests finish); true when one was running. */
