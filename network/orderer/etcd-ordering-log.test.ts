@@ -22,6 +22,7 @@ import { channelInput, createPki, type Pki } from './testkit/orderer-fixture.js'
 
 const CLIENT = 'http://127.0.0.1:43140';
 const PEER = 'http://127.0.0.1:43141';
+const GENESIS_TIME = new Date('2026-11-30T00:00:00Z');
 
 async function waitFor(
   what: string,
@@ -117,7 +118,9 @@ describe('EtcdOrderingLog (Raft-replicated ordering log on etcd)', function () {
       batchTimeoutMs: 200,
     });
     const own = store ?? new MemoryBlockStore();
-    if (own.height() === 0) await own.append(0, buildGenesisBlock(input).bytes);
+    // One channel, one genesis block: its config envelope is stamped in whole seconds, so two replicas that each
+    // built their own a second apart (a loaded machine) would start different chains.
+    if (own.height() === 0) await own.append(0, buildGenesisBlock(input, GENESIS_TIME).bytes);
     const tip = await readChainTip(own);
     const log = new EtcdOrderingLog({
       clientUrl: CLIENT,
