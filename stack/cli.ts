@@ -41,7 +41,7 @@ export const UP_COMMAND: CommandSpec = {
       type: 'string',
       valueName: 'N',
       description:
-        'added to every port, the gateway’s 8080 included (default 0, or what the stack was created with)',
+        'added to every port, the gateway’s 8080 (dev) or 7480 (paper) included (default 0, or what the stack was created with)',
     },
     providers: {
       type: 'string',

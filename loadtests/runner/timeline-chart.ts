@@ -6,16 +6,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { TimelineBucket } from './timeline.js';
-import { CHART_CONFIG, renderVegaLite, SERIES_COLOURS } from './vega-render.js';
+import { CHART_CONFIG, PANEL_WIDTH, renderVegaLite, secondsAxis, SERIES_COLOURS } from './vega-render.js';
 
-const WIDTH = 720;
 const PANEL_HEIGHT = 180;
-const SECONDS = {
-  field: 'second',
-  type: 'quantitative',
-  title: 'seconds since the first request',
-  axis: { tickMinStep: 1 },
-} as const;
+const SECONDS = secondsAxis('seconds since the first request');
 const LATENCY_SERIES = ['mean response time', 'p95 response time'];
 const THROUGHPUT_SERIES = ['requests/s', 'failed requests/s'];
 
@@ -62,7 +56,7 @@ export function timelineChartSpec(
     vconcat: [
       {
         title: 'latency over time',
-        width: WIDTH,
+        width: PANEL_WIDTH,
         height: PANEL_HEIGHT,
         data: { values: latency },
         // Points too while they can be told apart: a short run's few buckets would otherwise be bare segments.
@@ -86,7 +80,7 @@ export function timelineChartSpec(
       },
       {
         title: `throughput over time (${failedTotal === 0 ? 'no failed requests' : `${failedTotal} failed requests`})`,
-        width: WIDTH,
+        width: PANEL_WIDTH,
         height: PANEL_HEIGHT,
         layer: [
           {

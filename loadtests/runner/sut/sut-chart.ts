@@ -4,19 +4,12 @@
  * Drawn by Vega-Lite from the raw samples; pure apart from the rendering: recording in, SVG text out.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, renderVegaLite } from '../vega-render.js';
+import { CHART_CONFIG, PANEL_WIDTH, renderVegaLite, secondsAxis } from '../vega-render.js';
 import type { SutRecording } from './sut-sampler.js';
 
-const WIDTH = 720;
 const PANEL_HEIGHT = 200;
 const MB = 1024 * 1024;
-const SECONDS = {
-  field: 'second',
-  type: 'quantitative',
-  title: 'seconds since the monitor started',
-  axis: { tickMinStep: 1 },
-  scale: { domainMin: 0 },
-} as const;
+const SECONDS = secondsAxis('seconds since the monitor started');
 /** 20 distinct colours: the paper profile's stack is 17 processes and k6. */
 const PROCESS_COLOUR = {
   field: 'process',
@@ -72,7 +65,7 @@ export function sutChartSpec(recording: SutRecording, title: string): TopLevelSp
     resolve: { scale: { x: 'shared' } },
     vconcat: PANELS.map((panel) => ({
       title: panel.title,
-      width: WIDTH,
+      width: PANEL_WIDTH,
       height: PANEL_HEIGHT,
       layer: [
         {
