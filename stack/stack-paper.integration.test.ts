@@ -21,19 +21,13 @@ describe('fhirledger up --profile paper: the stack on 3 orgs × 2 peers', functi
   this.timeout(420_000);
   // Used for its temporary home and its unmodified-client helpers; the stack CLI, not TestDevnet, starts the nodes.
   const devnet = new TestDevnet(PORT_OFFSET, 'paper');
+  // 16 nodes started on 2 cores shared with other work: more than runCli's default 2 minutes may pass.
   const up = (...extra: string[]) =>
-    runCli([
-      'up',
-      '--home',
-      devnet.home,
-      '--profile',
-      'paper',
-      '--providers',
-      '2',
-      '--patients',
-      '1',
-      ...extra,
-    ]);
+    runCli(
+      ['up', '--home', devnet.home, '--profile', 'paper', '--providers', '2', '--patients', '1', ...extra],
+      {},
+      300_000,
+    );
   let client: grpc.Client | undefined;
   let gateway: Gateway | undefined;
 
