@@ -35,10 +35,11 @@ describe('fhirledger up --profile paper: the stack on 3 orgs × 2 peers', functi
     gateway?.close();
     client?.close();
     const down = runCli(['down', '--home', devnet.home, '--purge']);
-    devnet.destroy();
+    const homeLeft = existsSync(devnet.home);
+    devnet.destroy(); // whatever down left running, by pid
     assert.equal(down.status, 0, down.stderr);
     assert.match(down.stdout, /fhir-gateway/);
-    assert.equal(existsSync(devnet.home), false);
+    assert.equal(homeLeft, false, 'down --purge deletes the home');
   });
 
   it('creates and reads a Patient through the FHIR API; the create is endorsed by a majority of the orgs', async () => {
