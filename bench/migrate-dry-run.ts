@@ -16,7 +16,7 @@ import { createRunFolder, median, writeRunJson } from './run-folder.js';
 import { MANIFEST_FILE, writePopulation } from '../generators/index.js';
 import { DedupeIndex } from '../migrator/core/dedupe-index.js';
 import { FhirTypeIndex, loadFhirSchema } from '../migrator/core/fhir-types.js';
-import { dryRunNdjson } from '../migrator/ndjson-dry-run.js';
+import { dryRunFiles } from '../migrator/local-dry-run.js';
 import { RecordPipeline } from '../migrator/core/record-pipeline.js';
 import { defaultWorkerCount, RecordWorkerPool } from '../migrator/io/record-worker-pool.js';
 import { loadSchemaValidators } from '../migrator/io/schema-validator.js';
@@ -41,7 +41,7 @@ async function childDryRun(workers: number, deadLetter: string, files: string[])
   // Timed like the CLI's run: worker start-up (schema index and validators per worker) is part of it.
   const started = performance.now();
   const processor = workers === 0 ? undefined : new RecordWorkerPool(workers, pipeline.options);
-  const report = await dryRunNdjson({
+  const report = await dryRunFiles({
     files,
     pipeline,
     ...(processor === undefined ? {} : { processor }),

@@ -4,41 +4,50 @@
  *
  * 1. generate a clean population of at least --records records (NDJSON);
  * 2. `fhirledger migrate --dry-run` over it, as a child process: records/s and peak RSS;
- * 3. a devnet of its own (port offset 41000); the ceiling: pre-serialised copies of the first records (ids
+ * 3. a devnet of its own (port offset 19000); the ceiling: pre-serialised copies of the first records (ids
  *    prefixed, so they never meet the migrated ones) sent by the migrator identity through the same ledger client,
- *    batch size and concurrency as the migration, nothing else in the loop — before the migration (empty ledger)
- *    and after it (full ledger);
- * 4. `fhirledger migrate` over it, live, as a child process: records/s and peak RSS;
- * 5. the ratio of the live rate to the mean ceiling. Writes results/<date>-migrator-live/run.json.
+ *    batch size and concurrency as the migration, nothing else in the loop — before the migration (empty ledger),
+ *    after it (full ledger), and every few minutes during it (ceiling-probes.ts pauses the migrator for each);
+ * 4. `fhirledger migrate` over it, live, as a child process: records/s (paused time excluded) and peak RSS;
+ * 5. the ratio of the live rate to the ceiling's time-weighted mean over the run. Writes
+ *    results/<date>-migrator-live/run.json.
+ *
+ * Why probes during the run: the ceiling falls as the ledger grows (589 → 348 records/s over 346 757 records, 791 →
+ * 222 over 1 M), and on a shared 2-core machine it also moves with whatever else runs; a ceiling taken only at the
+ * two ends compares the migration with a machine and a ledger it never saw.
  *
  *   nice -n 10 fhirledger bench migrate-live [--records 1000000]
  *
  * Every loop is bounded: the ceiling sends a fixed number of batches, each child has a deadline.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync, createReadStream } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pLimit from 'p-limit';
 import { MANIFEST_FILE, writePopulation } from '../generators/index.js';
-import { ledgerForNamedIdentity, openLedgerSession } from '../ledger-client/index.js';
+import { measureCeiling, probeWhileRunning, timeWeightedMean, type ProbeSettings } from './ceiling-probes.js';
 import { BenchDevnet } from './devnet-harness.js';
 import { createRunFolder, writeRunJson } from './run-folder.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const PORT_OFFSET = 41000;
+const PORT_OFFSET = 19000;
 const BATCH_SIZE = 200;
 const CONCURRENCY = 4;
 const CEILING_BATCHES = 60;
+/** During the run: a probe of 15 batches every 5 minutes, after 2 s for the migrator's in-flight batches to commit. */
+const PROBE_BATCHES = 15;
+const PROBE_INTERVAL_MS = 5 * 60_000;
+const PROBE_SETTLE_MS = 2000;
 /** Records per generated patient, at least (the generator's mix gives about 45.6); the population is sized from it. */
 const RECORDS_PER_PATIENT = 44;
 const CHILD_DEADLINE_MS = 3 * 3600_000;
 
 interface ChildFigures {
   exitCode: number | null;
+  /** Wall-clock seconds minus the time the ceiling probes kept it paused. */
   seconds: number;
+  pausedSeconds: number;
   peakRssMiB: number;
   report: {
     records: { read: number; accepted: number };
@@ -48,7 +57,11 @@ interface ChildFigures {
 }
 
 /** Runs `fhirledger migrate …` and samples its peak RSS (VmHWM, the kernel's high-water mark) until it exits. */
-async function migrateChild(args: string[], reportFile: string): Promise<ChildFigures> {
+async function migrateChild(
+  args: string[],
+  reportFile: string,
+  whileRunning?: (child: ChildProcess, startedAt: number) => Promise<number>,
+): Promise<ChildFigures> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -70,10 +83,13 @@ async function migrateChild(args: string[], reportFile: string): Promise<ChildFi
   };
   const sampler = setInterval(sample, 250);
   const deadline = setTimeout(() => child.kill('SIGKILL'), CHILD_DEADLINE_MS);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // The hook resolves with the seconds it kept the child paused, which are not the migration's.
+  const pausedSeconds = whileRunning === undefined ? 0 : await whileRunning(child, started);
+  const exitCode = await exited;
   clearInterval(sampler);
   clearTimeout(deadline);
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000 - pausedSeconds;
   // The report's input and output paths name this machine's temporary folder: results keep only the figures.
   const {
     inputs: _inputs,
@@ -83,50 +99,7 @@ async function migrateChild(args: string[], reportFile: string): Promise<ChildFi
     inputs?: unknown;
     files?: unknown;
   };
-  return { exitCode, seconds, peakRssMiB: Math.round(peakKiB / 1024), report };
-}
-
-/** The first `count` records of the data set, as canonical-key JSON with ids given `prefix`. */
-async function ceilingRecords(files: string[], count: number, prefix: string): Promise<string[]> {
-  const records: string[] = [];
-  for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (records.length >= count) break;
-      if (line === '') continue;
-      const record = JSON.parse(line) as { id: string };
-      record.id = `${prefix}${record.id}`.slice(0, 64);
-      records.push(JSON.stringify(record));
-    }
-    if (records.length >= count) break;
-  }
-  return records;
-}
-
-/** Raw CreateRecords throughput: fixed batches, the migration's batch size and concurrency, nothing else. */
-async function measureCeiling(profile: string, records: string[]) {
-  const session = openLedgerSession(profile, 'bench');
-  try {
-    const ledger = ledgerForNamedIdentity(session, 'migrator');
-    const limit = pLimit(CONCURRENCY);
-    const batches: string[][] = [];
-    for (let i = 0; i < records.length; i += BATCH_SIZE) batches.push(records.slice(i, i + BATCH_SIZE));
-    let created = 0;
-    const started = performance.now();
-    await Promise.all(
-      batches.map((batch) =>
-        limit(async () => {
-          const committed = await ledger.createRecordsJson(batch);
-          created += committed.value.counts.created;
-        }),
-      ),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    if (created !== records.length) throw new Error(`ceiling created ${created} of ${records.length}`);
-    return { records: records.length, seconds, recordsPerSecond: records.length / seconds };
-  } finally {
-    session.close();
-  }
+  return { exitCode, seconds, pausedSeconds, peakRssMiB: Math.round(peakKiB / 1024), report };
 }
 
 export async function run(args: readonly string[]): Promise<void> {
@@ -154,11 +127,10 @@ export async function run(args: readonly string[]): Promise<void> {
 
     devnet.up();
     const profile = path.join(devnet.home, 'fhirledger-connection.json');
-    const ceilingBefore = await measureCeiling(
-      profile,
-      await ceilingRecords(files, CEILING_BATCHES * BATCH_SIZE, 'cb-'),
-    );
+    const settings: ProbeSettings = { profile, files, batchSize: BATCH_SIZE, concurrency: CONCURRENCY };
+    const ceilingBefore = await measureCeiling(settings, CEILING_BATCHES, 'cb-', 0);
     process.stderr.write(`ceiling before: ${JSON.stringify(ceilingBefore)}\n`);
+    const during: Awaited<ReturnType<typeof probeWhileRunning>> = { probes: [], pausedSeconds: 0 };
     const live = await migrateChild(
       [
         '--input',
@@ -171,16 +143,27 @@ export async function run(args: readonly string[]): Promise<void> {
         String(CONCURRENCY),
       ],
       path.join(temp, 'live.json'),
+      async (child, startedAt) => {
+        Object.assign(
+          during,
+          await probeWhileRunning(child, settings, {
+            intervalMs: PROBE_INTERVAL_MS,
+            settleMs: PROBE_SETTLE_MS,
+            batches: PROBE_BATCHES,
+            startedAt,
+          }),
+        );
+        for (const probe of during.probes) process.stderr.write(`ceiling during: ${JSON.stringify(probe)}\n`);
+        return during.pausedSeconds;
+      },
     );
     process.stderr.write(`live: ${JSON.stringify(live)}\n`);
-    const ceilingAfter = await measureCeiling(
-      profile,
-      await ceilingRecords(files, CEILING_BATCHES * BATCH_SIZE, 'ca-'),
-    );
+    const ceilingAfter = await measureCeiling(settings, CEILING_BATCHES, 'ca-', live.seconds);
     process.stderr.write(`ceiling after: ${JSON.stringify(ceilingAfter)}\n`);
 
     const liveRate = live.report.records.accepted / live.seconds;
-    const ceiling = (ceilingBefore.recordsPerSecond + ceilingAfter.recordsPerSecond) / 2;
+    const probes = [ceilingBefore, ...during.probes, ceilingAfter];
+    const ceiling = timeWeightedMean(probes);
     const folder = createRunFolder('migrator-live');
     const file = writeRunJson(
       folder,
@@ -191,6 +174,7 @@ export async function run(args: readonly string[]): Promise<void> {
         batchSize: BATCH_SIZE,
         concurrency: CONCURRENCY,
         ceilingBatches: CEILING_BATCHES,
+        probe: { batches: PROBE_BATCHES, intervalMs: PROBE_INTERVAL_MS, settleMs: PROBE_SETTLE_MS },
         portOffset: PORT_OFFSET,
         loadAverage: loadAtStart,
         command: `fhirledger bench migrate-live --records ${target}`,
@@ -199,7 +183,12 @@ export async function run(args: readonly string[]): Promise<void> {
         generated,
         dryRun: { ...dry, recordsPerSecond: dry.report.records.read / dry.seconds },
         live: { ...live, recordsPerSecond: liveRate },
-        ceiling: { before: ceilingBefore, after: ceilingAfter, meanRecordsPerSecond: ceiling },
+        ceiling: {
+          before: ceilingBefore,
+          during: during.probes,
+          after: ceilingAfter,
+          timeWeightedMeanRecordsPerSecond: ceiling,
+        },
         ratioToCeiling: liveRate / ceiling,
         loadAverageAtEnd: os.loadavg(),
       },

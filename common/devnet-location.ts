@@ -20,14 +20,24 @@ export function localDevnetProfile(env: NodeJS.ProcessEnv = process.env): string
   return existsSync(file) ? file : undefined;
 }
 
-/** The `--home DIR` setting of a command that works on a devnet; unset, the command uses defaultDevnetHome(). */
-export function devnetHomeSetting<C extends { home: string | undefined }>(): Setting<C> {
+/**
+ * The `--home DIR` setting of a command that works on a devnet; unset, the command uses defaultDevnetHome().
+ * `shared`: its variable is FHIRLEDGER_NETWORK_HOME itself rather than the command's prefixed one.
+ */
+export function devnetHomeSetting<C extends { home: string | undefined }>(
+  options: { shared?: boolean; description?: string } = {},
+): Setting<C> {
   return {
     key: 'home',
     flag: 'home',
     default: undefined,
     parse: nonEmpty,
+    ...(options.shared === true ? { env: 'FHIRLEDGER_NETWORK_HOME' } : {}),
     valueName: 'DIR',
-    description: 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
+    description:
+      options.description ??
+      (options.shared === true
+        ? 'the devnet home (default .fhirledger/devnet)'
+        : 'the devnet home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)'),
   };
 }

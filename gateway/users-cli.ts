@@ -6,18 +6,12 @@
 import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ROLES, type Role } from '../common/ehr-contract.js';
-import { isFhirId } from '../common/fhir-resource.js';
-import {
-  ExitCode,
-  helpText,
-  parseCommandArgs,
-  stringFlag,
-  UsageError,
-  type CommandSpec,
-} from '../common/cli-args.js';
+import { ExitCode, helpText, parseCommandArgs, UsageError, type CommandSpec } from '../common/cli-args.js';
+import { ConfigError, loadSettings, settingFlags } from '../common/config-table.js';
 import type { CommandRunner } from '../cli/command.js';
 import { CredentialStoreError, upsertPrincipal, type Principal } from './credential-store.js';
 import { hashSecret } from './password-hash.js';
+import { USERS_ADD_SETTINGS, type UsersAddSettings } from './users-config.js';
 
 export const USERS_ADD_COMMAND: CommandSpec = {
   usage: 'fhirledger users add --user ID --role ROLE [--patient-id ID] [--client] [options]',
@@ -26,39 +20,8 @@ export const USERS_ADD_COMMAND: CommandSpec = {
     'The secret is read from the environment variable named by --password-env, else from the first line of stdin.',
   positionals: true,
   flags: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'credentials store (default .fhirledger/credentials.json)',
-    },
-    user: { type: 'string', valueName: 'ID', description: 'username or client_id (the token subject)' },
-    role: { type: 'string', valueName: 'ROLE', description: ROLES.join('|') },
-    'patient-id': {
-      type: 'string',
-      valueName: 'ID',
-      description: 'the Patient id (required for role patient)',
-    },
+    ...settingFlags(USERS_ADD_SETTINGS),
     client: { type: 'boolean', description: 'a client_credentials client instead of a password user' },
-    'msp-id': {
-      type: 'string',
-      valueName: 'MSP',
-      description: 'MSP of the Fabric identity (default Org1MSP)',
-    },
-    cert: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'identity certificate (default .fhirledger/identities/ID/cert.pem)',
-    },
-    key: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'identity private key (default .fhirledger/identities/ID/key.pem)',
-    },
-    'password-env': {
-      type: 'string',
-      valueName: 'VAR',
-      description: 'env variable holding the secret (default FHIRLEDGER_USER_PASSWORD)',
-    },
   },
 };
 
@@ -86,15 +49,20 @@ export const run: CommandRunner = async (argv) => {
     }
     if (parsed.positionals.length > 0)
       throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
-    const principal = await principalFrom(parsed.values);
-    const store = stringFlag(parsed.values, 'store') ?? '.fhirledger/credentials.json';
+    const settings = Object.freeze(loadSettings(USERS_ADD_SETTINGS, parsed.values, process.env));
+    const principal = await principalFrom(settings, parsed.values.client === true);
+    const store = settings.store;
     const result = await upsertPrincipal(store, principal);
     process.stdout.write(
       `${JSON.stringify({ store, id: principal.id, role: principal.role, kind: principal.kind, result })}\n`,
     );
     return ExitCode.OK;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CredentialStoreError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof CredentialStoreError
+    ) {
       process.stderr.write(`fhirledger users: ${error.message}\n`);
       return ExitCode.USAGE;
     }
@@ -102,39 +70,26 @@ export const run: CommandRunner = async (argv) => {
   }
 };
 
-async function principalFrom(values: Record<string, unknown>): Promise<Principal> {
-  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const id = text('user');
-  if (id === undefined || !/^[A-Za-z0-9._@-]{1,128}$/.test(id)) {
-    throw new UsageError('--user is required: 1–128 of A-Z a-z 0-9 . _ @ -');
-  }
-  const role = text('role');
-  if (role === undefined || !(ROLES as readonly string[]).includes(role)) {
-    throw new UsageError(`--role is required: one of ${ROLES.join(', ')}`);
-  }
-  const patientId = text('patient-id');
+async function principalFrom(settings: Readonly<UsersAddSettings>, client: boolean): Promise<Principal> {
+  const { user: id, role, patientId } = settings;
+  if (id === undefined) throw new UsageError('--user is required: 1–128 of A-Z a-z 0-9 . _ @ -');
+  if (role === undefined) throw new UsageError(`--role is required: one of ${ROLES.join(', ')}`);
   if (role === 'patient' && patientId === undefined)
     throw new UsageError('--patient-id is required for role patient');
-  if (patientId !== undefined && !isFhirId(patientId))
-    throw new UsageError('--patient-id is not a FHIR id (1–64 of A-Z a-z 0-9 - .)');
-  const certificatePath = text('cert') ?? `.fhirledger/identities/${id}/cert.pem`;
-  const privateKeyPath = text('key') ?? `.fhirledger/identities/${id}/key.pem`;
+  const certificatePath = settings.cert ?? `.fhirledger/identities/${id}/cert.pem`;
+  const privateKeyPath = settings.key ?? `.fhirledger/identities/${id}/key.pem`;
   // The gateway would only find out at the user's first request; say it now, while the person is at the keyboard.
   requireFile(certificatePath, '--cert', 'identity certificate');
   requireFile(privateKeyPath, '--key', 'identity private key');
-  const secret = await readSecret(text('password-env') ?? 'FHIRLEDGER_USER_PASSWORD');
+  const secret = await readSecret(settings.passwordEnv);
   if (secret.length < 8) throw new UsageError('the password / client secret must have at least 8 characters');
   return {
     id,
-    kind: values.client === true ? 'client' : 'user',
+    kind: client ? 'client' : 'user',
     role: role as Role,
     ...(patientId !== undefined ? { patientId } : {}),
     secret: await hashSecret(secret),
-    fabricIdentity: {
-      mspId: text('msp-id') ?? 'Org1MSP',
-      certificatePath,
-      privateKeyPath,
-    },
+    fabricIdentity: { mspId: settings.mspId, certificatePath, privateKeyPath },
   };
 }
 

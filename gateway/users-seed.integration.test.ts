@@ -212,10 +212,10 @@ describe('users seed on a live devnet', function () {
     );
   });
 
-  it('says the CA cannot be reached when it is down (exit 1)', () => {
+  it('says the CA cannot be reached when it is down (exit 2, as every command answers a target it cannot reach)', () => {
     assert.equal(devnet.network('kill', 'ca.org1.example.com').status, 0);
     const result = seed(['--providers', '5']);
-    assert.equal(result.status, 1);
+    assert.equal(result.status, 2);
     assert.match(
       result.stderr,
       new RegExp(`Fabric CA at https://127.0.0.1:${devnet.port(7054)} cannot be reached \\(ECONNREFUSED\\)`),

@@ -143,7 +143,7 @@ export class PipelineWorkerError extends MigratorError {
   }
 }
 
-/** `migrate verify`: the peer's block stream could not be opened, broke off, or did not go quiet by the deadline. */
+/** `migrate verify`: the chain height could not be read (qscc GetChainInfo), or the block stream could not be opened, broke off, or did not reach that height by the deadline. */
 export class BlockReadError extends MigratorError {
   readonly code = 'LEDGER_READ_FAILED';
   override readonly name = 'BlockReadError';

@@ -13,7 +13,7 @@ import {
   writePopulation,
   type GroundTruthEntry,
 } from '../generators/index.js';
-import { dryRunNdjson } from './ndjson-dry-run.js';
+import { dryRunFiles } from './local-dry-run.js';
 import { RecordWorkerPool } from './io/record-worker-pool.js';
 import { testPipeline } from './test-pipeline.testkit.js';
 
@@ -68,7 +68,7 @@ describe('agreement with the generator ground truth (dry run)', function () {
       const fixLog = path.join(dir, `fixes-${name}.ndjson`);
       const pipeline = testPipeline({ dateOrder });
       const processor = workers === 0 ? undefined : new RecordWorkerPool(workers, { ...pipeline.options });
-      const report = await dryRunNdjson({
+      const report = await dryRunFiles({
         files,
         pipeline,
         ...(processor === undefined ? {} : { processor }),

@@ -101,7 +101,7 @@ describe('migrate and migrate verify on the shared config table: flag > FHIRLEDG
     for (const setting of MIGRATE_SETTINGS.settings)
       assert.ok(help.includes(envName(MIGRATE_SETTINGS, setting)));
     const readme = readFileSync(path.join('migrator', 'README.md'), 'utf8');
-    for (const name of ['FHIRLEDGER_MIGRATE_<FLAG>', 'FHIRLEDGER_CONNECTION', 'FHIRLEDGER_VERIFY_QUIET_MS'])
+    for (const name of ['FHIRLEDGER_MIGRATE_<FLAG>', 'FHIRLEDGER_CONNECTION', 'FHIRLEDGER_VERIFY_TIMEOUT_MS'])
       assert.ok(readme.includes(`\`${name}\``), name);
   });
 
@@ -109,19 +109,19 @@ describe('migrate and migrate verify on the shared config table: flag > FHIRLEDG
     const verify = (env: NodeJS.ProcessEnv, ...argv: string[]) =>
       loadVerifyConfig(parseCommandArgs(VERIFY_SPEC, ['--input', 'in.ndjson', ...argv]), env);
     const defaults = verify({});
-    assert.equal(defaults.quietMs, 2000);
+    assert.equal(defaults.timeoutMs, 600_000);
     assert.equal(defaults.reportFile, path.join('runs', 'migrate', 'verify-report.json'));
     const env = {
-      FHIRLEDGER_VERIFY_QUIET_MS: '500',
+      FHIRLEDGER_VERIFY_TIMEOUT_MS: '5000',
       FHIRLEDGER_VERIFY_REPORT: 'audit.json',
       FHIRLEDGER_MIGRATE_MAX_RECORD_BYTES: '2048',
       FHIRLEDGER_MIGRATE_REPORT: 'not-the-audit.json',
     };
     const fromEnv = verify(env);
-    assert.equal(fromEnv.quietMs, 500);
+    assert.equal(fromEnv.timeoutMs, 5000);
     assert.equal(fromEnv.reportFile, 'audit.json');
     assert.equal(fromEnv.migrate.maxRecordBytes, 2048);
-    assert.equal(verify(env, '--quiet-ms', '300').quietMs, 300);
+    assert.equal(verify(env, '--timeout-ms', '3000').timeoutMs, 3000);
     assert.throws(() => verify({ FHIRLEDGER_VERIFY_TIMEOUT_MS: '5' }), /FHIRLEDGER_VERIFY_TIMEOUT_MS "5"/);
   });
 });

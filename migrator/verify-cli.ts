@@ -1,14 +1,16 @@
 /**
- * `fhirledger migrate verify`: the audit's composition root. Derives the expected set from the input (the migration
- * pipeline with a remembering ledger), reads every block of the channel as the profile's migrator identity through
- * the unmodified fabric-gateway client, folds the chaincode's writes into the ledger's records, compares, prints
- * counts and the first differences on stdout, and writes the JSON report.
+ * `fhirledger migrate verify`: the audit's composition root. Fixes the chain's height first (qscc GetChainInfo),
+ * derives the expected set from the input (the migration pipeline with a remembering ledger), reads the channel's
+ * blocks up to that height as the profile's migrator identity through the unmodified fabric-gateway client, folds
+ * the chaincode's writes into the ledger's records, compares, prints counts and the first differences on stdout,
+ * and writes the JSON report.
  *
  * Exit codes: 0 the ledger holds exactly the accepted records with their hashes; 1 it differs (or the audit
  * failed: the report's `status` tells which); 2 usage or configuration.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Network } from '@hyperledger/fabric-gateway';
 import { pino } from 'pino';
 import type { CommandRunner } from '../cli/command.js';
 import { ExitCode, readCommandConfig } from '../common/cli-args.js';
@@ -30,10 +32,10 @@ import { InputNotFoundError, MigratorError, OutputWriteError } from './errors.js
 import { OrdinalLog } from './io/ordinal-log.js';
 import { RecordWorkerPool } from './io/record-worker-pool.js';
 import { loadSchemaValidators } from './io/schema-validator.js';
-import { resolveInputs } from './io/sources/input-paths.js';
+import { resolveInputs, type ResolvedInput } from './io/sources/input-paths.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
 import { blockWrites } from './verify/block-writes.js';
-import { readBlocksFromNetwork } from './verify/block-reader.js';
+import { chainHeight, readBlocksFromNetwork } from './verify/block-reader.js';
 import { expectedSet } from './verify/expected-set.js';
 import {
   applyBlock,
@@ -58,7 +60,7 @@ export interface VerifyReport {
   timings: { inputMs: number; ledgerMs: number };
   input: { read: number; accepted: number; duplicates: number; rejected: number };
   counts?: AuditResult['counts'];
-  ledger?: AuditResult['ledger'] & { lastBlock: string | null };
+  ledger?: AuditResult['ledger'] & { lastBlock: string | null; heightAtStart: string };
   differences?: AuditResult['differences'];
 }
 
@@ -104,6 +106,40 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
   // Both the profile and the inputs are checked before any work, as migrate does.
   const profile = openProfile(m.connection);
   const inputs = resolveInputs(m.inputs);
+  const peer = profile.peers[0];
+  const identity = profile.identities[MIGRATOR_IDENTITY];
+  if (peer === undefined || identity === undefined) {
+    throw new LedgerUnavailableError(
+      `connection profile ${profile.file} names no peer or no "${MIGRATOR_IDENTITY}" identity`,
+    );
+  }
+  const clients = new PeerClients();
+  const gateway = connectIdentity(clients.clientFor(peer), readIdentityCredentials(identity));
+  try {
+    const network = gateway.getNetwork(profile.channel);
+    // The audit covers the chain as it stands now: blocks committed while the input is re-read are not its business.
+    const height = await chainHeight(network);
+    log.info({ height: String(height) }, 'chain height at start');
+    return await audit(config, log, { profile, inputs, network, height });
+  } finally {
+    gateway.close();
+    clients.close();
+  }
+}
+
+interface AuditTarget {
+  profile: ConnectionProfile;
+  inputs: ResolvedInput[];
+  network: Network;
+  height: bigint;
+}
+
+async function audit(
+  config: Readonly<VerifyConfig>,
+  log: pino.Logger,
+  { profile, inputs, network, height }: AuditTarget,
+): Promise<VerifyReport> {
+  const m = config.migrate;
   const started = Date.now();
   const pipelineOptions = {
     maxRecordBytes: m.maxRecordBytes,
@@ -192,25 +228,12 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
   const state = emptyLedgerState();
   let lastBlock: bigint | undefined;
   const ledgerStarted = Date.now();
-  const clients = new PeerClients();
-  const peer = profile.peers[0];
-  const identity = profile.identities[MIGRATOR_IDENTITY];
-  if (peer === undefined || identity === undefined) {
-    throw new LedgerUnavailableError(
-      `connection profile ${profile.file} names no peer or no "${MIGRATOR_IDENTITY}" identity`,
-    );
-  }
-  const gateway = connectIdentity(clients.clientFor(peer), readIdentityCredentials(identity));
   try {
-    await readBlocksFromNetwork(
-      gateway.getNetwork(profile.channel),
-      { quietMs: config.quietMs, timeoutMs: config.timeoutMs },
-      (block) => {
-        const writes = blockWrites(block, profile.chaincode);
-        applyBlock(state, writes);
-        lastBlock = writes.blockNumber;
-      },
-    );
+    await readBlocksFromNetwork(network, height, config.timeoutMs, (block) => {
+      const writes = blockWrites(block, profile.chaincode);
+      applyBlock(state, writes);
+      lastBlock = writes.blockNumber;
+    });
   } catch (error) {
     // LEDGER_READ_FAILED, BLOCK_DECODE_FAILED: the audit could not be completed; the report says why.
     if (!(error instanceof MigratorError)) throw error;
@@ -221,9 +244,6 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
       durationMs: Date.now() - started,
       timings: { inputMs, ledgerMs: Date.now() - ledgerStarted },
     };
-  } finally {
-    gateway.close();
-    clients.close();
   }
   const ledgerMs = Date.now() - ledgerStarted;
   log.info({ blocks: state.blocks, records: state.records.size, ms: ledgerMs }, 'ledger read');
@@ -234,7 +254,11 @@ async function verify(config: Readonly<VerifyConfig>, log: pino.Logger): Promise
     durationMs: Date.now() - started,
     timings: { inputMs, ledgerMs },
     counts: result.counts,
-    ledger: { ...result.ledger, lastBlock: lastBlock === undefined ? null : String(lastBlock) },
+    ledger: {
+      ...result.ledger,
+      lastBlock: lastBlock === undefined ? null : String(lastBlock),
+      heightAtStart: String(height),
+    },
     differences: result.differences,
   };
 }
@@ -264,7 +288,7 @@ export function summaryText(report: VerifyReport): string {
   if (report.counts !== undefined && report.ledger !== undefined) {
     const c = report.counts;
     lines.push(
-      `  ledger: ${c.onLedger} records in ${report.ledger.blocks} blocks (up to block ${report.ledger.lastBlock ?? '-'}; ${report.ledger.writingTransactions} valid transactions wrote to ${report.chaincode}, ${report.ledger.invalidTransactions} invalid ignored)`,
+      `  ledger: ${c.onLedger} records in ${report.ledger.blocks} blocks (up to block ${report.ledger.lastBlock ?? '-'}, the chain's height ${report.ledger.heightAtStart} when the audit started; ${report.ledger.writingTransactions} valid transactions wrote to ${report.chaincode}, ${report.ledger.invalidTransactions} invalid ignored)`,
       `  match ${c.matching}, missing ${c.missing}, different ${c.hashMismatch}, unexpected ${c.unexpected}, damaged ${c.damaged}; written more than once ${c.rewritten}, deleted ${c.deletedOnLedger}`,
     );
   }

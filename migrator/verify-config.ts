@@ -33,7 +33,7 @@ const SHARED_FLAGS = [
 ] as const;
 
 /** The audit's own settings: flags, else FHIRLEDGER_VERIFY_<FLAG>, else defaults (common/config-table.ts). */
-const VERIFY_SETTINGS: SettingsTable<{ report: string | undefined; quietMs: number; timeoutMs: number }> = {
+const VERIFY_SETTINGS: SettingsTable<{ report: string | undefined; timeoutMs: number }> = {
   envPrefix: 'FHIRLEDGER_VERIFY_',
   settings: [
     {
@@ -45,20 +45,12 @@ const VERIFY_SETTINGS: SettingsTable<{ report: string | undefined; quietMs: numb
       description: 'JSON report (default runs/migrate/verify-report.json)',
     },
     {
-      key: 'quietMs',
-      flag: 'quiet-ms',
-      default: '2000',
-      parse: wholeNumber(100, 600_000),
-      valueName: 'MS',
-      description: 'the chain is read to its end once no block arrives for this long',
-    },
-    {
       key: 'timeoutMs',
       flag: 'timeout-ms',
       default: '600000',
       parse: wholeNumber(1000, 24 * 3600_000),
       valueName: 'MS',
-      description: 'deadline for reading the blocks',
+      description: 'deadline for reading the blocks up to the height the chain had when the audit started',
     },
   ],
 };
@@ -66,7 +58,7 @@ const VERIFY_SETTINGS: SettingsTable<{ report: string | undefined; quietMs: numb
 export const VERIFY_SPEC: CommandSpec = {
   usage: 'fhirledger migrate verify --input PATH... [--report FILE] [--connection FILE] [options]',
   summary:
-    'Audits the ledger against the input: re-reads the input as a migration would, reads every block of the channel, and checks that the ledger holds exactly the accepted records with their content hashes. Give the flags that change acceptance (--assign-ids, --on-conflict, --date-order, --default-zone, --max-record-bytes) as given to migrate. Exit 0 only when they match.',
+    'Audits the ledger against the input: re-reads the input as a migration would, reads every block of the channel up to its height at the start (qscc GetChainInfo), and checks that the ledger holds exactly the accepted records with their content hashes. Give the flags that change acceptance (--assign-ids, --on-conflict, --date-order, --default-zone, --max-record-bytes) as given to migrate. Exit 0 only when they match.',
   flags: {
     ...Object.fromEntries(
       SHARED_FLAGS.map((name) => {
@@ -83,7 +75,6 @@ export interface VerifyConfig {
   /** The migrate config the expected set is derived with (its ledger-only fields are unused). */
   migrate: Readonly<MigrateConfig>;
   reportFile: string;
-  quietMs: number;
   timeoutMs: number;
 }
 
@@ -95,5 +86,5 @@ export function loadVerifyConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): Read
     { ...args, values: { ...args.values, report: reportFile, 'dry-run': true } },
     env,
   );
-  return Object.freeze({ migrate, reportFile, quietMs: own.quietMs, timeoutMs: own.timeoutMs });
+  return Object.freeze({ migrate, reportFile, timeoutMs: own.timeoutMs });
 }

@@ -1,14 +1,17 @@
 /**
  * `fhirledger migrate verify` against a live fabric-devnet, everything through the CLI as a user runs it: generate a
- * small population with defects, migrate it, verify (match, exit 0); then write one record the input does not have
- * straight through the ledger client as the migrator, and verify again (exit 1, the record named as unexpected).
+ * small population with defects, migrate it, and start verify; once it has fixed the chain's height, pause it
+ * (SIGSTOP), write one record the input does not have straight through the ledger client as the migrator, and let it
+ * go on: it reads exactly up to the height it fixed (match, exit 0, the new block not read). A second verify sees
+ * the new record (exit 1, named as unexpected).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LedgerSession, loadConnectionProfile } from '../ledger-client/index.js';
-import { runCli, TestDevnet } from '../network/test/devnet.testkit.js';
+import { CLI, runCli, TestDevnet } from '../network/test/devnet.testkit.js';
 import type { VerifyReport } from './verify-cli.js';
 
 describe('migrate verify on a live devnet', function () {
@@ -41,27 +44,72 @@ describe('migrate verify on a live devnet', function () {
     rmSync(work, { recursive: true, force: true });
   });
 
+  const verifyArgs = (report: string) => [
+    'migrate',
+    'verify',
+    '--input',
+    data,
+    '--connection',
+    profile,
+    '--report',
+    report,
+    '--workers',
+    '0',
+    '--log-level',
+    'info',
+    '--timeout-ms',
+    '60000',
+  ];
   const verify = (report: string) => {
     const started = Date.now();
-    const result = runCli([
-      'migrate',
-      'verify',
-      '--input',
-      data,
-      '--connection',
-      profile,
-      '--report',
-      report,
-      '--workers',
-      '0',
-      '--quiet-ms',
-      '1000',
-    ]);
+    const result = runCli(verifyArgs(report));
     process.stderr.write(`      verify took ${Date.now() - started} ms\n`);
     return { ...result, report: JSON.parse(readFileSync(report, 'utf8')) as VerifyReport };
   };
 
-  it('matches after a live migration of input with defects (exit 0), then names a record written outside it (exit 1)', async () => {
+  /** Runs verify, pausing it (SIGSTOP) from the moment it logs the chain height until `meanwhile` has finished. */
+  const verifyWhile = async (report: string, meanwhile: () => Promise<void>) => {
+    const child = spawn(process.execPath, [CLI, ...verifyArgs(report)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let paused: Promise<void> | undefined;
+    let failure: Error | undefined;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (paused !== undefined || !stderr.includes('"msg":"chain height at start"')) return;
+      child.kill('SIGSTOP');
+      paused = meanwhile()
+        .catch((error: unknown) => {
+          failure = error instanceof Error ? error : new Error(String(error));
+        })
+        .finally(() => child.kill('SIGCONT'));
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await paused;
+    if (failure !== undefined) throw failure;
+    assert.ok(paused !== undefined, `verify never logged its chain height:\n${stderr}`);
+    return { status, stdout, stderr, report: JSON.parse(readFileSync(report, 'utf8')) as VerifyReport };
+  };
+
+  const writeStray = async () => {
+    const session = new LedgerSession(loadConnectionProfile(profile));
+    try {
+      const created = await session
+        .ledgerForNamed('migrator')
+        .createRecords([{ resourceType: 'Patient', id: 'not-in-the-input', name: [{ family: 'Stray' }] }]);
+      assert.deepEqual(
+        created.value.items.map((item) => item.outcome),
+        ['created'],
+      );
+    } finally {
+      session.close();
+    }
+  };
+
+  it('matches after a live migration of input with defects, reading exactly up to the height at its start though a block lands meanwhile (exit 0); then names the record that block wrote (exit 1)', async () => {
     const migrated = runCli([
       'migrate',
       '--input',
@@ -81,7 +129,8 @@ describe('migrate verify on a live devnet', function () {
     };
     assert.ok(migrateReport.records.rejected > 0);
 
-    const first = verify(path.join(work, 'verify-1.json'));
+    // The stray record is committed in a block after the height verify fixed: it must not be read.
+    const first = await verifyWhile(path.join(work, 'verify-1.json'), writeStray);
     assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
     assert.equal(first.report.status, 'match');
     assert.equal(first.report.input.accepted, migrateReport.ledger.created);
@@ -101,21 +150,14 @@ describe('migrate verify on a live devnet', function () {
       },
     );
     assert.match(first.stdout, /ledger audit: match/);
-
-    const session = new LedgerSession(loadConnectionProfile(profile));
-    try {
-      const created = await session
-        .ledgerForNamed('migrator')
-        .createRecords([{ resourceType: 'Patient', id: 'not-in-the-input', name: [{ family: 'Stray' }] }]);
-      assert.deepEqual(
-        created.value.items.map((item) => item.outcome),
-        ['created'],
-      );
-    } finally {
-      session.close();
-    }
+    const height = Number(first.report.ledger?.heightAtStart);
+    assert.ok(height > 1, `height ${String(first.report.ledger?.heightAtStart)}`);
+    assert.equal(first.report.ledger?.blocks, height);
+    assert.equal(first.report.ledger.lastBlock, String(height - 1));
 
     const second = verify(path.join(work, 'verify-2.json'));
+    // The stray record's block lies past the first audit's height: the second audit starts higher and reads it.
+    assert.ok(Number(second.report.ledger?.heightAtStart) > height);
     assert.equal(second.status, 1, `${second.stdout}\n${second.stderr}`);
     assert.equal(second.report.status, 'differ');
     const counts = second.report.counts;

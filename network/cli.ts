@@ -5,40 +5,28 @@
 import {
   ExitCode,
   helpText,
-  intFlag,
   parseCommandArgs,
-  stringFlag,
   UsageError,
   type CommandSpec,
+  type ParsedArgs,
 } from '../common/cli-args.js';
+import { ConfigError, settingFlags, type SettingsTable } from '../common/config-table.js';
 import type { CommandRunner } from '../cli/command.js';
-import { defaultHome } from './node/devnet-home.js';
+import {
+  DEPLOY_SETTINGS,
+  HOME_SETTINGS,
+  loadNetworkSettings,
+  LOGS_SETTINGS,
+  requireDeployTarget,
+  UP_SETTINGS,
+} from './network-config.js';
 import { NetworkError } from './node/network-error.js';
-
-const HOME_FLAG = {
-  type: 'string',
-  valueName: 'DIR',
-  description: 'the network home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
-} as const;
 
 const UP: CommandSpec = {
   usage: 'fhirledger network up [--profile dev|paper] [--home DIR] [--port-offset N]',
   summary:
     'Starts fabric-devnet (dev: orderer, peer0.org1, CA, EHR chaincode server; paper: 3 orgs x 2 peers, 3 CAs, 3 orderers on an etcd Raft cluster), creating its crypto and channel on first use, and waits until every node is healthy. Idempotent: a running network is left as it is.',
-  flags: {
-    profile: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'network profile: dev or paper (default dev, or what the network was created with)',
-    },
-    home: HOME_FLAG,
-    'port-offset': {
-      type: 'string',
-      valueName: 'N',
-      description:
-        'added to every default port (orderer 7050, peer 7051, CA 7054, …) to run a second network (default 0, or what the network was created with)',
-    },
-  },
+  flags: settingFlags(UP_SETTINGS),
 };
 
 const DOWN: CommandSpec = {
@@ -46,7 +34,7 @@ const DOWN: CommandSpec = {
   summary:
     'Stops every node of the network. Blocks, state and crypto stay unless --purge removes the whole home.',
   flags: {
-    home: HOME_FLAG,
+    ...settingFlags(HOME_SETTINGS),
     purge: { type: 'boolean', description: 'also delete the home folder (ledger, crypto)' },
   },
 };
@@ -55,16 +43,16 @@ const STATUS: CommandSpec = {
   usage: 'fhirledger network status [--home DIR] [--json]',
   summary:
     'Shows every node (role, pid, endpoints, health, ledger height), the channel, chaincodes and profile paths.',
-  flags: { home: HOME_FLAG, json: { type: 'boolean', description: 'print JSON on stdout' } },
+  flags: {
+    ...settingFlags(HOME_SETTINGS),
+    json: { type: 'boolean', description: 'print JSON on stdout' },
+  },
 };
 
 const LOGS: CommandSpec = {
   usage: 'fhirledger network logs [NODE] [--home DIR] [--lines N]',
   summary: 'Prints the last lines of one node log, or of every node log.',
-  flags: {
-    home: HOME_FLAG,
-    lines: { type: 'string', valueName: 'N', default: '50', description: 'lines per log (default 50)' },
-  },
+  flags: settingFlags(LOGS_SETTINGS),
   positionals: true,
 };
 
@@ -73,29 +61,13 @@ const DEPLOY: CommandSpec = {
     'fhirledger network chaincode deploy --name N --address HOST:PORT [--version V] [--policy P] [--home DIR]',
   summary:
     "Defines a chaincode-as-a-service on the channel and prints JSON with its package id (give it to the chaincode server's --chaincode-id).",
-  flags: {
-    name: { type: 'string', valueName: 'N', description: 'chaincode name' },
-    address: { type: 'string', valueName: 'HOST:PORT', description: 'where the chaincode server listens' },
-    version: {
-      type: 'string',
-      valueName: 'V',
-      default: '1.0',
-      description: 'chaincode version (default 1.0)',
-    },
-    policy: {
-      type: 'string',
-      valueName: 'P',
-      description:
-        "endorsement policy, e.g. \"OR('Org1MSP.peer')\" (default: the channel's MAJORITY Endorsement)",
-    },
-    home: HOME_FLAG,
-  },
+  flags: settingFlags(DEPLOY_SETTINGS),
 };
 
 const NODE_CONTROL: CommandSpec = {
   usage: 'fhirledger network kill|start NODE [--home DIR]',
   summary: 'Stops one node with SIGKILL, or starts one stopped node again (for fault tests).',
-  flags: { home: HOME_FLAG },
+  flags: settingFlags(HOME_SETTINGS),
   positionals: true,
 };
 
@@ -142,36 +114,46 @@ export const run: CommandRunner = async (argv) => {
       process.stderr.write(`fhirledger network ${sub ?? ''}: ${error.code}: ${error.message}\n`);
       return error.exitCode;
     }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`fhirledger network ${sub ?? ''}: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
     throw error;
   }
 };
 
-function parsed(spec: CommandSpec, argv: readonly string[]) {
+/**
+ * The subcommand's flags and its settings (flag, else FHIRLEDGER_NETWORK_*, else default); undefined after --help.
+ * A bad value throws ConfigError, which the entry point answers with exit 2.
+ */
+function parsed<C extends { home: string | undefined }>(
+  spec: CommandSpec,
+  table: SettingsTable<C>,
+  argv: readonly string[],
+): { args: ParsedArgs; settings: Readonly<C & { home: string }> } | undefined {
   const args = parseCommandArgs(spec, argv);
-  if (args.help) process.stdout.write(helpText(spec));
-  return { ...args, home: stringFlag(args.values, 'home') ?? defaultHome() };
+  if (args.help) {
+    process.stdout.write(helpText(spec));
+    return undefined;
+  }
+  return { args, settings: loadNetworkSettings(table, args.values, process.env) };
 }
 
 async function up(argv: readonly string[]): Promise<number> {
-  const args = parsed(UP, argv);
-  if (args.help) return ExitCode.OK;
-  const profile = stringFlag(args.values, 'profile');
-  if (profile !== undefined && profile !== 'dev' && profile !== 'paper') {
-    throw new UsageError(`--profile "${profile}": the profiles are dev and paper`);
-  }
+  const read = parsed(UP, UP_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
+  const { home, portOffset, profile } = read.settings;
   const { networkUp } = await import('./node/network-up.js');
-  const portOffset =
-    args.values['port-offset'] === undefined ? undefined : intFlag(args.values, 'port-offset', -6000, 50000);
-  const report = await networkUp({ home: args.home, portOffset, profile });
+  const report = await networkUp({ home, portOffset, profile });
   process.stdout.write(report.text);
   return ExitCode.OK;
 }
 
 async function down(argv: readonly string[]): Promise<number> {
-  const args = parsed(DOWN, argv);
-  if (args.help) return ExitCode.OK;
+  const read = parsed(DOWN, HOME_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
   const { networkDown } = await import('./node/network-down.js');
-  const stopped = await networkDown(args.home, args.values.purge === true);
+  const stopped = await networkDown(read.settings.home, read.args.values.purge === true);
   process.stdout.write(
     `stopped ${stopped.length === 0 ? 'nothing (no node was running)' : stopped.join(', ')}\n`,
   );
@@ -179,11 +161,11 @@ async function down(argv: readonly string[]): Promise<number> {
 }
 
 async function status(argv: readonly string[]): Promise<number> {
-  const args = parsed(STATUS, argv);
-  if (args.help) return ExitCode.OK;
+  const read = parsed(STATUS, HOME_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
   const { networkStatus, formatStatus } = await import('./node/network-status.js');
-  const report = await networkStatus(args.home);
-  const json = args.values.json === true;
+  const report = await networkStatus(read.settings.home);
+  const json = read.args.values.json === true;
   if (report.connectionProfiles === null) {
     // No devnet in this home: a state the user fixes with `network up`, so exit 2 with NETWORK_NOT_CREATED as every
     // other network command does; --json still prints the (empty) report so scripts can read it.
@@ -200,41 +182,36 @@ async function status(argv: readonly string[]): Promise<number> {
 }
 
 async function logs(argv: readonly string[]): Promise<number> {
-  const args = parsed(LOGS, argv);
-  if (args.help) return ExitCode.OK;
+  const read = parsed(LOGS, LOGS_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
   const { printLogs } = await import('./node/network-logs.js');
-  await printLogs(args.home, args.positionals[0], intFlag(args.values, 'lines', 1, 100000));
+  await printLogs(read.settings.home, read.args.positionals[0], read.settings.lines);
   return ExitCode.OK;
 }
 
 async function deploy(argv: readonly string[]): Promise<number> {
-  const args = parsed(DEPLOY, argv);
-  if (args.help) return ExitCode.OK;
-  const name = stringFlag(args.values, 'name');
-  const address = stringFlag(args.values, 'address');
-  if (name === undefined || !/^[A-Za-z0-9_.+-]+$/.test(name))
-    throw new UsageError('--name is required: a chaincode name');
-  if (address === undefined || !/^[\w.-]+:\d{1,5}$/.test(address))
-    throw new UsageError('--address is required: HOST:PORT');
+  const read = parsed(DEPLOY, DEPLOY_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
+  const { name, address } = requireDeployTarget(read.settings);
   const { deployChaincode } = await import('./node/chaincode-deploy.js');
-  const deployed = await deployChaincode(args.home, {
+  const deployed = await deployChaincode(read.settings.home, {
     name,
     address,
-    version: stringFlag(args.values, 'version') ?? '1.0',
-    policy: stringFlag(args.values, 'policy'),
+    version: read.settings.version,
+    policy: read.settings.policy,
   });
   process.stdout.write(`${JSON.stringify(deployed, null, 2)}\n`);
   return ExitCode.OK;
 }
 
 async function nodeControl(verb: 'kill' | 'start', argv: readonly string[]): Promise<number> {
-  const args = parsed(NODE_CONTROL, argv);
-  if (args.help) return ExitCode.OK;
-  const node = args.positionals[0];
+  const read = parsed(NODE_CONTROL, HOME_SETTINGS, argv);
+  if (read === undefined) return ExitCode.OK;
+  const node = read.args.positionals[0];
   if (node === undefined) throw new UsageError(`network ${verb} needs a node name (see "network status")`);
   const { killNode, startNode } = await import('./node/node-control.js');
-  if (verb === 'kill') await killNode(args.home, node);
-  else await startNode(args.home, node);
+  if (verb === 'kill') await killNode(read.settings.home, node);
+  else await startNode(read.settings.home, node);
   process.stdout.write(`${verb === 'kill' ? 'killed' : 'started'} ${node}\n`);
   return ExitCode.OK;
 }

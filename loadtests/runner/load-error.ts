@@ -5,7 +5,8 @@ export type LoadErrorCode =
   | 'LOAD_K6_FAILED'
   | 'LOAD_POINTS_UNREADABLE'
   | 'LOAD_AUDIT_NO_IDENTITY'
-  | 'LOAD_PROC_UNREADABLE';
+  | 'LOAD_PROC_UNREADABLE'
+  | 'LOAD_TARGET_UNREACHABLE';
 
 export class LoadError extends Error {
   readonly code: LoadErrorCode;

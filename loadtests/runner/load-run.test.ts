@@ -257,7 +257,7 @@ describe('fhirledger up, then load with real k6 on the live stack', function () 
     assert.doesNotMatch(svg, /failed\/s \(none\)/);
   });
 
-  it('setup() stops the run when the target is down (k6 exit 107/108, runner exit 1)', async () => {
+  it("setup() stops the run when the target is down past the CLI's check (k6 exit 107/108, runLoad exit 1)", async () => {
     const runIo = io();
     const outcome = await runLoad(smoke({ baseUrl: 'http://127.0.0.1:9', audit: undefined }), runIo);
     assert.ok([107, 108].includes(outcome.k6ExitCode), `k6 exit ${outcome.k6ExitCode}`);

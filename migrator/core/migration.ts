@@ -226,7 +226,8 @@ class Migration {
         if (this.stopping()) break;
         this.ordinal += 1;
         this.deps.onMilestone?.('record-read');
-        // A streamed value is serialised once: its size is checked like a line's and the dead letter keeps the original.
+        // Files (NDJSON lines, Bundle resources) arrive as text; a FHIR server's page arrives parsed (the HTTP client
+        // parses the page), and each of its resources is serialised once here for the pipeline.
         const text = record.text ?? JSON.stringify(record.value);
         await chunks.add({
           ordinal: this.ordinal,

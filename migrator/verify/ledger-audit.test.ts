@@ -4,7 +4,7 @@ import { canonicalJson } from '../../common/canonical-json.js';
 import type { FhirResource } from '../../common/fhir-resource.js';
 import { stampRecord } from '../../chaincode/record-store.js';
 import { BlockDecodeError, blockWrites } from './block-writes.js';
-import { BlockReadError, readUntilQuiet, type BlockStream } from './block-reader.js';
+import { BlockReadError, readUpToHeight, type BlockStream } from './block-reader.js';
 import { ExpectedSetLedger } from './expected-set.js';
 import { applyBlock, compareWithLedger, emptyLedgerState, type LedgerState } from './ledger-audit.js';
 
@@ -291,7 +291,7 @@ describe('migrate verify: the expected-set ledger', () => {
   });
 });
 
-describe('migrate verify: reading blocks until the stream is quiet', () => {
+describe('migrate verify: reading blocks up to the height fixed at the start', () => {
   function streamOf(blocks: common.Block[], thenHang: boolean): BlockStream & { closed: boolean } {
     const s = {
       closed: false,
@@ -306,10 +306,10 @@ describe('migrate verify: reading blocks until the stream is quiet', () => {
     return s;
   }
 
-  it('reads every block handed out, stops after the quiet period and closes the stream', async () => {
-    const stream = streamOf([block(0, []), block(1, []), block(2, [])], true);
+  it('reads blocks 0 … height-1, not one more though the peer has it, and closes the stream', async () => {
+    const stream = streamOf([block(0, []), block(1, []), block(2, []), block(3, [])], true);
     const seen: number[] = [];
-    const count = await readUntilQuiet(stream, { quietMs: 50, timeoutMs: 5000 }, (b) => {
+    const count = await readUpToHeight(stream, 3n, 5000, (b) => {
       seen.push(b.getHeader()?.getNumber() ?? -1);
     });
     assert.equal(count, 3);
@@ -317,24 +317,22 @@ describe('migrate verify: reading blocks until the stream is quiet', () => {
     assert.equal(stream.closed, true);
   });
 
-  it('fails with LEDGER_READ_FAILED when blocks keep arriving past the deadline', async () => {
-    const endless: BlockStream = {
-      close: () => undefined,
-      async *[Symbol.asyncIterator]() {
-        for (let i = 0; i < 1000; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          yield block(i, []);
-        }
-      },
-    };
-    await assert.rejects(
-      readUntilQuiet(endless, { quietMs: 100, timeoutMs: 150 }, () => undefined),
-      (error: unknown) => {
-        assert.ok(error instanceof BlockReadError);
-        assert.equal(error.code, 'LEDGER_READ_FAILED');
-        assert.match(error.message, /blocks still arriving after 150 ms/);
-        return true;
-      },
-    );
+  it('fails with LEDGER_READ_FAILED when the stream ends early, skips a block, or is too slow', async () => {
+    const cases: [BlockStream, RegExp][] = [
+      [streamOf([block(0, [])], false), /block stream ended after 1 of 2 blocks/],
+      [streamOf([block(0, []), block(2, [])], false), /expected block 1, the peer sent block 2/],
+      [streamOf([block(0, [])], true), /read 1 of 2 blocks in 100 ms \(--timeout-ms\)/],
+    ];
+    for (const [stream, message] of cases) {
+      await assert.rejects(
+        readUpToHeight(stream, 2n, 100, () => undefined),
+        (error: unknown) => {
+          assert.ok(error instanceof BlockReadError);
+          assert.equal(error.code, 'LEDGER_READ_FAILED');
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    }
   });
 });

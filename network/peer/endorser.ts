@@ -14,10 +14,11 @@ import {
   ProposalFormatError,
   type UnpackedProposal,
 } from '../protocol/proposal.js';
-import type { ChaincodeRuntime } from './chaincode-types.js';
+import type { ChaincodeResult, ChaincodeRuntime } from './chaincode-types.js';
 import { ChaincodeUnavailableError } from './chaincode-types.js';
 import type { ChaincodeRegistry } from './chaincode-registry.js';
 import { checkProposal, ProposalRejectedError, type ProposalCheckContext } from './proposal-checks.js';
+import { invokeQscc, QSCC } from './qscc.js';
 
 /** Fabric's shim thresholds: < 400 endorsed; 400..499 response only; >= 500 response + payload, no endorsement. */
 const ERROR_THRESHOLD = 400;
@@ -63,6 +64,11 @@ export class Endorser {
       if (error instanceof ProposalRejectedError) return { ...failure(error.message, true), proposal };
       throw error;
     }
+    if (proposal.chaincodeName === QSCC) {
+      const answer = await invokeQscc(proposal.chaincodeInputBytes, proposal.channelId, this.deps.ledger);
+      // A system chaincode reads no state through the simulator: its rwset is empty, as Fabric's is.
+      return this.respond(proposal, { name: QSCC, version: '' }, { ...answer, results: new Uint8Array() });
+    }
     const definition = this.deps.chaincodes.get(proposal.chaincodeName);
     if (definition === undefined) {
       return {
@@ -103,7 +109,15 @@ export class Endorser {
       }
       throw error;
     }
+    return this.respond(proposal, definition, result);
+  }
 
+  /** The ProposalResponse for a chaincode's result, endorsed below Fabric's error threshold. */
+  private respond(
+    proposal: UnpackedProposal,
+    definition: { name: string; version: string },
+    result: ChaincodeResult,
+  ): EndorserOutcome {
     const response = new peer.Response();
     response.setStatus(result.status);
     response.setMessage(result.message);

@@ -1,58 +1,54 @@
 /**
- * A FHIR Bundle of any size, streamed with stream-json: only one `entry[].resource` is assembled at a time, so a
- * 2 GB Bundle never sits in memory. Each record's location is its index among the Bundle's resources.
+ * A FHIR Bundle of any size, split into the raw text of each `entry[].resource` (bundle-splitter.ts): one resource
+ * is held at a time, so a 2 GB Bundle never sits in memory, and each resource reaches the record pipeline as text,
+ * parsed there once like an NDJSON line. Each record's location is its index among the Bundle's resources.
  */
-import { pipeline, Transform } from 'node:stream';
-import { parser } from 'stream-json';
-import { pick } from 'stream-json/filters/pick.js';
-import { streamValues } from 'stream-json/streamers/stream-values.js';
 import { InputReadError } from '../../errors.js';
+import { BundleSyntaxError, splitBundle } from './bundle-splitter.js';
 import { openFile } from './ndjson-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
 
-/** `entry[N].resource` — tested on the path stack itself, which is cheaper than joining it into a string per token. */
-function isEntryResource(stack: readonly (string | number | null)[]): boolean {
-  return stack.length === 3 && stack[0] === 'entry' && stack[2] === 'resource';
-}
-
-export async function* readBundle(file: string, gzip: boolean): AsyncGenerator<SourceRecord> {
-  const values = streamValues.asStream();
-  // Bytes handed to the parser, so an error can say how far into the (decompressed) text the Bundle broke off.
+/**
+ * `maxResourceBytes` bounds the memory one resource may take: a longer one is yielded as its head with `bytes` set
+ * (the pipeline rejects it as R6 without ever holding it whole).
+ */
+export async function* readBundle(
+  file: string,
+  gzip: boolean,
+  maxResourceBytes = Number.MAX_SAFE_INTEGER,
+): AsyncGenerator<SourceRecord> {
+  const stream = openFile(file, gzip);
+  // Bytes handed to the splitter, so an error can say how far into the (decompressed) text the Bundle broke off.
   let offset = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      yield chunk;
       offset += chunk.length;
-      done(null, chunk);
-    },
-  });
-  // pipeline tears every stage down on error; the iterator below then throws what the failing stage threw.
-  pipeline(
-    openFile(file, gzip),
-    counter,
-    // Packed values only (no streamed string chunks): a third of the tokens, and the streamer needs no more.
-    parser.asStream({ streamValues: false }),
-    pick.asStream({ filter: isEntryResource }),
-    values,
-    (error) => {
-      if (error) values.destroy(error);
-    },
-  );
+    }
+  }
   let entries = 0;
   try {
-    for await (const item of values as AsyncIterable<{ key: number; value: unknown }>) {
+    for await (const split of splitBundle(counted(), maxResourceBytes)) {
       entries += 1;
-      yield { location: { source: file, entry: item.key }, value: item.value };
+      yield {
+        location: { source: file, entry: split.entry },
+        text: split.text,
+        ...(split.cutFromBytes === undefined ? {} : { bytes: split.cutFromBytes }),
+      };
     }
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const text = gzip ? 'decompressed text' : 'file';
     const after = entries === 0 ? 'before its first entry' : `after ${entries} complete entries`;
+    const within = error instanceof BundleSyntaxError ? error.offset : offset;
+    const zlibCode = String((error as NodeJS.ErrnoException).code).startsWith('Z_');
+    const hint = zlibCode ? ' (the gzip data is truncated or corrupt)' : '';
     throw new InputReadError(
       file,
-      `Bundle ${file} breaks off or is malformed within its first ${offset} bytes (of the ${text}), ${after}: ${why}`,
+      `Bundle ${file} breaks off or is malformed within its first ${within} bytes (of the ${text}), ${after}: ${why}${hint}`,
       { cause: error },
     );
   } finally {
-    values.destroy();
+    stream.destroy();
   }
 }

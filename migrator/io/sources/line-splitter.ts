@@ -6,8 +6,7 @@
  * A line the stream did not finish (the stream failed) is never yielded.
  */
 
-/** How much of an over-long line is kept: enough to recognise the record in the dead letter. */
-export const OVERSIZE_HEAD_BYTES = 4096;
+import { RecordBytes } from './record-bytes.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -25,42 +24,24 @@ export async function* splitLines(
   chunks: AsyncIterable<Buffer>,
   maxLineBytes: number,
 ): AsyncGenerator<SplitLine> {
-  let parts: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
+  const pending = new RecordBytes(maxLineBytes);
   let line = 0;
 
   const keep = (slice: Buffer) => {
-    total += slice.length;
-    const limit = total > maxLineBytes ? OVERSIZE_HEAD_BYTES : maxLineBytes;
-    if (kept > limit) {
-      // The line has just grown past the limit: drop all but its head.
-      parts = [Buffer.from(Buffer.concat(parts).subarray(0, limit))];
-      kept = limit;
-    }
-    const room = limit - kept;
-    if (room <= 0) return;
-    // A copy, so a small piece does not pin the whole chunk it came from.
-    const part = Buffer.from(slice.subarray(0, room));
-    parts.push(part);
-    kept += part.length;
+    pending.add(slice);
   };
   const take = (): SplitLine => {
     line += 1;
-    let bytes = Buffer.concat(parts);
-    const length = total;
-    parts = [];
-    kept = 0;
-    total = 0;
-    if (length > maxLineBytes) return { line, text: bytes.toString('utf8'), cutFromBytes: length };
-    if (bytes.at(-1) === CR) bytes = bytes.subarray(0, -1);
-    return { line, text: bytes.toString('utf8') };
+    const { bytes, length, cut } = pending.take();
+    if (cut) return { line, text: bytes.toString('utf8'), cutFromBytes: length };
+    const end = bytes.at(-1) === CR ? bytes.length - 1 : bytes.length;
+    return { line, text: bytes.toString('utf8', 0, end) };
   };
 
   for await (const chunk of chunks) {
     let start = 0;
     for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
-      if (total === 0 && end - start <= maxLineBytes) {
+      if (pending.total === 0 && end - start <= maxLineBytes) {
         // The common case: the whole line is inside this chunk.
         line += 1;
         const stop = end > start && chunk[end - 1] === CR ? end - 1 : end;
@@ -73,5 +54,5 @@ export async function* splitLines(
     }
     if (start < chunk.length) keep(chunk.subarray(start));
   }
-  if (total > 0) yield take();
+  if (pending.total > 0) yield take();
 }

@@ -7,16 +7,19 @@ import type { RecordSource, SourceRecord } from '../../core/source-record.js';
 
 export type ServerSettings = Omit<FhirServerOptions, 'baseUrl'>;
 
-/** `maxLineBytes`: NDJSON lines longer than this are yielded as their head only (see line-splitter.ts). */
+/**
+ * `maxRecordBytes`: NDJSON lines and Bundle resources longer than this are yielded as their head only (see
+ * line-splitter.ts, bundle-splitter.ts).
+ */
 export function sourceForInputs(
   inputs: readonly ResolvedInput[],
   server: ServerSettings,
-  maxLineBytes = Number.MAX_SAFE_INTEGER,
+  maxRecordBytes = Number.MAX_SAFE_INTEGER,
 ): RecordSource {
   return async function* readAll(): AsyncGenerator<SourceRecord> {
     for (const input of inputs) {
-      if (input.kind === 'ndjson') yield* readNdjson(input.name, input.gzip, maxLineBytes);
-      else if (input.kind === 'bundle') yield* readBundle(input.name, input.gzip);
+      if (input.kind === 'ndjson') yield* readNdjson(input.name, input.gzip, maxRecordBytes);
+      else if (input.kind === 'bundle') yield* readBundle(input.name, input.gzip, maxRecordBytes);
       else yield* readFhirServer({ ...server, baseUrl: input.name.replace(/\/+$/, '') });
     }
   };

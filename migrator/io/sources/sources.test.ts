@@ -41,7 +41,7 @@ describe('file sources', () => {
     );
   });
 
-  it('streams entry[].resource out of a Bundle with entry indices', async () => {
+  it('streams the raw text of each entry[].resource out of a Bundle with entry indices', async () => {
     const file = path.join(dir, 'bundle.json');
     const bundle = {
       resourceType: 'Bundle',
@@ -55,10 +55,10 @@ describe('file sources', () => {
     writeFileSync(file, JSON.stringify(bundle));
     const records = await collect(readBundle(file, false));
     assert.deepEqual(
-      records.map((record) => [record.location, record.value]),
+      records.map((record) => [record.location, record.text]),
       [
-        [{ source: file, entry: 0 }, patient('p1')],
-        [{ source: file, entry: 1 }, patient('p2')],
+        [{ source: file, entry: 0 }, JSON.stringify(patient('p1'))],
+        [{ source: file, entry: 1 }, JSON.stringify(patient('p2'))],
       ],
     );
   });

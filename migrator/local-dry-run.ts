@@ -1,6 +1,7 @@
 /**
- * A dry run over local NDJSON files with the CLI's default settings and no progress or logging: the one wiring of
- * `runMigration` that the benchmarks and the ground-truth tests share, so they measure and check the same thing.
+ * A dry run over local files (NDJSON, or Bundles) with the CLI's default settings and no progress or logging: the one
+ * wiring of `runMigration` that the benchmarks and the ground-truth tests share, so they measure and check the same
+ * thing.
  */
 import { runMigration } from './core/migration.js';
 import type { MigrationReport } from './core/migration-report.js';
@@ -9,8 +10,10 @@ import type { RecordPipeline } from './core/record-pipeline.js';
 import type { RecordProcessor } from './core/record-processor.js';
 import { sourceForInputs } from './io/sources/open-inputs.js';
 
-export interface NdjsonDryRun {
+export interface LocalDryRun {
   files: readonly string[];
+  /** How every file is read; NDJSON unless given. */
+  kind?: 'ndjson' | 'bundle';
   pipeline: RecordPipeline;
   /** Defaults to the pipeline in this thread. */
   processor?: RecordProcessor;
@@ -18,12 +21,12 @@ export interface NdjsonDryRun {
   fixLogFile?: string;
 }
 
-export function dryRunNdjson(run: NdjsonDryRun): Promise<MigrationReport> {
+export function dryRunFiles(run: LocalDryRun): Promise<MigrationReport> {
   const files = [...run.files];
   return runMigration(
     {
       source: sourceForInputs(
-        files.map((name) => ({ name, kind: 'ndjson', gzip: false })),
+        files.map((name) => ({ name, kind: run.kind ?? 'ndjson', gzip: false })),
         // Server settings are unused: every input is a file.
         {
           resourceTypes: [],
