@@ -13,6 +13,7 @@ import {
 } from '../common/cli-args.js';
 import { defaultDevnetHome } from '../common/devnet-location.js';
 import type { CommandRunner } from '../cli/command.js';
+import { ProfileError } from '../network/node/dev-profile.js';
 import { NetworkError } from '../network/node/network-error.js';
 import { SupervisorError } from '../network/supervisor.js';
 import { SeedError } from '../gateway/users-seed.js';
@@ -25,17 +26,22 @@ const HOME_FLAG = {
 
 export const UP_COMMAND: CommandSpec = {
   usage:
-    'fhirledger up [--profile dev] [--home DIR] [--port-offset N] [--providers N] [--patients N] [--regulators N]',
+    'fhirledger up [--profile dev|paper] [--home DIR] [--port-offset N] [--providers N] [--patients N] [--regulators N]',
   summary:
-    'Brings up the whole local stack: fabric-devnet with the EHR chaincode, users enrolled from its CA, and the FHIR gateway; prints the URLs, the connection profile, the credentials store and where the password is. Idempotent.',
+    'Brings up the whole local stack: fabric-devnet with the EHR chaincode, users enrolled from its CA (org1’s on the paper profile), and the FHIR gateway; prints the URLs, the connection profile, the credentials store and where the password is. Idempotent.',
   flags: {
-    profile: { type: 'string', valueName: 'NAME', default: 'dev', description: 'network profile (dev)' },
+    profile: {
+      type: 'string',
+      valueName: 'NAME',
+      description:
+        'network profile: dev (1 peer, gateway on 8080) or paper (3 orgs × 2 peers, MAJORITY endorsement, 3 Raft orderers; gateway on 7480); default what the home was created with, dev for a new one',
+    },
     home: HOME_FLAG,
     'port-offset': {
       type: 'string',
       valueName: 'N',
       description:
-        'added to every port, the gateway’s 8080 included (default 0, or what the stack was created with)',
+        'added to every port, the gateway’s 8080 (dev) or 7480 (paper) included (default 0, or what the stack was created with)',
     },
     providers: {
       type: 'string',
@@ -72,7 +78,7 @@ async function guarded(command: string, body: () => Promise<number>): Promise<nu
   try {
     return await body();
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ProfileError) {
       process.stderr.write(`fhirledger ${command}: ${error.message}\n`);
       return ExitCode.USAGE;
     }
@@ -95,8 +101,9 @@ export const runUp: CommandRunner = (argv) =>
       process.stdout.write(helpText(UP_COMMAND));
       return ExitCode.OK;
     }
-    if (stringFlag(args.values, 'profile') !== 'dev') {
-      throw new UsageError(`--profile "${stringFlag(args.values, 'profile') ?? ''}": only dev is available`);
+    const profile = stringFlag(args.values, 'profile');
+    if (profile !== undefined && profile !== 'dev' && profile !== 'paper') {
+      throw new UsageError(`--profile "${profile}": expected dev or paper`);
     }
     const { stackUp } = await import('./stack-up.js');
     const result = await stackUp({
@@ -104,7 +111,9 @@ export const runUp: CommandRunner = (argv) =>
       portOffset:
         args.values['port-offset'] === undefined
           ? undefined
-          : intFlag(args.values, 'port-offset', -6000, 50000),
+          : // Up to 58000: the paper layout's highest port (7499) still fits; each profile checks its own ports.
+            intFlag(args.values, 'port-offset', -6000, 58000),
+      profile,
       users: {
         providers: intFlag(args.values, 'providers', 1, 100_000),
         patients: intFlag(args.values, 'patients', 0, 100_000),

@@ -14,6 +14,8 @@ export interface SeededUserCounts {
 
 export interface StackDescription {
   readonly version: 1;
+  /** The network profile (network.json's): dev, or paper's 3 orgs × 2 peers with MAJORITY endorsement. */
+  readonly profile: 'dev' | 'paper';
   /** Absolute devnet home. */
   readonly home: string;
   readonly gatewayUrl: string;
@@ -60,7 +62,8 @@ export function readStackDescription(home: string): StackDescription | undefined
   ) {
     throw new Error(`${file} is not a stack description written by this version of fhirledger up`);
   }
-  return parsed as StackDescription;
+  // Written before the paper profile existed: those stacks were all dev.
+  return { ...parsed, profile: parsed.profile ?? 'dev' } as StackDescription;
 }
 
 /** The seeded users' password, as `up` stored it. */

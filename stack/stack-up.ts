@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DevnetHome } from '../network/node/devnet-home.js';
 import { readDescription } from '../network/node/network-description.js';
-import { networkUp } from '../network/node/network-up.js';
+import { networkUp, type ProfileName } from '../network/node/network-up.js';
 import { startGateway, stopGateway } from './gateway-process.js';
 import { seedStackUsers } from './seed-step.js';
 import {
@@ -20,12 +20,18 @@ import {
   type StackDescription,
 } from './stack-file.js';
 
-/** The gateway's port on a devnet with port offset 0; offset networks move it with the rest. */
-export const GATEWAY_BASE_PORT = 8080;
+/**
+ * The gateway's port at port offset 0; offset networks move it with the rest. The paper profile's sits in its own
+ * 7100..7499 block (network/node/paper-profile.ts), so a dev and a paper stack at one offset run side by side as
+ * their networks do — `bench papers` keeps the dev stack of paper 000's ramp while it measures Table 3 on paper.
+ */
+export const GATEWAY_BASE_PORT: Readonly<Record<ProfileName, number>> = { dev: 8080, paper: 7480 };
 
 export interface StackUpOptions {
   readonly home: string;
   readonly portOffset: number | undefined;
+  /** Undefined: the profile the home was created with (dev for a new one). */
+  readonly profile: ProfileName | undefined;
   readonly users: SeededUserCounts;
   readonly gatewayLogLevel: string;
   /** Extra environment for the gateway process (see GatewayLaunch.extraEnv); the CLI sets none. */
@@ -38,7 +44,11 @@ export interface StackUpResult {
 }
 
 export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
-  const network = await networkUp({ home: options.home, portOffset: options.portOffset });
+  const network = await networkUp({
+    home: options.home,
+    portOffset: options.portOffset,
+    profile: options.profile,
+  });
   const home = new DevnetHome(options.home);
   const description = readDescription(home);
   const paths = stackPaths(home.root);
@@ -59,7 +69,7 @@ export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
     password,
   });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
-  const gatewayPort = GATEWAY_BASE_PORT + description.portOffset;
+  const gatewayPort = GATEWAY_BASE_PORT[description.profile] + description.portOffset;
   // The gateway reads its credentials store once, at start: users seeded now reach it only through a restart.
   if (seeded.enrolled > 0) await stopGateway(home.root);
   const gateway = await startGateway({
@@ -72,6 +82,7 @@ export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
   });
   const stack: StackDescription = {
     version: 1,
+    profile: description.profile,
     home: home.root,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     gatewayPort,
@@ -84,7 +95,7 @@ export async function stackUp(options: StackUpOptions): Promise<StackUpResult> {
   const text = [
     network.text.trimEnd(),
     '',
-    `fhirledger stack is up (home ${home.root})`,
+    `fhirledger stack is up (profile ${description.profile}, home ${home.root})`,
     `  FHIR gateway   ${stack.gatewayUrl}/fhir  (pid ${gateway.pid}${gateway.started ? '' : ', already running'}; log ${gateway.log})`,
     `  connection     ${stack.connectionProfile}`,
     `  credentials    ${stack.credentialsStore}`,

@@ -3,6 +3,7 @@
  * is on the ledger (the SLOs are reported, not enforced: a paper's load on 2 cores is expected to breach some), 1
  * when the audit found a loss, 2 for usage errors.
  */
+import path from 'node:path';
 import {
   ExitCode,
   helpText,
@@ -13,19 +14,45 @@ import {
   type CommandSpec,
 } from '../../common/cli-args.js';
 import { defaultDevnetHome } from '../../common/devnet-location.js';
+import type { ProfileName } from '../../network/node/network-up.js';
 import { checkK6, ensureK6 } from '../../toolchain/k6.js';
 import { PAPER_002_RATES, PAPER_002_TRANSACTIONS } from '../caliper/rounds.js';
 import type { PapersConfig } from './papers-run.js';
 
 export const PAPERS_SPEC: CommandSpec = {
   usage:
-    'fhirledger bench papers [--home DIR] [--port-offset N] [--vus-max N] [--transactions N] [--rates LIST] [--out DIR]',
+    'fhirledger bench papers [--home DIR] [--paper-home DIR] [--port-offset N] [--ramp-profile dev|paper]\n' +
+    '  [--table3-profile dev|paper] [--vus-max N] [--transactions N] [--rates LIST] [--out DIR]',
   summary:
-    "Reproduces both papers on the local stack (brought up if needed): paper 000's 10 → 2000 user ramp with k6, and\n" +
-    "paper 002's Table 3 rounds with k6 and with Hyperledger Caliper 0.6. Writes results/<date>-papers/ and the\n" +
-    'summary page results/README.md; raw k6 points stay in runs/bench-papers/. Takes about 15 minutes.',
+    "Reproduces both papers on local stacks (brought up if needed): paper 002's Table 3 rounds with k6 and with\n" +
+    "Hyperledger Caliper 0.6 on the paper profile (a paper stack started here is stopped after), then paper 000's\n" +
+    '10 → 2000 user ramp with k6 on the dev profile. Writes results/<date>-papers/ and the summary page\n' +
+    'results/README.md; raw k6 points stay in runs/bench-papers/. Takes about 20 minutes.',
   flags: {
-    home: { type: 'string', valueName: 'DIR', description: 'the stack home (default .fhirledger/devnet)' },
+    home: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'the dev stack home (default .fhirledger/devnet, or FHIRLEDGER_NETWORK_HOME)',
+    },
+    'paper-home': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'the paper stack home (default .fhirledger/paper)',
+    },
+    'ramp-profile': {
+      type: 'string',
+      valueName: 'NAME',
+      default: 'dev',
+      description:
+        "profile of paper 000's ramp (default dev: the paper profile cannot carry 2000 VUs on 2 cores)",
+    },
+    'table3-profile': {
+      type: 'string',
+      valueName: 'NAME',
+      default: 'paper',
+      description:
+        "profile of paper 002's Table 3, k6 and Caliper (default paper: 3 orgs × 2 peers, 3 Raft orderers)",
+    },
     'port-offset': { type: 'string', valueName: 'N', description: 'port offset of a new stack (default 0)' },
     'vus-max': {
       type: 'string',
@@ -77,6 +104,9 @@ export function parsePapersArgs(argv: readonly string[]): PapersConfig | 'help' 
   });
   return {
     home: stringFlag(args.values, 'home') ?? defaultDevnetHome(),
+    paperHome: stringFlag(args.values, 'paper-home') ?? path.join(process.cwd(), '.fhirledger', 'paper'),
+    rampProfile: profileFlag(stringFlag(args.values, 'ramp-profile'), '--ramp-profile'),
+    table3Profile: profileFlag(stringFlag(args.values, 'table3-profile'), '--table3-profile'),
     portOffset:
       args.values['port-offset'] === undefined
         ? undefined
@@ -88,6 +118,12 @@ export function parsePapersArgs(argv: readonly string[]): PapersConfig | 'help' 
     rates,
     providers: intFlag(args.values, 'providers', 1, 10_000),
   };
+}
+
+function profileFlag(value: string | undefined, flag: string): ProfileName {
+  if (value !== 'dev' && value !== 'paper')
+    throw new UsageError(`${flag} "${value ?? ''}": expected dev or paper`);
+  return value;
 }
 
 export async function runPapersCommand(argv: readonly string[]): Promise<number> {

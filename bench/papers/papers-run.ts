@@ -1,9 +1,11 @@
 /**
  * `fhirledger bench papers`: both papers' experiments on this machine, measured the way they were measured, into
  * one machine-written folder `results/<date>-papers/` and the summary page `results/README.md`:
- * - paper 000: the 10 → 2000 user ramp over 100 s (k6 `ramp`) through the FHIR gateway on the devnet;
- * - paper 002 Table 3: open / query / transfer at each send rate, 1000 transactions per round, driven twice — by k6
- *   (`caliper` scenario, through the gateway over HTTP) and by Hyperledger Caliper 0.6 (straight at the peer) — so
+ * - paper 000: the 10 → 2000 user ramp over 100 s (k6 `ramp`) through the FHIR gateway, on the dev stack by default
+ *   (RAMP_ON_DEV_REASON);
+ * - paper 002 Table 3: open / query / transfer at each send rate, 1000 transactions per round, on the paper stack
+ *   (3 orgs × 2 peers, MAJORITY endorsement, 3 Raft orderers) by default, driven twice — by k6 (`caliper` scenario,
+ *   through the gateway over HTTP) and by Hyperledger Caliper 0.6 (straight at peer0.org1's Gateway service) — so
  *   the two tools can be compared on the same network and chaincode.
  * The raw k6 points stay in runs/ (git-ignored, large); the reports, charts and figures go to results/.
  */
@@ -17,7 +19,10 @@ import {
   type LoadRunOutcome,
 } from '../../loadtests/runner/load-run.js';
 import { selectSutTargets } from '../../loadtests/runner/sut/sut-targets.js';
-import { readStackPassword } from '../../stack/stack-file.js';
+import type { ProfileName } from '../../network/node/network-up.js';
+import { gatewayPid } from '../../stack/gateway-process.js';
+import { stackDown } from '../../stack/stack-down.js';
+import { readStackDescription, readStackPassword, type StackDescription } from '../../stack/stack-file.js';
 import { stackUp } from '../../stack/stack-up.js';
 import { runCaliper, type CaliperRunResult } from '../caliper/caliper-run.js';
 import { roundGrid } from '../caliper/rounds.js';
@@ -25,8 +30,15 @@ import { createRunFolder, describeEnvironment, writeRunJson } from '../run-folde
 import { papersSummary } from './papers-summary.js';
 
 export interface PapersConfig {
+  /** The dev stack's home. */
   home: string;
+  /** The paper stack's home (a network keeps the profile it was created with, so each profile has its own). */
+  paperHome: string;
   portOffset: number | undefined;
+  /** Where paper 000's ramp runs: dev by default, the paper profile does not carry 2000 VUs on 2 cores. */
+  rampProfile: ProfileName;
+  /** Where paper 002's Table 3 runs, k6 and Caliper alike: paper 002's own topology by default. */
+  table3Profile: ProfileName;
   resultsRoot: string;
   runsRoot: string;
   vusMax: number;
@@ -35,6 +47,15 @@ export interface PapersConfig {
   /** Providers the ramp's VUs spread over (each logs in once in setup()). */
   providers: number;
 }
+
+/**
+ * Why paper 000's ramp stays on dev by default, written beside the figures (page and run.json). Measured by
+ * `bench devnet --profile paper` (results/2026-11-30-devnet-paper): the paper profile commits 27–37 blind writes/s
+ * on these 2 cores, with 16 processes sharing them; 2000 VUs offer several times that.
+ */
+export const RAMP_ON_DEV_REASON =
+  'the paper profile (16 processes on 2 cores) commits 27–37 writes/s (results/2026-11-30-devnet-paper), far below ' +
+  "what 2000 VUs offer, so paper 000's ramp would measure only queueing and timeouts; it runs on dev";
 
 /**
  * The files of a load run worth keeping in results/ (small, human-readable); the raw points stay in runs/. Not
@@ -51,19 +72,14 @@ export async function runPapers(
   };
   // Taken before the run writes anything, so its own new folders do not count as uncommitted changes.
   const environment = describeEnvironment();
-  const { stack } = await stackUp({
-    home: config.home,
-    portOffset: config.portOffset,
-    users: { providers: config.providers, patients: 2, regulators: 1 },
-    gatewayLogLevel: 'warn',
-  });
-  // Paper 002's Tables 4-5: the devnet's nodes and the gateway, sampled while k6 runs.
-  const sut = await selectSutTargets(stack.home, stack.home, []);
-  const load = (
+  const load = async (
+    stack: StackDescription,
     scenario: LoadRunOptions['scenario'],
     extra: Partial<LoadRunOptions>,
-  ): Promise<LoadRunOutcome> =>
-    runLoad(
+  ): Promise<LoadRunOutcome> => {
+    // Paper 002's Tables 4-5: the stack's nodes and the gateway, sampled while k6 runs.
+    const sut = await selectSutTargets(stack.home, stack.home, []);
+    return runLoad(
       {
         scenario,
         baseUrl: stack.gatewayUrl,
@@ -88,31 +104,49 @@ export async function runPapers(
       },
       io,
     );
+  };
 
-  log(`paper 000: k6 ramp 10 → ${config.vusMax} VUs over 100 s against ${stack.gatewayUrl}`);
-  const ramp = await load('ramp', { vusMax: config.vusMax });
-  log(`paper 002: k6 caliper rounds ${config.rates.join('/')} TPS × ${config.transactions}`);
-  const k6Caliper = await load('caliper', {
-    extraEnv: { CALIPER_TRANSACTIONS: String(config.transactions), CALIPER_RATES: config.rates.join(',') },
+  // Table 3 first: a paper stack started here is stopped before the ramp, so the ramp has the cores to itself.
+  const table3 = await onStack(config, config.table3Profile, log, async (stack) => {
+    log(
+      `paper 002: k6 caliper rounds ${config.rates.join('/')} TPS × ${config.transactions} on ${stack.profile}`,
+    );
+    const k6 = await load(stack, 'caliper', {
+      extraEnv: { CALIPER_TRANSACTIONS: String(config.transactions), CALIPER_RATES: config.rates.join(',') },
+    });
+    log('paper 002: the same rounds with Hyperledger Caliper 0.6');
+    const caliper = await runCaliper(
+      {
+        home: stack.home,
+        rounds: roundGrid(undefined, config.rates, config.transactions),
+        workers: 1,
+        batchSize: 1,
+        poolSize: 500,
+        resultsRoot: config.runsRoot,
+      },
+      log,
+    );
+    return { k6, caliper };
   });
-  log('paper 002: the same rounds with Hyperledger Caliper 0.6');
-  const caliper = await runCaliper(
-    {
-      home: stack.home,
-      rounds: roundGrid(undefined, config.rates, config.transactions),
-      workers: 1,
-      batchSize: 1,
-      poolSize: 500,
-      resultsRoot: config.runsRoot,
-    },
-    log,
-  );
+  const { k6: k6Caliper, caliper } = table3;
+  const ramp = await onStack(config, config.rampProfile, log, (stack) => {
+    log(
+      `paper 000: k6 ramp 10 → ${config.vusMax} VUs over 100 s against ${stack.gatewayUrl} (${stack.profile})`,
+    );
+    return load(stack, 'ramp', { vusMax: config.vusMax });
+  });
 
   const folder = createRunFolder('papers', config.resultsRoot);
   keep(ramp.runFolder, path.join(folder, 'ramp'), KEPT_LOAD_FILES);
   keep(k6Caliper.runFolder, path.join(folder, 'k6-caliper'), KEPT_LOAD_FILES);
   keep(caliper.folder, path.join(folder, 'caliper'), ['report.html', 'run.json']);
+  const profiles = {
+    ramp: config.rampProfile,
+    table3: config.table3Profile,
+    rampNote: config.rampProfile === 'dev' ? RAMP_ON_DEV_REASON : undefined,
+  };
   const figures = {
+    profiles,
     ramp: summaryOf(ramp),
     k6Caliper: summaryOf(k6Caliper),
     caliper: {
@@ -121,14 +155,21 @@ export async function runPapers(
       failures: caliper.failures.slice(0, 10),
     },
   };
-  writeRunJson(folder, 'papers', { ...config, home: path.basename(config.home) }, figures);
+  writeRunJson(
+    folder,
+    'papers',
+    { ...config, home: path.basename(config.home), paperHome: path.basename(config.paperHome) },
+    figures,
+  );
   const page = papersSummary({
     environment,
     command: commandLine(config),
+    profiles,
     ramp: ramp.observations,
     rampAudit: ramp.acknowledged,
     rampFailures: ramp.failures,
     k6CaliperRows: caliperRows(k6Caliper.observations.requests),
+    k6CaliperAudit: k6Caliper.acknowledged,
     k6CaliperFailures: k6Caliper.failures,
     caliperRounds: caliper.verdict.rounds,
     caliperProblems: caliperProblems(caliper),
@@ -139,6 +180,35 @@ export async function runPapers(
   log(`results: ${folder} and ${path.join(config.resultsRoot, 'README.md')}`);
   const ok = ramp.acknowledged?.missing.length === 0 && k6Caliper.acknowledged?.missing.length === 0;
   return { folder, ok };
+}
+
+/**
+ * Runs `body` on the profile's stack, brought up if needed. A paper stack this command started is stopped after
+ * (not purged: a re-run starts it faster): its 16 processes would otherwise share the 2 cores with what runs next.
+ */
+async function onStack<T>(
+  config: PapersConfig,
+  profile: ProfileName,
+  log: (line: string) => void,
+  body: (stack: StackDescription) => Promise<T>,
+): Promise<T> {
+  const home = profile === 'paper' ? config.paperHome : config.home;
+  const wasRunning = readStackDescription(home) !== undefined && gatewayPid(home) !== undefined;
+  log(`${profile} stack: ${wasRunning ? 'already running' : 'bringing it up'} in ${home}`);
+  const { stack } = await stackUp({
+    home,
+    portOffset: config.portOffset,
+    profile,
+    users: { providers: config.providers, patients: 2, regulators: 1 },
+    gatewayLogLevel: 'warn',
+  });
+  try {
+    return await body(stack);
+  } finally {
+    if (profile === 'paper' && !wasRunning) {
+      log(`paper stack: stopping it (${(await stackDown(home, false)).length} processes)`);
+    }
+  }
 }
 
 function keep(from: string, to: string, names: readonly string[]): void {
@@ -168,6 +238,8 @@ function caliperProblems(result: CaliperRunResult): string[] {
 function commandLine(config: PapersConfig): string {
   return [
     'npx fhirledger bench papers',
+    `--ramp-profile ${config.rampProfile}`,
+    `--table3-profile ${config.table3Profile}`,
     `--vus-max ${config.vusMax}`,
     `--transactions ${config.transactions}`,
     `--rates ${config.rates.join(',')}`,

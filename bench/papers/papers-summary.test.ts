@@ -102,10 +102,12 @@ describe('papers summary page', () => {
         startedAt: '2026-11-30T00:00:00Z',
       },
       command: 'npx fhirledger bench papers',
+      profiles: { ramp: 'dev', table3: 'paper', rampNote: 'the paper profile is too slow for 2000 VUs' },
       ramp,
       rampAudit: { checked: 3, onLedger: 3, missing: [] },
       rampFailures: ['SLO breached (k6 exit 99): http_req_failed rate<=0.01'],
       k6CaliperRows: rows,
+      k6CaliperAudit: { checked: 7, onLedger: 6, missing: ['Patient/x'] },
       k6CaliperFailures: [],
       caliperRounds: rounds,
       caliperProblems: [],
@@ -129,5 +131,13 @@ describe('papers summary page', () => {
     assert.match(page, /- SLO breached/);
     assert.match(page, /\]\(2026-11-30-papers\/ramp\/timeline\.svg\)/);
     assert.match(page, /\| commit \| abc123 \|/);
+    // Each paper names the network it ran on, and why the ramp is not on paper 002's topology.
+    assert.match(page, /\| network, paper 000 \| fabric-devnet `dev` profile: 1 orderer, 1 peer/);
+    assert.match(
+      page,
+      /\| network, paper 002 \| fabric-devnet `paper` profile: 3 orgs × 2 peers \(MAJORITY endorsement\)/,
+    );
+    assert.match(page, /Why the ramp is not on `paper`: the paper profile is too slow for 2000 VUs\./);
+    assert.match(page, /k6's acknowledged-write audit: 7 acknowledged, 6 on the ledger, 1 missing/);
   });
 });

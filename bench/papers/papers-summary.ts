@@ -9,17 +9,34 @@ import type { CaliperRow } from '../../loadtests/runner/caliper-table.js';
 import type { AcknowledgedCheck } from '../../loadtests/runner/ledger-audit.js';
 import { auditLine } from '../../loadtests/runner/ledger-audit.js';
 import type { LoadObservations } from '../../loadtests/runner/observations.js';
+import type { ProfileName } from '../../network/node/network-up.js';
 import type { RoundFigures } from '../caliper/caliper-verdict.js';
 import { PAPER_000_GATLING, PAPER_002_SETUP } from './paper-figures.js';
 import { paper000Table, paper002Table } from './paper-tables.js';
 
+/** Which profile each paper's runs used, and why the ramp did not use paper 002's when it did not. */
+export interface PapersProfiles {
+  ramp: ProfileName;
+  table3: ProfileName;
+  rampNote: string | undefined;
+}
+
+/** The stack's network per profile, as the page names it. */
+const NETWORK: Record<ProfileName, string> = {
+  dev: 'fabric-devnet `dev` profile: 1 orderer, 1 peer (Org1MSP), Fabric CA, EHR chaincode as a service, LevelDB state',
+  paper:
+    'fabric-devnet `paper` profile: 3 orgs × 2 peers (MAJORITY endorsement), 3 CAs, 3 orderers on an etcd Raft cluster, EHR chaincode as a service, LevelDB state; the FHIR gateway and Caliper on peer0.org1',
+};
+
 export interface PapersSummaryInput {
   environment: RunEnvironment;
   command: string;
+  profiles: PapersProfiles;
   ramp: LoadObservations;
   rampAudit: AcknowledgedCheck | undefined;
   rampFailures: readonly string[];
   k6CaliperRows: readonly CaliperRow[];
+  k6CaliperAudit: AcknowledgedCheck | undefined;
   k6CaliperFailures: readonly string[];
   caliperRounds: readonly RoundFigures[];
   caliperProblems: readonly string[];
@@ -135,15 +152,18 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       `| machine | ${env.cpus} × ${env.cpuModel}, ${env.memoryGiB} GiB, ${env.platform} |`,
       `| node | ${env.node} |`,
       `| started | ${env.startedAt} |`,
-      '| network | fabric-devnet `dev` profile: 1 orderer, 1 peer (Org1MSP), Fabric CA, EHR chaincode as a service, LevelDB state |',
+      `| network, paper 000 | ${NETWORK[input.profiles.ramp]} |`,
+      `| network, paper 002 | ${NETWORK[input.profiles.table3]} |`,
       '',
       '## What differs from the papers',
       '',
       `- Paper 000 ran on ${PAPER_000_GATLING.setup}; paper 002 on ${PAPER_002_SETUP}.`,
       '- Here everything shares one 2-core machine: the load generator, the FHIR gateway, and the devnet (a Fabric',
-      "  network written in TypeScript that speaks Fabric's wire protocol, not the Go binaries), on the stack's `dev`",
-      '  profile: one org, one peer, one orderer without Raft. The `paper` profile (3 orgs × 2 peers, 3 Raft orderers:',
-      '  `network up --profile paper`) is measured against `dev` by `bench devnet --profile paper`, not yet here.',
+      "  network written in TypeScript that speaks Fabric's wire protocol, not the Go binaries) with LevelDB state.",
+      `- Paper 000's ramp ran on the \`${input.profiles.ramp}\` profile, paper 002's Table 3 on \`${input.profiles.table3}\`.`,
+      ...(input.profiles.rampNote === undefined
+        ? []
+        : [`  Why the ramp is not on \`paper\`: ${input.profiles.rampNote}.`]),
       '- Paper 000 drove its API with Gatling; we drive the same ramp with k6. Paper 002 used Caliper; we run the',
       '  same rounds with Caliper 0.6 and with k6, and show both.',
       '',
@@ -162,6 +182,8 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       '## Paper 002 Table 3: open / query / transfer at fixed send rates',
       '',
       paper002Table(input.k6CaliperRows, input.caliperRounds),
+      '',
+      `k6's acknowledged-write audit: ${input.k6CaliperAudit === undefined ? 'not run' : auditLine(input.k6CaliperAudit)}.`,
       '',
       '### k6 and Caliper side by side',
       '',

@@ -20,7 +20,7 @@ import { finishMonitoring, startMonitoring } from './sut/sut-run.js';
 import type { SutTarget } from './sut/sut-sampler.js';
 import { sutRows } from './sut/sut-summary.js';
 import { buildTimeline } from './timeline.js';
-import { timelineSvg } from './timeline-svg.js';
+import { timelineChartSvg } from './timeline-chart.js';
 
 export interface LoadRunOptions {
   scenario: ScenarioName;
@@ -170,7 +170,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     const timeline = buildTimeline(observations, BUCKET_SECONDS);
     writeFileSync(
       path.join(runFolder, timelineFile),
-      timelineSvg(timeline, `${options.scenario} against ${options.baseUrl}`, BUCKET_SECONDS),
+      await timelineChartSvg(timeline, `${options.scenario} against ${options.baseUrl}`, BUCKET_SECONDS),
     );
     const report = buildReport({
       scenario: options.scenario,

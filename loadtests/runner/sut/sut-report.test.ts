@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { sutChartSvg } from './sut-chart-svg.js';
 import { sutSection, type SutReportInput } from './sut-report.js';
 import type { SutRecording, SutSample, SutTrack } from './sut-sampler.js';
 
@@ -112,18 +111,5 @@ describe('System under test section', () => {
     );
     assert.match(text, /_no system-under-test process was monitored: no devnet running at \/x_/);
     assert.match(text, /`ss` could not be run/);
-  });
-
-  it('charts CPU and memory per process, the load generator dashed, a cross where a process exited', () => {
-    const svg = sutChartSvg(recording, 'smoke <sut>');
-    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    // Two panels × three processes.
-    assert.equal((svg.match(/<polyline /g) ?? []).length, 6);
-    assert.equal((svg.match(/stroke-dasharray/g) ?? []).length, 2);
-    assert.equal((svg.match(/class="exited"/g) ?? []).length, 2);
-    assert.match(svg, /smoke &lt;sut&gt;/);
-    assert.match(svg, /chaincode-ehr \(chaincode, pid 102\) ✕ exited/);
-    assert.match(svg, />100 %</);
-    assert.match(svg, />500 MB</);
   });
 });

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { linuxProcSource } from './proc-reader.js';
-import { sutChartSvg } from './sut-chart-svg.js';
+import { sutChartSvg } from './sut-chart.js';
 import type { SutReportInput } from './sut-report.js';
 import { startSutMonitor, type SutMonitor, type SutTarget } from './sut-sampler.js';
 
@@ -40,7 +40,7 @@ export async function finishMonitoring(
   const recording = await monitoring.monitor?.stop();
   if (recording !== undefined) {
     writeFileSync(path.join(runFolder, SUT_RAW_FILE), `${JSON.stringify(recording, null, 1)}\n`);
-    writeFileSync(path.join(runFolder, SUT_CHART_FILE), sutChartSvg(recording, title));
+    writeFileSync(path.join(runFolder, SUT_CHART_FILE), await sutChartSvg(recording, title));
   }
   return {
     recording,
