@@ -23,7 +23,8 @@ export function describeEnvironment(): RunEnvironment {
   const cpus = os.cpus();
   return {
     commit: gitOutput(['rev-parse', 'HEAD']) ?? 'unknown',
-    dirty: (gitOutput(['status', '--porcelain']) ?? '') !== '',
+    // Tracked files only: a worktree's node_modules symlink or a scratch file is not a change to the measured code.
+    dirty: (gitOutput(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpus: cpus.length,

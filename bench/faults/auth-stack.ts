@@ -173,6 +173,7 @@ async function upWithPortRetries(
       const { stack } = await stackUp({
         home,
         portOffset: context.portOffset,
+        profile: undefined,
         users: { providers: 1, patients: 3, regulators: 1 },
         gatewayLogLevel: GATEWAY_LOG_LEVEL,
         gatewayEnv,
