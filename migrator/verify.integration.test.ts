@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LedgerSession, loadConnectionProfile } from '../ledger-client/index.js';
 import { CLI, runCli, TestDevnet } from '../network/test/devnet.testkit.js';
+import { cleanAuditCounts } from './verify/ledger-audit.js';
 import type { VerifyReport } from './verify-cli.js';
 
 describe('migrate verify on a live devnet', function () {
@@ -135,20 +136,7 @@ describe('migrate verify on a live devnet', function () {
     assert.equal(first.report.status, 'match');
     assert.equal(first.report.input.accepted, migrateReport.ledger.created);
     assert.ok(first.report.input.rejected > 0);
-    assert.deepEqual(
-      { ...first.report.counts },
-      {
-        expected: migrateReport.ledger.created,
-        onLedger: migrateReport.ledger.created,
-        matching: migrateReport.ledger.created,
-        missing: 0,
-        hashMismatch: 0,
-        unexpected: 0,
-        damaged: 0,
-        rewritten: 0,
-        deletedOnLedger: 0,
-      },
-    );
+    assert.deepEqual({ ...first.report.counts }, cleanAuditCounts(migrateReport.ledger.created));
     assert.match(first.stdout, /ledger audit: match/);
     const height = Number(first.report.ledger?.heightAtStart);
     assert.ok(height > 1, `height ${String(first.report.ledger?.heightAtStart)}`);

@@ -107,6 +107,21 @@ export interface Difference {
   blockNumber?: string;
 }
 
+/** The counts of an audit that found exactly `records` records on the ledger, all matching, and nothing else. */
+export function cleanAuditCounts(records: number): AuditCounts {
+  return {
+    expected: records,
+    onLedger: records,
+    matching: records,
+    missing: 0,
+    hashMismatch: 0,
+    unexpected: 0,
+    damaged: 0,
+    rewritten: 0,
+    deletedOnLedger: 0,
+  };
+}
+
 export interface AuditCounts {
   expected: number;
   onLedger: number;
@@ -138,17 +153,7 @@ export function compareWithLedger(expected: ReadonlyMap<string, string>, state: 
     unexpected: [],
     damaged: [],
   };
-  const counts: AuditCounts = {
-    expected: expected.size,
-    onLedger: 0,
-    matching: 0,
-    missing: 0,
-    hashMismatch: 0,
-    unexpected: 0,
-    damaged: 0,
-    rewritten: 0,
-    deletedOnLedger: 0,
-  };
+  const counts: AuditCounts = { ...cleanAuditCounts(0), expected: expected.size };
   const note = (difference: Difference) => {
     const list = found[difference.kind];
     if (list.length < REPORT_DIFFERENCE_LIMIT) list.push(difference);
