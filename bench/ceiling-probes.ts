@@ -20,24 +20,37 @@ export interface CeilingProbe {
 
 export interface ProbeSettings {
   profile: string;
-  files: string[];
+  /** The data set's files and how many records each holds: a probe sends the same mix of resource types. */
+  files: { file: string; records: number }[];
   batchSize: number;
   concurrency: number;
 }
 
-/** The first `count` records of the data set, as JSON with ids given `prefix` so they never meet migrated ones. */
-async function ceilingRecords(files: string[], count: number, prefix: string): Promise<string[]> {
+/**
+ * `count` records in the data set's mix of files (resource types), the first ones of each file, as JSON with ids
+ * given `prefix` so they never meet migrated ones. The mix matters: the chaincode's work per record differs by type
+ * (references indexed, compartments), so a probe of the first file's Organizations would measure another workload.
+ */
+export async function ceilingRecords(
+  files: readonly { file: string; records: number }[],
+  count: number,
+  prefix: string,
+): Promise<string[]> {
+  const total = files.reduce((sum, entry) => sum + entry.records, 0);
   const records: string[] = [];
-  for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for (const [index, entry] of files.entries()) {
+    // Largest files last get the remainder, so the probe holds exactly `count` when the data set has that many.
+    const share =
+      index === files.length - 1 ? count - records.length : Math.round((count * entry.records) / total);
+    const wanted = records.length + Math.min(share, entry.records);
+    const lines = createInterface({ input: createReadStream(entry.file, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
-      if (records.length >= count) break;
+      if (records.length >= wanted) break;
       if (line === '') continue;
       const record = JSON.parse(line) as { id: string };
       record.id = `${prefix}${record.id}`.slice(0, 64);
       records.push(JSON.stringify(record));
     }
-    if (records.length >= count) break;
   }
   return records;
 }

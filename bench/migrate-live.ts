@@ -4,8 +4,8 @@
  *
  * 1. generate a clean population of at least --records records (NDJSON);
  * 2. `fhirledger migrate --dry-run` over it, as a child process: records/s and peak RSS;
- * 3. a devnet of its own (port offset 19000); the ceiling: pre-serialised copies of the first records (ids
- *    prefixed, so they never meet the migrated ones) sent by the migrator identity through the same ledger client,
+ * 3. a devnet of its own (port offset 19000); the ceiling: pre-serialised copies of records in the data set's
+ *    mix of resource types (ids prefixed, so they never meet the migrated ones) sent by the migrator identity through the same ledger client,
  *    batch size and concurrency as the migration, nothing else in the loop — before the migration (empty ledger),
  *    after it (full ledger), and every few minutes during it (ceiling-probes.ts pauses the migrator for each);
  * 4. `fhirledger migrate` over it, live, as a child process: records/s (paused time excluded) and peak RSS;
@@ -114,9 +114,12 @@ export async function run(args: readonly string[]): Promise<void> {
     const patients = Math.ceil(target / RECORDS_PER_PATIENT);
     const generated = await writePopulation(data, { patients, seed: 3, dirtyRate: 0, format: 'ndjson' });
     const manifest = JSON.parse(readFileSync(path.join(data, MANIFEST_FILE), 'utf8')) as {
-      output: { url: string }[];
+      output: { url: string; count: number }[];
     };
-    const files = manifest.output.map((entry) => path.join(data, entry.url));
+    const files = manifest.output.map((entry) => ({
+      file: path.join(data, entry.url),
+      records: entry.count,
+    }));
     process.stderr.write(`generated ${JSON.stringify(generated)}\n`);
     if (generated.totalResources < target) {
       throw new Error(`generated ${generated.totalResources} records, fewer than --records ${target}`);
