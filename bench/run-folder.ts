@@ -44,6 +44,16 @@ function gitOutput(args: string[]): string | undefined {
   }
 }
 
+/**
+ * A path as a run.json may keep it: relative to the working folder when inside it, else only its last two parts
+ * (a temporary home's name says nothing useful, and an absolute path would name this machine).
+ */
+export function portablePath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return relative;
+  return path.join('…', ...file.split(path.sep).slice(-2));
+}
+
 /** Creates a fresh run folder and returns its path; never reuses one, so earlier runs stay as they were. */
 export function createRunFolder(experiment: string, resultsRoot = 'results'): string {
   const date = new Date().toISOString().slice(0, 10);

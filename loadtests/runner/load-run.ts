@@ -5,7 +5,7 @@
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { createRunFolder, writeRunJson } from '../../bench/run-folder.js';
+import { createRunFolder, portablePath, writeRunJson } from '../../bench/run-folder.js';
 import { openAuditLedger, type AuditLedgerAccess } from './audit-ledger.js';
 import { freeLoopbackPort } from './free-port.js';
 import { runK6 } from './k6-process.js';
@@ -191,7 +191,20 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   writeRunJson(
     runFolder,
     `load-${options.scenario}`,
-    { ...options, password: '***', k6: io.k6Version, script: path.relative(process.cwd(), script) },
+    {
+      ...options,
+      password: '***',
+      k6: io.k6Version,
+      script: portablePath(script),
+      audit:
+        options.audit === undefined
+          ? undefined
+          : {
+              ...options.audit,
+              connectionProfile: portablePath(options.audit.connectionProfile),
+              credentialsStore: portablePath(options.audit.credentialsStore),
+            },
+    },
     {
       k6ExitCode,
       operations: operationStats(observations.requests),
