@@ -76,7 +76,9 @@ export function paper002Table(k6Rows: readonly CaliperRow[], caliperRounds: read
       String(rate),
       num(paper?.throughputTps, 0),
       num(paper?.avgLatencyS, 2),
-      k6 === undefined ? '–' : `${k6.succeeded}/${k6.sent}`,
+      k6 === undefined
+        ? '–'
+        : `${k6.succeeded}/${k6.sent}${k6.dropped > 0 ? ` (${k6.dropped} not started)` : ''}`,
       num(k6?.throughputTps),
       num(k6?.avgLatencyS, 2),
       caliper === undefined ? '–' : `${caliper.succ}/${caliper.succ + caliper.fail}`,

@@ -168,7 +168,7 @@ export async function runPapers(
     ramp: ramp.observations,
     rampAudit: ramp.acknowledged,
     rampFailures: ramp.failures,
-    k6CaliperRows: caliperRows(k6Caliper.observations.requests),
+    k6CaliperRows: caliperRows(k6Caliper.observations.requests, k6Caliper.observations.droppedIterations),
     k6CaliperAudit: k6Caliper.acknowledged,
     k6CaliperFailures: k6Caliper.failures,
     caliperRounds: caliper.verdict.rounds,

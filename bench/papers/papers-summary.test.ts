@@ -26,12 +26,14 @@ const ramp: LoadObservations = {
   ],
   acknowledged: [],
   failures: [],
+  droppedIterations: {},
 };
 
 const k6Row = (op: string, rate: number, throughputTps: number, avgLatencyS: number): CaliperRow => ({
   op,
   sendRateTps: rate,
   sent: 1000,
+  dropped: 0,
   succeeded: 990,
   throughputTps,
   avgLatencyS,
@@ -76,17 +78,25 @@ describe('papers summary page', () => {
     assert.equal(comparison.latencyRatio, (0.4 + 0.1) / (0.2 + 0.05));
     assert.deepEqual(comparison.caliperBelowTarget, []);
     assert.deepEqual(comparison.k6Dropped, []);
+    assert.deepEqual(comparison.k6Unanswered, []);
     assert.equal(toolComparison(rows, []), undefined);
   });
 
-  it('notes rounds where Caliper sent below the target rate and where k6 dropped iterations', () => {
+  it('notes rounds where Caliper sent below the target rate, and where k6 skipped or lost track of transactions', () => {
     const throttled = round('open', 50, 30, 0.2);
     assert.ok(throttled.caliper !== undefined);
     const lighter = { ...throttled, caliper: { ...throttled.caliper, sendRateTps: 31 } };
-    const comparison = toolComparison([{ ...k6Row('open', 50, 40, 2), sent: 700 }], [lighter]);
+    const comparison = toolComparison(
+      [
+        { ...k6Row('open', 50, 40, 2), sent: 700, dropped: 250 },
+        { ...k6Row('query', 150, 40, 2), sent: 1000, dropped: 0 },
+      ],
+      [lighter, round('query', 150, 150, 0.01)],
+    );
     assert.ok(comparison !== undefined);
     assert.deepEqual(comparison.caliperBelowTarget, ['open 50 TPS (sent at 31.0)']);
-    assert.deepEqual(comparison.k6Dropped, ['open 50 TPS (700 of 1000 sent)']);
+    assert.deepEqual(comparison.k6Dropped, ['open 50 TPS (250 of 1000)']);
+    assert.deepEqual(comparison.k6Unanswered, ['open 50 TPS (50 of 1000)']);
   });
 
   it('writes both papers beside our runs, with provenance, failures and chart links', () => {

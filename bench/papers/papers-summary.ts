@@ -51,8 +51,10 @@ export interface ToolComparison {
   latencyRatio: number;
   /** Rounds where Caliper's own send rate fell below 90 % of the target: its worker throttled itself. */
   caliperBelowTarget: string[];
-  /** Rounds where k6 sent fewer transactions than the round had: its VUs were all waiting (dropped iterations). */
+  /** Rounds where k6 found no free VU for some transactions (dropped iterations), with how many. */
   k6Dropped: string[];
+  /** Rounds where some of k6's requests were still unanswered when the round's drain window closed. */
+  k6Unanswered: string[];
 }
 
 /** Compares the tools round by round, and notes where either did not offer the load it was asked to. */
@@ -89,10 +91,16 @@ export function toolComparison(
         (pair) => `${label(pair.round.op, pair.round.tps)} (sent at ${pair.caliper.sendRateTps.toFixed(1)})`,
       ),
     k6Dropped: pairs
-      .filter((pair) => pair.k6.sent < pair.round.transactions)
+      .filter((pair) => pair.k6.dropped > 0)
       .map(
         (pair) =>
-          `${label(pair.k6.op, pair.k6.sendRateTps)} (${pair.k6.sent} of ${pair.round.transactions} sent)`,
+          `${label(pair.k6.op, pair.k6.sendRateTps)} (${pair.k6.dropped} of ${pair.round.transactions})`,
+      ),
+    k6Unanswered: pairs
+      .filter((pair) => pair.k6.sent + pair.k6.dropped < pair.round.transactions)
+      .map(
+        (pair) =>
+          `${label(pair.k6.op, pair.k6.sendRateTps)} (${pair.round.transactions - pair.k6.sent - pair.k6.dropped} of ${pair.round.transactions})`,
       ),
   };
 }
@@ -111,18 +119,32 @@ function toolDifferences(comparison: ToolComparison): string[] {
   if (comparison.caliperBelowTarget.length > 0) {
     lines.push(
       `- Offered load: Caliper's single worker did not reach the send rate in ${comparison.caliperBelowTarget.join(', ')}.`,
-      '  Its fixed-rate controller waits for the worker, so the backlog never forms and its latency stays low while',
-      '  its throughput is capped by what the worker can send — it measures a lighter load than the round names.',
+      "  Its worker loop (caliper-core's runFixedNumber) starts one transaction per turn of the worker's event loop,",
+      "  after the fixed-rate controller's sleep; once the controller is behind it no longer sleeps, and each turn also",
+      '  handles the answers of every transaction in flight, on a CPU shared with the network. So the send rate falls',
+      '  to what the worker can start, the backlog never forms, and Caliper measures a lighter load than the round',
+      '  names, with a latency to match.',
     );
   }
   if (comparison.k6Dropped.length > 0) {
     lines.push(
-      `- k6 keeps the arrival rate until every VU is busy: ${comparison.k6Dropped.join(', ')}.`,
-      '  The requests it did send queued in the gateway and the peer, so its latency includes that queue —',
-      '  the latency a client of a saturated network sees.',
+      `- k6 found no free VU for some transactions, and skipped them: ${comparison.k6Dropped.join(', ')}.`,
     );
   }
-  if (comparison.caliperBelowTarget.length === 0 && comparison.k6Dropped.length === 0) {
+  if (comparison.k6Unanswered.length > 0) {
+    lines.push(
+      `- Some of k6's transactions were still unanswered when the round's drain window closed, and are not counted: ${comparison.k6Unanswered.join(', ')}.`,
+    );
+  }
+  const k6OfferedAll = comparison.k6Dropped.length === 0 && comparison.k6Unanswered.length === 0;
+  if (k6OfferedAll && comparison.caliperBelowTarget.length > 0) {
+    lines.push(
+      "- k6 started every transaction at the round's rate (one VU per transaction if need be) and waited for each:",
+      '  the requests queued in the FHIR gateway and the peer, so its latency includes that queue — the latency a',
+      '  client of a saturated network sees — and its throughput is what the network committed under that load.',
+    );
+  }
+  if (comparison.caliperBelowTarget.length === 0 && k6OfferedAll) {
     lines.push(
       '- Offered load: both tools sent every round at its rate, so the gap is the FHIR API in front of Fabric.',
     );

@@ -81,14 +81,27 @@ export interface CaliperRound {
   transactions: number;
 }
 
+/** Milliseconds in a k6 duration such as `60s`, `1m30s` or `500ms` (validated by config.ts's envDuration). */
+export function durationMs(text: string): number {
+  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * (unitMs[unit] ?? 0);
+  }
+  return total;
+}
+
 /**
- * Rounds run one after another: each starts when the previous one's sending window and grace period are over,
- * so in-flight commits of one round never overlap the next round's latencies.
+ * Rounds run one after another, as Caliper runs them: each round sends its `transactions` at its rate, and the next
+ * starts only after the drain window, long enough for every request still in flight to be answered or to time out.
+ * Like Caliper's fixed-rate controller, a round never skips a transaction because earlier ones are still waiting:
+ * there are as many VUs as transactions, so a saturated network shows as latency and failures, not as a smaller
+ * round (k6 would otherwise drop the iterations it has no free VU for).
  */
 export function caliperRounds(
   rounds: readonly CaliperRound[],
   execFor: (op: string) => string,
-  graceSeconds: number,
+  drainSecondsFor: (op: string) => number,
 ): Record<string, Scenario> {
   const scenarios: Record<string, Scenario> = {};
   let startMs = 0;
@@ -96,19 +109,20 @@ export function caliperRounds(
     // k6 starts an iteration at t = 0 and every 1/rate after, up to and including the window's end; ending the
     // window half an interval early makes it exactly `transactions` iterations.
     const durationMs = Math.round(((round.transactions - 0.5) / round.rate) * 1000);
+    const drainSeconds = drainSecondsFor(round.op);
     scenarios[`${round.op}_${round.rate}tps`] = {
       executor: 'constant-arrival-rate',
       exec: execFor(round.op),
       rate: round.rate,
       timeUnit: '1s',
       duration: `${durationMs}ms`,
-      preAllocatedVUs: round.rate,
-      maxVUs: round.rate * 4,
+      preAllocatedVUs: Math.min(round.rate, round.transactions),
+      maxVUs: round.transactions,
       startTime: `${startMs}ms`,
-      gracefulStop: `${graceSeconds}s`,
+      gracefulStop: `${drainSeconds}s`,
       tags: { rate: String(round.rate) },
     };
-    startMs += durationMs + graceSeconds * 1000;
+    startMs += durationMs + drainSeconds * 1000;
   }
   return scenarios;
 }

@@ -23,7 +23,10 @@ export const PAPER_002_OPEN_SUCCEEDED = '946 of 1000';
 export interface CaliperRow {
   op: string;
   sendRateTps: number;
+  /** Requests of the op that got an answer or failed (a timeout is a failure). */
   sent: number;
+  /** Transactions k6 never started: no VU was free when their turn came. */
+  dropped: number;
   succeeded: number;
   throughputTps: number;
   avgLatencyS: number;
@@ -34,8 +37,22 @@ export interface CaliperRow {
 
 export const CALIPER_OPS = ['open', 'query', 'transfer'] as const;
 
-export function caliperRows(requests: readonly RequestSample[]): CaliperRow[] {
+/** The k6 scenario name of a round, as loadtests/lib/profiles.ts's caliperRounds names it. */
+export function caliperScenarioName(op: string, rateTps: number): string {
+  return `${op}_${rateTps}tps`;
+}
+
+export function caliperRows(
+  requests: readonly RequestSample[],
+  droppedIterations: Readonly<Record<string, number>> = {},
+): CaliperRow[] {
   const groups = new Map<string, RequestSample[]>();
+  for (const scenario of Object.keys(droppedIterations)) {
+    const round = /^([a-z]+)_(\d+)tps$/.exec(scenario);
+    if (round !== null && (CALIPER_OPS as readonly string[]).includes(round[1] ?? '')) {
+      groups.set(`${round[1]}@${round[2]}`, []);
+    }
+  }
   for (const request of requests) {
     if (request.rate === undefined || !(CALIPER_OPS as readonly string[]).includes(request.op)) continue;
     const key = `${request.op}@${request.rate}`;
@@ -51,13 +68,14 @@ export function caliperRows(requests: readonly RequestSample[]): CaliperRow[] {
     // Samples are stamped at the response; the window opens at the first request's start.
     const firstStart = extent(list.map((r) => r.timeMs - r.durationMs)).min;
     const lastEnd = extent(list.map((r) => r.timeMs)).max;
-    const windowS = Math.max((lastEnd - firstStart) / 1000, 1e-3);
+    const windowS = list.length === 0 ? 1 : Math.max((lastEnd - firstStart) / 1000, 1e-3);
     const durations = list.map((r) => r.durationMs);
     const paper = PAPER_002_TABLE_3[op]?.[sendRateTps];
     rows.push({
       op,
       sendRateTps,
       sent: list.length,
+      dropped: droppedIterations[caliperScenarioName(op, sendRateTps)] ?? 0,
       succeeded: succeeded.length,
       throughputTps: succeeded.length / windowS,
       avgLatencyS: mean(durations) / 1000,

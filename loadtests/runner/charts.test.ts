@@ -53,6 +53,7 @@ describe('charts drawn by Vega-Lite', () => {
     vus: [{ timeMs: T0, value: 2 }],
     acknowledged: [],
     failures: [],
+    droppedIterations: {},
   };
 
   it('timeline.svg: latency and throughput over time, both series drawn, failures as bars', async () => {

@@ -33,4 +33,40 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
       assert.match(`${result.stdout}${result.stderr}`, expected, `${script} ${env}`);
     }
   });
+
+  it('plan Caliper rounds that never skip a transaction and drain before the next round (real k6, `inspect`)', async function () {
+    this.timeout(300_000);
+    const k6 = await ensureK6({ log: (line) => process.stderr.write(`      ${line}\n`) });
+    const env = ['CALIPER_TRANSACTIONS=100', 'CALIPER_RATES=50,250', 'REQUEST_TIMEOUT=10s'];
+    const result = spawnSync(
+      k6,
+      ['inspect', ...env.flatMap((pair) => ['-e', pair]), path.join('loadtests', 'scenarios', 'caliper.ts')],
+      { cwd: repoRoot(), encoding: 'utf8' },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const scenarios = (
+      JSON.parse(result.stdout) as {
+        scenarios: Record<
+          string,
+          { maxVUs: number; gracefulStop: string; startTime: string; duration: string }
+        >;
+      }
+    ).scenarios;
+    assert.deepEqual(Object.keys(scenarios).sort(), [
+      'open_250tps',
+      'open_50tps',
+      'query_250tps',
+      'query_50tps',
+      'transfer_250tps',
+      'transfer_50tps',
+    ]);
+    // One VU per transaction at most: k6 never drops a transaction for want of a VU.
+    for (const scenario of Object.values(scenarios)) assert.equal(scenario.maxVUs, 100);
+    // The drain window gives each request of the round's last transaction the whole timeout (transfer makes two).
+    assert.equal(scenarios.open_50tps?.gracefulStop, '15s');
+    assert.equal(scenarios.transfer_50tps?.gracefulStop, '25s');
+    // 100 transactions at 50 TPS send over 1.99 s; the next round waits for that window and the drain.
+    assert.equal(scenarios.open_50tps.duration, '1.99s');
+    assert.equal(scenarios.open_250tps?.startTime, '16.99s');
+  });
 });

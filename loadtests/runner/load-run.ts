@@ -144,7 +144,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
 
   const observations = existsSync(pointsFile)
     ? await readPointsFile(pointsFile)
-    : { requests: [], vus: [], acknowledged: [], failures: [] };
+    : { requests: [], vus: [], acknowledged: [], failures: [], droppedIterations: {} };
 
   let acknowledged: AcknowledgedCheck | undefined;
   if (options.audit !== undefined) {

@@ -11,6 +11,8 @@ const lines = [
   '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:02Z","value":1,"tags":{"op":"open","status":"503","code":"GW_OVERLOADED"}}}',
   '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:03Z","value":1,"tags":{"op":"open","status":"503","code":"GW_OVERLOADED"}}}',
   '{"metric":"failed_requests","type":"Point","data":{"time":"2026-01-01T00:00:03Z","value":1,"tags":{"op":"login","status":"0","code":"no-response"}}}',
+  '{"metric":"dropped_iterations","type":"Point","data":{"time":"2026-01-01T00:00:03Z","value":1,"tags":{"scenario":"open_250tps"}}}',
+  '{"metric":"dropped_iterations","type":"Point","data":{"time":"2026-01-01T00:00:04Z","value":2,"tags":{"scenario":"open_250tps"}}}',
   '',
 ];
 
@@ -44,6 +46,7 @@ describe('collectObservations', () => {
       { key: 'Patient/a1', version: '1', op: 'create' },
       { key: 'Patient/a1', version: '2', op: 'modify' },
     ]);
+    assert.deepEqual(observations.droppedIterations, { open_250tps: 3 });
   });
 
   it('names the line that is not JSON', async () => {

@@ -39,6 +39,8 @@ export interface LoadObservations {
   acknowledged: AcknowledgedWrite[];
   /** Why requests failed, most frequent first; empty when none did (or the script records none). */
   failures: FailureCount[];
+  /** Iterations an arrival-rate scenario never started because no VU was free, by scenario name. */
+  droppedIterations: Record<string, number>;
 }
 
 interface PointLine {
@@ -64,6 +66,7 @@ export async function collectObservations(
   const vus: LoadObservations['vus'] = [];
   const acknowledged: AcknowledgedWrite[] = [];
   const failures = new Map<string, FailureCount>();
+  const droppedIterations: Record<string, number> = {};
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber += 1;
@@ -94,6 +97,11 @@ export async function collectObservations(
       case 'vus':
         vus.push({ timeMs, value });
         break;
+      case 'dropped_iterations': {
+        const scenario = tagText(tags, 'scenario') ?? 'untagged';
+        droppedIterations[scenario] = (droppedIterations[scenario] ?? 0) + value;
+        break;
+      }
       case 'failed_requests': {
         const op = tagText(tags, 'op') ?? 'untagged';
         const status = Number(tagText(tags, 'status') ?? '0');
@@ -125,5 +133,6 @@ export async function collectObservations(
     vus,
     acknowledged,
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.op.localeCompare(b.op)),
+    droppedIterations,
   };
 }

@@ -49,6 +49,7 @@ const observations: LoadObservations = {
     { op: 'retrieve', status: 0, code: 'no-response', count: 1 },
     { op: 'modify', status: 412, code: 'GW_VERSION_MISMATCH', count: 1 },
   ],
+  droppedIterations: {},
 };
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
@@ -209,11 +210,19 @@ describe('report builder', () => {
     const report = buildReport(
       input({
         scenario: 'caliper',
-        observations: { requests: caliper, vus: [], acknowledged: [], failures: [] },
+        observations: {
+          requests: caliper,
+          vus: [],
+          acknowledged: [],
+          failures: [],
+          droppedIterations: { open_50tps: 4, transfer_250tps: 7 },
+        },
       }),
     );
     assert.match(report, /## Caliper rounds beside paper 002, Table 3/);
-    assert.match(report, /\| open \| 50 \| 3 \| 2 \| 1\.0 \| 0\.267 \| 0\.400 \| 50 \| 0\.2 \|/);
+    assert.match(report, /\| open \| 50 \| 3 \| 4 \| 2 \| 1\.0 \| 0\.267 \| 0\.400 \| 50 \| 0\.2 \|/);
+    // A round whose every transaction was skipped still has its row, with no latency to show.
+    assert.match(report, /\| transfer \| 250 \| 0 \| 7 \| 0 \| 0\.0 \| – \| – \| 92 \| – \|/);
     assert.match(report, /946 of 1000/);
   });
 });

@@ -286,6 +286,7 @@ export function buildReport(input: ReportInput): string {
           'op',
           'send rate (TPS)',
           'sent',
+          'not started',
           'succeeded',
           'throughput (TPS)',
           'avg latency (s)',
@@ -293,10 +294,11 @@ export function buildReport(input: ReportInput): string {
           'paper throughput (TPS)',
           'paper avg latency (s)',
         ],
-        caliperRows(requests).map((row) => [
+        caliperRows(requests, input.observations.droppedIterations).map((row) => [
           row.op,
           String(row.sendRateTps),
           String(row.sent),
+          String(row.dropped),
           String(row.succeeded),
           fixed(row.throughputTps, 1),
           fixed(row.avgLatencyS, 3),
@@ -306,7 +308,7 @@ export function buildReport(input: ReportInput): string {
         ]),
       ),
       '',
-      `Paper 002 reports ${PAPER_002_OPEN_SUCCEEDED} open transactions succeeded. Throughput here = succeeded ÷ (last response − first request start) of the round.`,
+      `Paper 002 reports ${PAPER_002_OPEN_SUCCEEDED} open transactions succeeded. Throughput here = succeeded ÷ (last response − first request start) of the round; sent counts requests answered or failed (a timeout is a failure), not started counts transactions k6 had no free VU for.`,
       '',
     );
   }

@@ -20,7 +20,7 @@ import {
 import { recordAcknowledgedWrite, versionOfEtag } from '../lib/metrics.ts';
 import { modifiedPatient } from '../lib/patient-builder.ts';
 import { patientSource } from '../lib/payloads.ts';
-import { caliperRounds, type CaliperRound } from '../lib/profiles.ts';
+import { caliperRounds, durationMs, type CaliperRound } from '../lib/profiles.ts';
 import { SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
 
 const config = loadConfig();
@@ -31,9 +31,14 @@ const poolSize = envInt('CALIPER_POOL', 500, 1);
 const OPS = ['open', 'query', 'transfer'] as const;
 
 const rounds: CaliperRound[] = OPS.flatMap((op) => rates.map((rate) => ({ op, rate, transactions })));
+/** HTTP requests one transaction makes: transfer reads the record, then writes it. */
+const REQUESTS_PER_TRANSACTION: Record<string, number> = { open: 1, query: 1, transfer: 2 };
+/** A round drains until its last transaction's requests have each had the whole request timeout, plus a margin. */
+const drainSeconds = (op: string): number =>
+  Math.ceil((durationMs(config.requestTimeout) / 1000) * (REQUESTS_PER_TRANSACTION[op] ?? 1)) + 5;
 
 export const options: Options = {
-  scenarios: caliperRounds(rounds, (op) => `${op}Round`, 10),
+  scenarios: caliperRounds(rounds, (op) => `${op}Round`, drainSeconds),
   // Caliper counts failures rather than stopping on them (paper 002: 946/1000 opens succeeded), so the SLO is loose.
   thresholds: thresholdsFor({
     failedRate: 0.1,
