@@ -109,6 +109,11 @@ export function caliperRounds(
     // k6 starts an iteration at t = 0 and every 1/rate after, up to and including the window's end; ending the
     // window half an interval early makes it exactly `transactions` iterations.
     const durationMs = Math.round(((round.transactions - 0.5) / round.rate) * 1000);
+    if (durationMs < 1000) {
+      throw new Error(
+        `env CALIPER_TRANSACTIONS=${round.transactions} at ${round.rate} TPS sends for under 1 s, which k6 refuses: give at least ${Math.ceil(round.rate + 0.5)} transactions per round`,
+      );
+    }
     const drainSeconds = drainSecondsFor(round.op);
     scenarios[`${round.op}_${round.rate}tps`] = {
       executor: 'constant-arrival-rate',

@@ -23,6 +23,11 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
     const cases = [
       ['smoke.ts', 'SMOKE_VUS=abc', /env SMOKE_VUS=\\?"abc\\?" is not a whole number >= 1/],
       ['caliper.ts', 'CALIPER_RATES=50,x', /env CALIPER_RATES entry \\?"x\\?" is not a whole number >= 1/],
+      [
+        'caliper.ts',
+        'CALIPER_RATES=2000',
+        /CALIPER_TRANSACTIONS=1000 at 2000 TPS sends for under 1 s.*at least 2001/,
+      ],
       ['smoke.ts', 'SMOKE_DURATION=soon', /env SMOKE_DURATION=\\?"soon\\?" is not a k6 duration/],
     ] as const;
     for (const [script, env, expected] of cases) {
@@ -37,7 +42,7 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
   it('plan Caliper rounds that never skip a transaction and drain before the next round (real k6, `inspect`)', async function () {
     this.timeout(300_000);
     const k6 = await ensureK6({ log: (line) => process.stderr.write(`      ${line}\n`) });
-    const env = ['CALIPER_TRANSACTIONS=100', 'CALIPER_RATES=50,250', 'REQUEST_TIMEOUT=10s'];
+    const env = ['CALIPER_TRANSACTIONS=300', 'CALIPER_RATES=50,250', 'REQUEST_TIMEOUT=10s'];
     const result = spawnSync(
       k6,
       ['inspect', ...env.flatMap((pair) => ['-e', pair]), path.join('loadtests', 'scenarios', 'caliper.ts')],
@@ -61,12 +66,12 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
       'transfer_50tps',
     ]);
     // One VU per transaction at most: k6 never drops a transaction for want of a VU.
-    for (const scenario of Object.values(scenarios)) assert.equal(scenario.maxVUs, 100);
+    for (const scenario of Object.values(scenarios)) assert.equal(scenario.maxVUs, 300);
     // The drain window gives each request of the round's last transaction the whole timeout (transfer makes two).
     assert.equal(scenarios.open_50tps?.gracefulStop, '15s');
     assert.equal(scenarios.transfer_50tps?.gracefulStop, '25s');
-    // 100 transactions at 50 TPS send over 1.99 s; the next round waits for that window and the drain.
-    assert.equal(scenarios.open_50tps.duration, '1.99s');
-    assert.equal(scenarios.open_250tps?.startTime, '16.99s');
+    // 300 transactions at 50 TPS send over 5.99 s; the next round waits for that window and the drain.
+    assert.equal(scenarios.open_50tps.duration, '5.99s');
+    assert.equal(scenarios.open_250tps?.startTime, '20.99s');
   });
 });
