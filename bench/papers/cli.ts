@@ -27,7 +27,7 @@ export const PAPERS_SPEC: CommandSpec = {
     "Reproduces both papers on local stacks (brought up if needed): paper 002's Table 3 rounds with k6 and with\n" +
     "Hyperledger Caliper 0.6 on the paper profile (a paper stack started here is stopped after), then paper 000's\n" +
     '10 → 2000 user ramp with k6 on the dev profile. Writes results/<date>-papers/ and the summary page\n' +
-    'results/README.md; raw k6 points stay in runs/bench-papers/. Takes about 20 minutes.',
+    'results/README.md; raw k6 points stay in runs/bench-papers/. Takes about 35 minutes (each k6 round drains for its request timeout).',
   flags: {
     home: {
       type: 'string',
