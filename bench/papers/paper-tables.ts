@@ -7,7 +7,14 @@ import type { LoadObservations } from '../../loadtests/runner/observations.js';
 import { operationStats, responseTimeRanges } from '../../loadtests/runner/report.js';
 import { extent } from '../../loadtests/runner/statistics.js';
 import type { RoundFigures } from '../caliper/caliper-verdict.js';
-import { PAPER_000_GATLING, PAPER_002_OPEN_SUCCEEDED, PAPER_002_TABLE_3 } from './paper-figures.js';
+import type { SutRow } from '../../loadtests/runner/sut/sut-summary.js';
+import {
+  PAPER_000_GATLING,
+  PAPER_002_SUCCEEDED_NOTE,
+  PAPER_002_TABLE_3,
+  PAPER_002_TABLES_4_5,
+  type PaperResourceUse,
+} from './paper-figures.js';
 
 const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(0) : '–');
 const pct = (part: number, whole: number): string =>
@@ -91,6 +98,27 @@ export function paper002Table(k6Rows: readonly CaliperRow[], caliperRounds: read
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
     '',
-    `Paper 002 prints latency and successes for open only (open at 250 TPS: ${PAPER_002_OPEN_SUCCEEDED} succeeded).`,
+    PAPER_002_SUCCEEDED_NOTE,
+  ].join('\n');
+}
+
+const memory = (use: PaperResourceUse | undefined): string =>
+  use === undefined ? '–' : `${num(use.memoryMaxMb)} / ${num(use.memoryAvgMb)}`;
+const cpu = (use: PaperResourceUse | undefined): string =>
+  use === undefined ? '–' : `${num(use.cpuMaxPercent, 2)} / ${num(use.cpuAvgPercent, 2)}`;
+
+/**
+ * Paper 002 Tables 4–5 (resource use per node after its first and second rounds) beside ours over the whole k6
+ * Table 3 run: every node we sampled, the paper's figures where it names the same node.
+ */
+export function paper002ResourceTable(sut: readonly SutRow[]): string {
+  const rows = sut.map((row) => {
+    const paper = PAPER_002_TABLES_4_5[row.name];
+    return `| ${row.role} | ${row.name} | ${memory(paper?.table4)} | ${cpu(paper?.table4)} | ${memory(paper?.table5)} | ${cpu(paper?.table5)} | ${num(row.memoryMaxMb)} / ${num(row.memoryAvgMb)} | ${num(row.cpuMaxPercent, 2)} / ${num(row.cpuAvgPercent, 2)} |`;
+  });
+  return [
+    '| type | node | paper T4 memory max / avg MB | paper T4 CPU max / avg % | paper T5 memory max / avg MB | paper T5 CPU max / avg % | ours memory max / avg MB | ours CPU max / avg % |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
   ].join('\n');
 }

@@ -171,6 +171,7 @@ export async function runPapers(
     k6CaliperRows: caliperRows(k6Caliper.observations.requests, k6Caliper.observations.droppedIterations),
     k6CaliperAudit: k6Caliper.acknowledged,
     k6CaliperFailures: k6Caliper.failures,
+    k6CaliperSut: k6Caliper.sut,
     caliperRounds: caliper.verdict.rounds,
     caliperProblems: caliperProblems(caliper),
     vusMax: config.vusMax,

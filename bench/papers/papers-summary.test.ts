@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { SutRow } from '../../loadtests/runner/sut/sut-summary.js';
 import type { CaliperRow } from '../../loadtests/runner/caliper-table.js';
 import type { LoadObservations, RequestSample } from '../../loadtests/runner/observations.js';
 import type { RoundFigures } from '../caliper/caliper-verdict.js';
@@ -40,6 +41,29 @@ const k6Row = (op: string, rate: number, throughputTps: number, avgLatencyS: num
   maxLatencyS: avgLatencyS * 3,
   paperThroughputTps: undefined,
   paperAvgLatencyS: undefined,
+});
+
+const sutRow = (
+  role: SutRow['role'],
+  name: string,
+  memoryMaxMb: number,
+  memoryAvgMb: number,
+  cpuMaxPercent: number,
+  cpuAvgPercent: number,
+): SutRow => ({
+  name,
+  role,
+  pid: 1,
+  samples: 10,
+  cpuAvgPercent,
+  cpuMaxPercent,
+  memoryAvgMb,
+  memoryMaxMb,
+  diskReadMb: null,
+  diskWriteMb: null,
+  tcpInMb: null,
+  tcpOutMb: null,
+  status: 'ran throughout',
 });
 
 const round = (
@@ -119,6 +143,10 @@ describe('papers summary page', () => {
       k6CaliperRows: rows,
       k6CaliperAudit: { checked: 7, onLedger: 6, missing: ['Patient/x'] },
       k6CaliperFailures: [],
+      k6CaliperSut: [
+        sutRow('peer', 'peer0.org1.example.com', 180.5, 150.25, 53.1, 31.9),
+        sutRow('raft', 'raft.orderer.example.com', 40, 30, 5, 2),
+      ],
       caliperRounds: rounds,
       caliperProblems: [],
       vusMax: 2000,
@@ -131,7 +159,17 @@ describe('papers summary page', () => {
       /\| open \| 50 \| 50 \| 0\.20 \| 990\/1000 \| 40\.0 \| 0\.40 \| 1000\/1000 \| 50\.0 \| 0\.20 \|/,
     );
     // A paper row nobody measured is still shown, with dashes for our columns.
-    assert.match(page, /\| transfer \| 250 \| 92 \| – \| – \| – \| – \| – \| – \| – \|/);
+    assert.match(page, /\| transfer \| 250 \| 92 \| 1\.30 \| – \| – \| – \| – \| – \| – \|/);
+    assert.match(page, /open 946, query 1000, transfer 1000/);
+    // Paper 002 Tables 4–5 beside our sampled nodes; a node the paper does not name gets dashes.
+    assert.match(
+      page,
+      /\| peer \| peer0\.org1\.example\.com \| 403\.8 \/ 389\.3 \| 5\.23 \/ 3\.13 \| 405\.7 \/ 138\.0 \| 6\.47 \/ 3\.16 \| 180\.5 \/ 150\.3 \| 53\.10 \/ 31\.90 \|/,
+    );
+    assert.match(
+      page,
+      /\| raft \| raft\.orderer\.example\.com \| – \| – \| – \| – \| 40\.0 \/ 30\.0 \| 5\.00 \/ 2\.00 \|/,
+    );
     assert.match(
       page,
       /k6's throughput \(summed over them\) is 0\.90× Caliper's and its round-average latency \(summed\) 2\.00× Caliper's/,

@@ -12,7 +12,8 @@ import type { LoadObservations } from '../../loadtests/runner/observations.js';
 import type { ProfileName } from '../../network/node/network-up.js';
 import type { RoundFigures } from '../caliper/caliper-verdict.js';
 import { PAPER_000_GATLING, PAPER_002_SETUP } from './paper-figures.js';
-import { paper000Table, paper002Table } from './paper-tables.js';
+import { paper000Table, paper002ResourceTable, paper002Table } from './paper-tables.js';
+import type { SutRow } from '../../loadtests/runner/sut/sut-summary.js';
 
 /** Which profile each paper's runs used, and why the ramp did not use paper 002's when it did not. */
 export interface PapersProfiles {
@@ -38,6 +39,8 @@ export interface PapersSummaryInput {
   k6CaliperRows: readonly CaliperRow[];
   k6CaliperAudit: AcknowledgedCheck | undefined;
   k6CaliperFailures: readonly string[];
+  /** Resource use per node over the k6 Table 3 run; null when it was not monitored. */
+  k6CaliperSut: readonly SutRow[] | null;
   caliperRounds: readonly RoundFigures[];
   caliperProblems: readonly string[];
   vusMax: number;
@@ -218,6 +221,20 @@ export function papersSummary(input: PapersSummaryInput): (folder: string) => st
       'Caliper run problems:',
       '',
       ...list(input.caliperProblems),
+      '',
+      '### Paper 002 Tables 4–5: resource use per node',
+      '',
+      ...(input.k6CaliperSut === null || input.k6CaliperSut.length === 0
+        ? ['_not monitored in this run_']
+        : [
+            paper002ResourceTable(input.k6CaliperSut),
+            '',
+            "Paper 002's figures are per Docker container after its first round (Table 4, open) and second (Table 5,",
+            'query), each node on its own cloud VM; ours are per process over the whole k6 Table 3 run (all nine',
+            'rounds), every process on the same 2 cores, sampled from /proc. CPU is in % of one core in both (docker',
+            'stats counts that way too). The paper lists one orderer and no chaincode; our etcd Raft members',
+            '(`raft.*`), the chaincode server and the FHIR gateway have no counterpart there.',
+          ]),
       '',
       `Charts: [k6 rounds over time](${link('k6-caliper/timeline.svg')}) · [CPU and memory per process](${link('k6-caliper/sut.svg')}) · [k6 report with the system-under-test table](${link('k6-caliper/report.md')}) · [Caliper's report](${link('caliper/report.html')})`,
       '',

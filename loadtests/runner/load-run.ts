@@ -18,7 +18,7 @@ import type { SutReportInput } from './sut/sut-report.js';
 import { scenarioScript, type ScenarioName } from './scenario-scripts.js';
 import { finishMonitoring, startMonitoring } from './sut/sut-run.js';
 import type { SutTarget } from './sut/sut-sampler.js';
-import { sutRows } from './sut/sut-summary.js';
+import { sutRows, type SutRow } from './sut/sut-summary.js';
 import { buildTimeline } from './timeline.js';
 import { timelineChartSvg } from './timeline-chart.js';
 
@@ -63,6 +63,8 @@ export interface LoadRunOutcome {
   failures: string[];
   /** The run's raw requests, VU samples and acknowledged writes, for callers that tabulate them otherwise. */
   observations: LoadObservations;
+  /** Resource use per system-under-test process (paper 002 Tables 4–5); null when nothing was monitored. */
+  sut: SutRow[] | null;
 }
 
 const BUCKET_SECONDS = 5;
@@ -188,6 +190,8 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     });
     writeFileSync(path.join(runFolder, 'report.md'), report);
   }
+  const sutFigures = sut.recording === undefined ? null : sutRows(sut.recording);
+  const sutNodes = sutFigures === null ? null : sutFigures.sut;
   writeRunJson(
     runFolder,
     `load-${options.scenario}`,
@@ -210,7 +214,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       operations: operationStats(observations.requests),
       acknowledged:
         acknowledged === undefined ? null : { ...acknowledged, missing: acknowledged.missing.slice(0, 100) },
-      sut: sut.recording === undefined ? null : sutRows(sut.recording),
+      sut: sutFigures,
       failures,
     },
   );
@@ -225,5 +229,6 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
     acknowledged,
     failures,
     observations,
+    sut: sutNodes,
   };
 }

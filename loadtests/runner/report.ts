@@ -2,7 +2,7 @@
  * Builds report.md in the shape of a Gatling report from a k6 summary and the run's raw points. Pure: everything
  * it needs comes in as arguments, so it is tested on recorded data and the runner only writes the result.
  */
-import { caliperRows, PAPER_002_OPEN_SUCCEEDED } from './caliper-table.js';
+import { caliperRows, PAPER_002_SUCCEEDED_NOTE } from './caliper-table.js';
 import { allChecks, metricNumber, thresholdOutcomes, type K6Summary } from './k6-summary.js';
 import { failureLayer } from './failure-layers.js';
 import { auditLine, type AcknowledgedCheck } from './ledger-audit.js';
@@ -308,7 +308,7 @@ export function buildReport(input: ReportInput): string {
         ]),
       ),
       '',
-      `Paper 002 reports ${PAPER_002_OPEN_SUCCEEDED} open transactions succeeded. Throughput here = succeeded ÷ (last response − first request start) of the round; sent counts requests answered or failed (a timeout is a failure), not started counts transactions k6 had no free VU for.`,
+      `${PAPER_002_SUCCEEDED_NOTE} Throughput here = succeeded ÷ (last response − first request start) of the round; sent counts requests answered or failed (a timeout is a failure), not started counts transactions k6 had no free VU for.`,
       '',
     );
   }
