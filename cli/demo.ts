@@ -139,7 +139,7 @@ export const run: CommandRunner = async (argv) => {
       '--log-level',
       'warn',
     ],
-    [ExitCode.OK, ExitCode.FINISHED_WITH_REJECTS],
+    [ExitCode.OK, ExitCode.FINISHED_WITH_FINDINGS],
   );
   await stage(
     '4/5 audit the ledger: every accepted record on it with its content hash, nothing else',

@@ -5,11 +5,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from './config-table.js';
 
+/**
+ * The same in every command: 0 ok; 1 an unexpected failure; 2 usage, configuration, or a target the command cannot
+ * reach; 3 the command finished and what it found is not all right (input rejected, a ledger that differs from the
+ * input, an SLO crossed, a node down) — an expected, explained state, never 1.
+ */
 export const ExitCode = {
   OK: 0,
   FAILURE: 1,
   USAGE: 2,
-  FINISHED_WITH_REJECTS: 3,
+  FINISHED_WITH_FINDINGS: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -53,7 +53,7 @@ export const USERS_SEED_COMMAND: CommandSpec = {
 const EXIT_FOR: Record<SeedErrorCode, ExitCode> = {
   SEED_CA_CONFIG: ExitCode.USAGE,
   SEED_REGISTRAR_REFUSED: ExitCode.USAGE,
-  SEED_USER_REFUSED: ExitCode.FINISHED_WITH_REJECTS,
+  SEED_USER_REFUSED: ExitCode.FINISHED_WITH_FINDINGS,
   SEED_CA_UNAVAILABLE: ExitCode.USAGE,
 };
 
@@ -148,7 +148,7 @@ async function seed(settings: Readonly<UsersSeedSettings>, flags: ParsedArgs['va
       `${usersPerSecond === null ? '' : ` — ${usersPerSecond} users/s`}\n`,
   );
   for (const { id, reason } of summary.rejectedUsers) process.stderr.write(`  refused ${id}: ${reason}\n`);
-  return report.rejected.length > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
+  return report.rejected.length > 0 ? ExitCode.FINISHED_WITH_FINDINGS : ExitCode.OK;
 }
 
 function countsFrom(settings: Readonly<UsersSeedSettings>): SeedCounts {

@@ -62,8 +62,10 @@ export const run: CommandRunner = async (argv) => {
     if (report.error !== undefined) {
       process.stderr.write(`fhirledger migrate: ${report.error.code}: ${report.error.message}\n`);
     }
+    // The ledger went away mid-run: the condition `migrate` meets at start as LedgerUnavailableError, same code.
+    if (report.error?.code === 'LEDGER_UNAVAILABLE') return ExitCode.USAGE;
     if (report.status !== 'finished') return ExitCode.FAILURE;
-    return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_REJECTS : ExitCode.OK;
+    return notLoadedCount(report) > 0 ? ExitCode.FINISHED_WITH_FINDINGS : ExitCode.OK;
   } catch (error) {
     if (
       error instanceof LedgerUnavailableError ||

@@ -1,4 +1,5 @@
 /** One Error subclass per failure class of the migrator, each with a stable `code`, the `cause` and context. */
+import { ledgerErrorCodeOf } from '../ledger-client/retry.js';
 
 export const MIGRATOR_ERROR_CODES = [
   'SCHEMA_COMPILE_FAILED',
@@ -8,6 +9,7 @@ export const MIGRATOR_ERROR_CODES = [
   'CHECKPOINT_EXISTS',
   'CHECKPOINT_INVALID',
   'LEDGER_BATCH_FAILED',
+  'LEDGER_UNAVAILABLE',
   'FHIR_SERVER_FAILED',
   'OUTPUT_WRITE_FAILED',
   'PIPELINE_WORKER_FAILED',
@@ -84,9 +86,13 @@ export class CheckpointInvalidError extends MigratorError {
   }
 }
 
-/** A batch the ledger refused for good (contract or validation error), or retries ran out. */
+/**
+ * A batch the ledger refused for good (contract or validation error), or retries ran out. When the ledger could not
+ * be reached at all (the client's UNAVAILABLE on the last attempt) the code is LEDGER_UNAVAILABLE, as when migrate
+ * finds no ledger at start: the same condition, the same exit code (2), and a rerun with --resume picks up.
+ */
 export class LedgerBatchError extends MigratorError {
-  readonly code = 'LEDGER_BATCH_FAILED';
+  readonly code: 'LEDGER_BATCH_FAILED' | 'LEDGER_UNAVAILABLE';
   override readonly name = 'LedgerBatchError';
   constructor(
     message: string,
@@ -94,6 +100,7 @@ export class LedgerBatchError extends MigratorError {
     options?: ErrorOptions,
   ) {
     super(message, options);
+    this.code = ledgerErrorCodeOf(options?.cause) === 'UNAVAILABLE' ? 'LEDGER_UNAVAILABLE' : 'LEDGER_BATCH_FAILED';
   }
 }
 

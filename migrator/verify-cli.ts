@@ -76,7 +76,9 @@ export const run: CommandRunner = async (argv) => {
     process.stdout.write(summaryText(report));
     writeReport(config.reportFile, report);
     process.stdout.write(`  report: ${config.reportFile}\n`);
-    return report.status === 'match' ? ExitCode.OK : ExitCode.FAILURE;
+    // A ledger that differs from the input is what verify is there to find: exit 3 (finished, with findings).
+    if (report.status === 'match') return ExitCode.OK;
+    return report.status === 'differ' ? ExitCode.FINISHED_WITH_FINDINGS : ExitCode.FAILURE;
   } catch (error) {
     if (error instanceof LedgerUnavailableError || error instanceof InputNotFoundError) {
       process.stderr.write(`fhirledger migrate verify: ${error.code}: ${error.message}\n`);

@@ -40,3 +40,39 @@ describe('fhirledger network status on a home with no devnet', () => {
     assert.match(result.stderr, /NETWORK_NOT_CREATED/);
   });
 });
+
+// One devnet, created then stopped (port offset 29000): the states a user meets after `network down` without --purge.
+describe('fhirledger network on a devnet that is stopped', () => {
+  let home: string;
+  const network = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'network', ...args, '--home', home], { encoding: 'utf8' });
+  before(function () {
+    this.timeout(180_000);
+    home = mkdtempSync(path.join(os.tmpdir(), 'fhirledger-stopped-devnet-'));
+    const up = network('up', '--port-offset', '29000');
+    assert.equal(up.status, 0, up.stderr);
+    const down = network('down');
+    assert.equal(down.status, 0, down.stderr);
+  });
+  after(function () {
+    this.timeout(60_000);
+    network('down', '--purge');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('status finishes with findings (exit 3), every node listed as not running', () => {
+    const result = network('status', '--json');
+    assert.equal(result.status, 3, result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      nodes: { name: string; healthy: boolean; pid: number | null }[];
+    };
+    assert.ok(report.nodes.length >= 3, `${report.nodes.length} nodes`);
+    assert.ok(report.nodes.every((node) => !node.healthy));
+  });
+
+  it('chaincode deploy cannot reach the peer: NETWORK_NOT_RUNNING, exit 2 like every unreachable target', () => {
+    const result = network('chaincode', 'deploy', '--name', 'x', '--address', '127.0.0.1:29999');
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /NETWORK_NOT_RUNNING/);
+  });
+});

@@ -176,9 +176,10 @@ async function status(argv: readonly string[]): Promise<number> {
     );
   }
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+  // A stopped or unhealthy node is an answer, not a failure of `status`: exit 3 (finished, with findings).
   return report.nodes.length > 0 && report.nodes.every((node) => node.healthy)
     ? ExitCode.OK
-    : ExitCode.FAILURE;
+    : ExitCode.FINISHED_WITH_FINDINGS;
 }
 
 async function logs(argv: readonly string[]): Promise<number> {

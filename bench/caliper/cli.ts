@@ -150,5 +150,5 @@ export async function runCaliperCommand(argv: readonly string[]): Promise<number
   for (const failure of result.failures.slice(0, 5)) {
     process.stderr.write(`  ${failure.count} × ${failure.call}: ${failure.reason}\n`);
   }
-  return result.verdict.ok ? ExitCode.OK : ExitCode.FINISHED_WITH_REJECTS;
+  return result.verdict.ok ? ExitCode.OK : ExitCode.FINISHED_WITH_FINDINGS;
 }

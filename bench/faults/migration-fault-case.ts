@@ -90,9 +90,11 @@ async function runMigrationFault(spec: MigrationFaultSpec, context: FaultContext
     context.log(`${spec.id}: ${KILL_AFTER_COMMITS} batches committed; killing ${spec.node}`);
     const { fault, caProbe } = await killAndRestartProbingCa(network, spec.node, DOWN_MS);
     const runs: ChildResult[] = [await first.done];
-    // Retries outlast a short outage; a longer one stops the run (exit 1) and --resume carries on, as a user would.
-    while (runs[runs.length - 1]?.status === 1 && runs.length <= MAX_RESUMES) {
-      context.log(`${spec.id}: migrate exited 1; --resume`);
+    // Retries outlast a short outage; a longer one stops the run (exit 2 when the ledger did not answer at all, 1 when
+    // it answered with a failure) and --resume carries on, as a user would.
+    const stopped = (status: number | null | undefined): boolean => status === 1 || status === 2;
+    while (stopped(runs[runs.length - 1]?.status) && runs.length <= MAX_RESUMES) {
+      context.log(`${spec.id}: migrate exited ${String(runs[runs.length - 1]?.status)}; --resume`);
       runs.push(await runFhirledger([...migrate, '--resume'], { timeoutMs: MIGRATE_LIMIT_MS }));
     }
     context.log(`${spec.id}: migrate verify`);

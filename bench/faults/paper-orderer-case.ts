@@ -31,7 +31,7 @@ interface NodeStatus {
 }
 
 async function nodeStatus(home: string): Promise<NodeStatus[]> {
-  // `status` exits 1 while a node is down, and still prints every node.
+  // `status` exits 3 while a node is down, and still prints every node.
   const result = await runFhirledger(['network', 'status', '--json', '--home', home], { timeoutMs: 60_000 });
   return (JSON.parse(result.stdout) as { nodes: NodeStatus[] }).nodes;
 }

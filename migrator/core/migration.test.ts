@@ -218,6 +218,22 @@ describe('runMigration with an in-memory ledger', function () {
     });
   }
 
+  it('a ledger still unreachable when retries run out ends the run as LEDGER_UNAVAILABLE, not a batch failure', async () => {
+    const { lines } = inputLines();
+    const ledger = new InMemoryLedger();
+    ledger.failAfterBatches = 1;
+    ledger.failure = () =>
+      new LedgerError(LedgerErrorCode.UNAVAILABLE, 'CreateRecords endorse failed: 14 UNAVAILABLE: peer down', {
+        transaction: 'CreateRecords',
+      });
+    const run = setup(ledger, false);
+    writeFileSync(run.input, `${lines.join('\n')}\n`);
+    const report = await runMigration(run.deps, run.settings);
+    assert.equal(report.status, 'failed');
+    assert.equal(report.error?.code, 'LEDGER_UNAVAILABLE');
+    assert.match(report.error.message, /still failing after 3 attempts: .*14 UNAVAILABLE: peer down/);
+  });
+
   it('retries transient failures and stops on SIGINT with the checkpoint at the committed prefix', async () => {
     const { lines } = inputLines();
     const ledger = new InMemoryLedger();

@@ -11,7 +11,9 @@ export type NetworkErrorCode =
 
 const EXIT: Record<NetworkErrorCode, number> = {
   NETWORK_NOT_CREATED: ExitCode.USAGE,
-  NETWORK_NOT_RUNNING: ExitCode.FAILURE,
+  // Not running is a target the command cannot reach: exit 2, as migrate's LEDGER_UNAVAILABLE and load's
+  // LOAD_TARGET_UNREACHABLE.
+  NETWORK_NOT_RUNNING: ExitCode.USAGE,
   NETWORK_START_FAILED: ExitCode.FAILURE,
   NETWORK_UNKNOWN_NODE: ExitCode.USAGE,
   NETWORK_PROFILE_MISMATCH: ExitCode.USAGE,
