@@ -100,7 +100,8 @@ export class LedgerBatchError extends MigratorError {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.code = ledgerErrorCodeOf(options?.cause) === 'UNAVAILABLE' ? 'LEDGER_UNAVAILABLE' : 'LEDGER_BATCH_FAILED';
+    this.code =
+      ledgerErrorCodeOf(options?.cause) === 'UNAVAILABLE' ? 'LEDGER_UNAVAILABLE' : 'LEDGER_BATCH_FAILED';
   }
 }
 

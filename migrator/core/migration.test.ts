@@ -223,9 +223,13 @@ describe('runMigration with an in-memory ledger', function () {
     const ledger = new InMemoryLedger();
     ledger.failAfterBatches = 1;
     ledger.failure = () =>
-      new LedgerError(LedgerErrorCode.UNAVAILABLE, 'CreateRecords endorse failed: 14 UNAVAILABLE: peer down', {
-        transaction: 'CreateRecords',
-      });
+      new LedgerError(
+        LedgerErrorCode.UNAVAILABLE,
+        'CreateRecords endorse failed: 14 UNAVAILABLE: peer down',
+        {
+          transaction: 'CreateRecords',
+        },
+      );
     const run = setup(ledger, false);
     writeFileSync(run.input, `${lines.join('\n')}\n`);
     const report = await runMigration(run.deps, run.settings);
