@@ -30,6 +30,8 @@ export interface Harness extends GatewayApp {
   ready: { ok: boolean };
   logLines: string[];
   token: (user: TestUser, scope?: string) => Promise<string>;
+  /** POST /auth/token with a form body (`grant_type=…&…`), unchecked: the tests of refusals read the response. */
+  tokenRequest: (form: string) => Promise<LightMyRequestResponse>;
   send: (options: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     url: string;
@@ -126,17 +128,20 @@ export async function createHarness(
           ? { grant_type: 'password', username: entry.id, password: entry.secret }
           : { grant_type: 'client_credentials', client_id: entry.id, client_secret: entry.secret };
       if (scope !== undefined) fields.scope = scope;
-      const response = await built.app.inject({
-        method: 'POST',
-        url: '/auth/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams(fields).toString(),
-      });
+      const response = await harness.tokenRequest(new URLSearchParams(fields).toString());
       if (response.statusCode !== 200)
         throw new Error(`token for ${user}: ${response.statusCode} ${response.body}`);
       const token = response.json<{ access_token: string }>().access_token;
       tokenCache.set(key, token);
       return token;
+    },
+    tokenRequest(form) {
+      return built.app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form,
+      });
     },
     async send(request) {
       const headers: Record<string, string> = { ...(request.headers ?? {}) };

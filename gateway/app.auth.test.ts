@@ -64,12 +64,7 @@ describe('gateway auth', () => {
     });
 
   it('issues an ES256 token for the password grant (form) with role, patientId and SMART scopes', async () => {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=password&username=pat.bob&password=bob-pw',
-    });
+    const response = await h.tokenRequest('grant_type=password&username=pat.bob&password=bob-pw');
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.headers['cache-control'], 'no-store');
     const body = response.json<{
@@ -119,27 +114,12 @@ describe('gateway auth', () => {
   });
 
   it('refuses wrong passwords (401), a user via client_credentials (401), unknown grants (400) and text bodies (415)', async () => {
-    const wrong = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=password&username=pat.bob&password=nope',
-    });
+    const wrong = await h.tokenRequest('grant_type=password&username=pat.bob&password=nope');
     assert.equal(wrong.statusCode, 401);
     assert.equal(outcomeCode(wrong), 'GW_INVALID_GRANT');
-    const kind = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=client_credentials&client_id=pat.bob&client_secret=bob-pw',
-    });
+    const kind = await h.tokenRequest('grant_type=client_credentials&client_id=pat.bob&client_secret=bob-pw');
     assert.equal(kind.statusCode, 401);
-    const grant = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=implicit',
-    });
+    const grant = await h.tokenRequest('grant_type=implicit');
     assert.equal(grant.statusCode, 400);
     const text = await h.app.inject({
       method: 'POST',
@@ -260,12 +240,9 @@ describe('gateway auth', () => {
   });
 
   it('refuses to grant scopes beyond the role (400)', async () => {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=password&username=pat.bob&password=bob-pw&scope=user%2F*.*',
-    });
+    const response = await h.tokenRequest(
+      'grant_type=password&username=pat.bob&password=bob-pw&scope=user%2F*.*',
+    );
     assert.equal(response.statusCode, 400);
   });
 });
@@ -288,13 +265,7 @@ describe('gateway login back-pressure', () => {
         ],
       },
     );
-    const login = () =>
-      h.app.inject({
-        method: 'POST',
-        url: '/auth/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: 'grant_type=password&username=storm&password=storm-pw',
-      });
+    const login = () => h.tokenRequest('grant_type=password&username=storm&password=storm-pw');
     try {
       const answers = await Promise.all(Array.from({ length: 10 }, login));
       const statuses = answers.map((answer) => answer.statusCode);

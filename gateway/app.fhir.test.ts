@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHarness, outcomeCode, type Harness } from './app-harness.fake.js';
+import { createHarness, outcomeCode, type Harness, type TestUser } from './app-harness.fake.js';
 
 interface Resource {
   resourceType: string;
@@ -255,12 +255,16 @@ describe('gateway FHIR API (in-memory ledger)', () => {
 
   it('PATCH on /address is the patient’s one write; other paths are 403 for patients and 422 for providers', async () => {
     await seedBob(h);
+    // Every case patches the same record; they differ in user, body, content type and If-Match.
+    const patchBob = (
+      user: TestUser,
+      body: unknown,
+      extra: { contentType?: string; headers?: Record<string, string> } = {
+        contentType: 'application/json-patch+json',
+      },
+    ) => h.send({ method: 'PATCH', url: '/fhir/Patient/p-bob', user, body, ...extra });
     const patch = [{ op: 'add', path: '/address/-', value: { city: 'Leeds' } }];
-    const ok = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'patient',
-      body: patch,
+    const ok = await patchBob('patient', patch, {
       contentType: 'application/json-patch+json',
       headers: { 'if-match': 'W/"1"' },
     });
@@ -268,47 +272,21 @@ describe('gateway FHIR API (in-memory ledger)', () => {
     assert.deepEqual(ok.json<Resource>().address, [{ city: 'Leeds' }]);
     assert.ok(ok.headers['x-fabric-tx-id']);
 
-    const stale = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'patient',
-      body: patch,
+    const stale = await patchBob('patient', patch, {
       contentType: 'application/json-patch+json',
       headers: { 'if-match': 'W/"1"' },
     });
     assert.equal(stale.statusCode, 412);
 
     const name = [{ op: 'replace', path: '/name', value: [] }];
-    const asPatient = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'patient',
-      body: name,
-      contentType: 'application/json-patch+json',
-    });
+    const asPatient = await patchBob('patient', name);
     assert.equal(asPatient.statusCode, 403);
-    const asProvider = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'provider',
-      body: name,
-      contentType: 'application/json-patch+json',
-    });
+    const asProvider = await patchBob('provider', name);
     assert.equal(asProvider.statusCode, 422);
-    const otherPatient = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'otherPatient',
-      body: patch,
-      contentType: 'application/json-patch+json',
-    });
+    const otherPatient = await patchBob('otherPatient', patch);
     assert.equal(otherPatient.statusCode, 403);
-    const wrongType = await h.send({
-      method: 'PATCH',
-      url: '/fhir/Patient/p-bob',
-      user: 'patient',
-      body: patch,
-    });
+    // No JSON Patch content type: send's default application/fhir+json.
+    const wrongType = await patchBob('patient', patch, {});
     assert.equal(wrongType.statusCode, 415);
   });
 

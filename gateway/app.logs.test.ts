@@ -21,12 +21,7 @@ describe('gateway logs carry no PHI or secrets', () => {
 
   before(async () => {
     h = await createHarness({}, { logLevel: 'trace' });
-    const login = await h.app.inject({
-      method: 'POST',
-      url: '/auth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'grant_type=password&username=pat.bob&password=bob-pw',
-    });
+    const login = await h.tokenRequest('grant_type=password&username=pat.bob&password=bob-pw');
     assert.equal(login.statusCode, 200);
     secrets.patientToken = login.json<{ access_token: string }>().access_token;
     const wrong = await h.app.inject({

@@ -27,9 +27,8 @@ export class SchemaCompileError extends MigratorError {
   override readonly name = 'SchemaCompileError';
 }
 
-export class InputNotFoundError extends MigratorError {
-  readonly code = 'INPUT_NOT_FOUND';
-  override readonly name = 'InputNotFoundError';
+/** An error about one input (file, folder or URL), named in `input` so a caller can report or retry it. */
+abstract class InputError extends MigratorError {
   constructor(
     readonly input: string,
     message: string,
@@ -39,11 +38,20 @@ export class InputNotFoundError extends MigratorError {
   }
 }
 
-export class InputReadError extends MigratorError {
+export class InputNotFoundError extends InputError {
+  readonly code = 'INPUT_NOT_FOUND';
+  override readonly name = 'InputNotFoundError';
+}
+
+export class InputReadError extends InputError {
   readonly code = 'INPUT_READ_FAILED';
   override readonly name = 'InputReadError';
+}
+
+/** An error about the checkpoint file, named in `checkpointFile` (the user fixes or deletes that one file). */
+abstract class CheckpointError extends MigratorError {
   constructor(
-    readonly input: string,
+    readonly checkpointFile: string,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -52,38 +60,26 @@ export class InputReadError extends MigratorError {
 }
 
 /** `--resume` against inputs or options other than the checkpoint's. */
-export class CheckpointMismatchError extends MigratorError {
+export class CheckpointMismatchError extends CheckpointError {
   readonly code = 'CHECKPOINT_MISMATCH';
   override readonly name = 'CheckpointMismatchError';
-  constructor(
-    readonly checkpointFile: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** A checkpoint is there but `--resume` was not given: starting over would silently discard it. */
-export class CheckpointExistsError extends MigratorError {
+export class CheckpointExistsError extends CheckpointError {
   readonly code = 'CHECKPOINT_EXISTS';
   override readonly name = 'CheckpointExistsError';
-  constructor(readonly checkpointFile: string) {
+  constructor(checkpointFile: string) {
     super(
+      checkpointFile,
       `checkpoint ${checkpointFile} already exists; pass --resume to continue that migration, or delete the file to start over`,
     );
   }
 }
 
-export class CheckpointInvalidError extends MigratorError {
+export class CheckpointInvalidError extends CheckpointError {
   readonly code = 'CHECKPOINT_INVALID';
   override readonly name = 'CheckpointInvalidError';
-  constructor(
-    readonly checkpointFile: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -3,8 +3,7 @@
  * line with the expected fix or reject code, every clean line accepted untouched.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExpectedOutcome } from '../common/migration-codes.js';
 import {
@@ -16,6 +15,7 @@ import {
 import { dryRunFiles } from './local-dry-run.js';
 import { RecordWorkerPool } from './io/record-worker-pool.js';
 import { testPipeline } from './test-pipeline.testkit.js';
+import { useTempDir } from '../common/temp-dir.testkit.js';
 
 function readNdjsonFile<T>(file: string): T[] {
   return readFileSync(file, 'utf8')
@@ -32,13 +32,7 @@ function describeOutcome(outcome: ExpectedOutcome): string {
 
 describe('agreement with the generator ground truth (dry run)', function () {
   this.timeout(40000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-agreement-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('migrate-agreement-', 'all');
 
   const cases = [
     { dateOrder: undefined, workers: 0, referenceStyle: 'relative' },
@@ -51,7 +45,7 @@ describe('agreement with the generator ground truth (dry run)', function () {
   for (const { dateOrder, workers, referenceStyle } of cases) {
     const name = `${dateOrder ?? 'none'}-${workers}-${referenceStyle}`;
     it(`reaches the expected outcome on 100 % of generated lines (date order ${dateOrder ?? 'unset'}, ${workers} workers, ${referenceStyle} references)`, async () => {
-      const data = path.join(dir, `data-${name}`);
+      const data = path.join(scratch.path, `data-${name}`);
       await writePopulation(data, {
         patients: 40,
         seed: dateOrder === undefined ? 7 : 11,
@@ -64,8 +58,8 @@ describe('agreement with the generator ground truth (dry run)', function () {
       };
       const files = manifest.output.map((file) => path.join(data, file.url));
       assert.ok(files.length > 5, 'the generator wrote its resource files');
-      const deadLetter = path.join(dir, `dead-letter-${name}.ndjson`);
-      const fixLog = path.join(dir, `fixes-${name}.ndjson`);
+      const deadLetter = path.join(scratch.path, `dead-letter-${name}.ndjson`);
+      const fixLog = path.join(scratch.path, `fixes-${name}.ndjson`);
       const pipeline = testPipeline({ dateOrder });
       const processor = workers === 0 ? undefined : new RecordWorkerPool(workers, { ...pipeline.options });
       const report = await dryRunFiles({

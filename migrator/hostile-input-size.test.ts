@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import os from 'node:os';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { migrateFiles, patientLine, readDeadLetter } from './hostile-input.testkit.js';
+import { useTempDir } from '../common/temp-dir.testkit.js';
 
 const FIFTY_MB = 50 * 1024 * 1024;
 
@@ -24,16 +24,10 @@ function writeWithHugeLine(file: string, before: string, hugeHead: string, after
 
 describe('hostile input: a 50 MB line', function () {
   this.timeout(30000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-huge-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('migrate-huge-', 'all');
 
   it('is R6 with file and line, the dead letter keeps 4 KiB of it, memory stays flat, the rest loads', async () => {
-    const withNewline = path.join(dir, 'a.ndjson');
+    const withNewline = path.join(scratch.path, 'a.ndjson');
     writeWithHugeLine(
       withNewline,
       `${patientLine('a1')}\n${patientLine('a2')}\n`,
@@ -41,7 +35,7 @@ describe('hostile input: a 50 MB line', function () {
       `"}}\n${patientLine('a3')}\n`,
     );
     // Garbage without any newline at the end of the file: the last line is the huge one.
-    const atEnd = path.join(dir, 'b.ndjson');
+    const atEnd = path.join(scratch.path, 'b.ndjson');
     writeWithHugeLine(atEnd, `${patientLine('b1')}\n`, 'garbage', '');
     assert.ok(statSync(atEnd).size > FIFTY_MB);
 
@@ -52,7 +46,7 @@ describe('hostile input: a 50 MB line', function () {
     }, 10);
     let report;
     try {
-      report = await migrateFiles({ dir, inputs: [withNewline, atEnd], ledger: undefined });
+      report = await migrateFiles({ dir: scratch.path, inputs: [withNewline, atEnd], ledger: undefined });
     } finally {
       clearInterval(sampler);
     }
@@ -62,7 +56,7 @@ describe('hostile input: a 50 MB line', function () {
 
     assert.equal(report.status, 'finished');
     assert.deepEqual([report.records.accepted, report.records.rejected], [4, 2]);
-    const dead = readDeadLetter(path.join(dir, 'dead-letter.ndjson'));
+    const dead = readDeadLetter(path.join(scratch.path, 'dead-letter.ndjson'));
     assert.deepEqual(
       dead.map((entry) => [entry.source, entry.line, entry.reason, entry.textTruncated]),
       [
@@ -78,6 +72,6 @@ describe('hostile input: a 50 MB line', function () {
       );
     }
     assert.ok(dead[0]?.text.startsWith('{"resourceType":"Patient","id":"huge"'));
-    assert.ok(statSync(path.join(dir, 'dead-letter.ndjson')).size < 64 * 1024);
+    assert.ok(statSync(path.join(scratch.path, 'dead-letter.ndjson')).size < 64 * 1024);
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +14,7 @@ import {
   runCli,
   submissionCounts,
 } from './hostile-input.testkit.js';
+import { useTempDir } from '../common/temp-dir.testkit.js';
 
 /** mulberry32: the same "random" bytes on every run, so a failure can be replayed. */
 function seededBytes(seed: number, count: number): Buffer {
@@ -48,43 +48,37 @@ function mixedLines(count: number): { lines: string[]; keys: string[] } {
 
 describe('hostile input: truncated and broken files', function () {
   this.timeout(20000);
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-hostile-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('migrate-hostile-', 'each');
   const cliArgs = (input: string) => [
     '--input',
     input,
     '--dry-run',
     '--report',
-    path.join(dir, 'report.json'),
+    path.join(scratch.path, 'report.json'),
     '--dead-letter',
-    path.join(dir, 'dead.ndjson'),
+    path.join(scratch.path, 'dead.ndjson'),
     '--log-level',
     'silent',
   ];
 
   it('an NDJSON file cut mid-record: the cut line is R1 with file and line, the rest loads, exit 3', async () => {
-    const input = path.join(dir, 'cut.ndjson');
+    const input = path.join(scratch.path, 'cut.ndjson');
     const good = [1, 2, 3, 4, 5].map((i) => patientLine(`p${i}`));
     writeFileSync(input, `${good.join('\n')}\n${patientLine('p6').slice(0, 25)}`);
     const result = await runCli(cliArgs(input));
     assert.equal(result.code, 3);
-    const dead = readDeadLetter(path.join(dir, 'dead.ndjson'));
+    const dead = readDeadLetter(path.join(scratch.path, 'dead.ndjson'));
     assert.equal(dead.length, 1);
     assert.deepEqual([dead[0]?.source, dead[0]?.line, dead[0]?.reason], [input, 6, 'R1']);
     assert.match(dead[0]?.outcome.issue[0]?.diagnostics ?? '', /cut\.ndjson:6 is not valid JSON/);
-    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+    const report = JSON.parse(readFileSync(path.join(scratch.path, 'report.json'), 'utf8')) as {
       records: { accepted: number; rejected: number };
     };
     assert.deepEqual([report.records.accepted, report.records.rejected], [5, 1]);
   });
 
   it('a gzip file cut in the middle: INPUT_READ_FAILED naming file and last line, exit 1', async () => {
-    const input = path.join(dir, 'cut.ndjson.gz');
+    const input = path.join(scratch.path, 'cut.ndjson.gz');
     const gz = gzipSync(`${mixedLines(3000).lines.join('\n')}\n`);
     writeFileSync(input, gz.subarray(0, gz.length >> 1));
     const result = await runCli(cliArgs(input));
@@ -93,7 +87,7 @@ describe('hostile input: truncated and broken files', function () {
       result.stderr,
       /INPUT_READ_FAILED: reading .*cut\.ndjson\.gz failed after line \d+, the last complete line: unexpected end of file \(the gzip data is truncated or corrupt\)/,
     );
-    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+    const report = JSON.parse(readFileSync(path.join(scratch.path, 'report.json'), 'utf8')) as {
       status: string;
       records: { accepted: number };
     };
@@ -104,15 +98,15 @@ describe('hostile input: truncated and broken files', function () {
   });
 
   it('a cut gzip with a ledger: what was committed is checkpointed; the completed file resumes, each record loaded once', async () => {
-    const input = path.join(dir, 'export.ndjson.gz');
+    const input = path.join(scratch.path, 'export.ndjson.gz');
     const { lines, keys } = mixedLines(3000);
     const whole = gzipSync(`${lines.join('\n')}\n`);
     writeFileSync(input, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const ledger = new InMemoryLedger();
-    const first = await migrateFiles({ dir, inputs: [input], ledger });
+    const first = await migrateFiles({ dir: scratch.path, inputs: [input], ledger });
     assert.equal(first.status, 'failed');
     assert.equal(first.error?.code, 'INPUT_READ_FAILED');
-    const checkpoint = new CheckpointStore(path.join(dir, 'checkpoint.json')).read();
+    const checkpoint = new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).read();
     assert.equal(checkpoint.stoppedOnInput, input);
     assert.equal(checkpoint.finished, false);
     assert.ok(checkpoint.watermark > 0, 'the records before the cut were committed and checkpointed');
@@ -120,21 +114,21 @@ describe('hostile input: truncated and broken files', function () {
 
     // A different file (not the cut one completed) is still refused.
     writeFileSync(input, gzipSync(`${lines.slice(1).join('\n')}\n`));
-    await assert.rejects(migrateFiles({ dir, inputs: [input], ledger, resume: true }), {
+    await assert.rejects(migrateFiles({ dir: scratch.path, inputs: [input], ledger, resume: true }), {
       code: 'CHECKPOINT_MISMATCH',
     });
 
     writeFileSync(input, whole);
-    const resumed = await migrateFiles({ dir, inputs: [input], ledger, resume: true });
+    const resumed = await migrateFiles({ dir: scratch.path, inputs: [input], ledger, resume: true });
     assert.equal(resumed.status, 'finished');
     assert.deepEqual([...ledger.records.keys()].sort(), [...keys].sort());
     const twice = [...submissionCounts(ledger)].filter(([, count]) => count !== 1);
     assert.deepEqual(twice, [], 'no record submitted twice');
-    assert.equal(new CheckpointStore(path.join(dir, 'checkpoint.json')).read().finished, true);
+    assert.equal(new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).read().finished, true);
   });
 
   it('binary garbage between good lines: each garbage line is R1 (R6 if huge) at its line, good lines load', async () => {
-    const input = path.join(dir, 'garbage.ndjson');
+    const input = path.join(scratch.path, 'garbage.ndjson');
     const parts: Buffer[] = [];
     const garbageLines: number[] = [];
     let line = 0;
@@ -162,7 +156,7 @@ describe('hostile input: truncated and broken files', function () {
 
     const result = await runCli(cliArgs(input));
     assert.equal(result.code, 3);
-    const dead = readDeadLetter(path.join(dir, 'dead.ndjson'));
+    const dead = readDeadLetter(path.join(scratch.path, 'dead.ndjson'));
     assert.deepEqual(
       dead.map((entry) => entry.line),
       garbageLines,
@@ -176,14 +170,14 @@ describe('hostile input: truncated and broken files', function () {
       'invalid UTF-8 is kept as U+FFFD, so the entry is valid JSON',
     );
     assert.ok((dead.at(-1)?.text.length ?? Infinity) <= 4096);
-    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+    const report = JSON.parse(readFileSync(path.join(scratch.path, 'report.json'), 'utf8')) as {
       records: { accepted: number };
     };
     assert.equal(report.records.accepted, 40 - 10 + 1);
   });
 
   it('a Bundle whose entry array never closes: entries before the cut load, the error names file and offset, resume completes it', async () => {
-    const input = path.join(dir, 'bundle.json');
+    const input = path.join(scratch.path, 'bundle.json');
     const { lines, keys } = mixedLines(400);
     const entries = lines.map((text) => `{"fullUrl":"urn:x","resource":${text}}`);
     const whole = `{"resourceType":"Bundle","type":"collection","entry":[${entries.join(',')}]}`;
@@ -200,14 +194,14 @@ describe('hostile input: truncated and broken files', function () {
     );
 
     const ledger = new InMemoryLedger();
-    const first = await migrateFiles({ dir, inputs: [input], ledger });
+    const first = await migrateFiles({ dir: scratch.path, inputs: [input], ledger });
     assert.equal(first.status, 'failed');
     // One read: the 250 entries before the break are handled; the Organizations among them are loaded, the rest
     // wait in the spool (the set-aside records are submitted only once the input is read whole).
     assert.equal(first.records.read, 250);
-    assert.ok(new CheckpointStore(path.join(dir, 'checkpoint.json')).read().watermark > 0);
+    assert.ok(new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).read().watermark > 0);
     writeFileSync(input, whole);
-    const resumed = await migrateFiles({ dir, inputs: [input], ledger, resume: true });
+    const resumed = await migrateFiles({ dir: scratch.path, inputs: [input], ledger, resume: true });
     assert.equal(resumed.status, 'finished');
     assert.deepEqual([...ledger.records.keys()].sort(), [...keys].sort());
     assert.deepEqual(
@@ -217,10 +211,10 @@ describe('hostile input: truncated and broken files', function () {
   });
 
   it('a folder without inputs, a FIFO, a missing path: INPUT_NOT_FOUND, exit 2', async () => {
-    const empty = path.join(dir, 'empty');
+    const empty = path.join(scratch.path, 'empty');
     mkdirSync(empty);
     writeFileSync(path.join(empty, 'notes.txt'), 'not an input');
-    const fifo = path.join(dir, 'pipe.ndjson');
+    const fifo = path.join(scratch.path, 'pipe.ndjson');
     execFileSync('mkfifo', [fifo]);
     const cases: [string, RegExp][] = [
       [
@@ -228,7 +222,7 @@ describe('hostile input: truncated and broken files', function () {
         /INPUT_NOT_FOUND: folder .*empty holds no NDJSON \(\.ndjson, \.jsonl\) or Bundle \(\.json\) files/,
       ],
       [fifo, /INPUT_NOT_FOUND: input .*pipe\.ndjson is a FIFO \(named pipe\), not a regular file/],
-      [path.join(dir, 'nope.ndjson'), /INPUT_NOT_FOUND: input .*nope\.ndjson does not exist/],
+      [path.join(scratch.path, 'nope.ndjson'), /INPUT_NOT_FOUND: input .*nope\.ndjson does not exist/],
     ];
     for (const [input, message] of cases) {
       const result = await runCli(cliArgs(input));
@@ -238,7 +232,7 @@ describe('hostile input: truncated and broken files', function () {
   });
 
   it('an unreadable file: INPUT_NOT_FOUND, exit 2', async function () {
-    const input = path.join(dir, 'secret.ndjson');
+    const input = path.join(scratch.path, 'secret.ndjson');
     writeFileSync(input, `${patientLine('p1')}\n`);
     chmodSync(input, 0o000);
     if (process.getuid?.() !== 0) {
@@ -248,7 +242,7 @@ describe('hostile input: truncated and broken files', function () {
       return;
     }
     // root reads a mode-000 file anyway, so the CLI runs as the unprivileged user `nobody` instead.
-    chmodSync(dir, 0o777);
+    chmodSync(scratch.path, 0o777);
     const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
     const asNobody = { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 15000 } as const;
     // A checkout under a private folder (e.g. /root) is closed to `nobody`: then this case cannot be run here.
@@ -260,7 +254,7 @@ describe('hostile input: truncated and broken files', function () {
     if (reach.status !== 0) this.skip();
     const child = spawnSync(process.execPath, [cli, 'migrate', ...cliArgs(input)], {
       ...asNobody,
-      cwd: dir,
+      cwd: scratch.path,
     });
     assert.equal(child.status, 2, child.stderr);
     assert.match(child.stderr, /INPUT_NOT_FOUND: input .*secret\.ndjson cannot be read: .*EACCES/);

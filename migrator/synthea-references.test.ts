@@ -4,11 +4,11 @@
  * run, every record is accepted, and the references are kept exactly as written.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writePopulation } from '../generators/index.js';
 import { runCli } from './hostile-input.testkit.js';
+import { useTempDir } from '../common/temp-dir.testkit.js';
 
 interface Report {
   records: { read: number; accepted: number; rejected: number; duplicates: number };
@@ -27,26 +27,20 @@ function references(value: unknown, out: string[] = []): string[] {
 
 describe('Synthea-style references through the migrator (dry run)', function () {
   this.timeout(60000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-synthea-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('migrate-synthea-', 'all');
 
   async function migrate(input: string, name: string): Promise<{ report: Report; deadLetter: string }> {
-    const report = path.join(dir, `${name}-report.json`);
+    const report = path.join(scratch.path, `${name}-report.json`);
     const result = await runCli(['--input', input, '--dry-run', '--report', report, '--log-level', 'silent']);
     assert.equal(result.code, 0, `exit ${result.code}: ${result.stdout}${result.stderr}`);
     return {
       report: JSON.parse(readFileSync(report, 'utf8')) as Report,
-      deadLetter: readFileSync(path.join(dir, `${name}-report.dry-run.dead-letter.ndjson`), 'utf8'),
+      deadLetter: readFileSync(path.join(scratch.path, `${name}-report.dry-run.dead-letter.ndjson`), 'utf8'),
     };
   }
 
   it('NDJSON with conditional references: every record accepted, references unchanged', async () => {
-    const data = path.join(dir, 'ndjson');
+    const data = path.join(scratch.path, 'ndjson');
     const summary = await writePopulation(data, { patients: 12, seed: 5, referenceStyle: 'synthea' });
     const encounters = readFileSync(path.join(data, 'Encounter.ndjson'), 'utf8');
     assert.match(
@@ -65,7 +59,7 @@ describe('Synthea-style references through the migrator (dry run)', function () 
   });
 
   it('a transaction Bundle with urn:uuid fullUrls and references, streamed entry by entry: every entry accepted', async () => {
-    const data = path.join(dir, 'bundle');
+    const data = path.join(scratch.path, 'bundle');
     const summary = await writePopulation(data, {
       patients: 8,
       seed: 6,
@@ -108,7 +102,7 @@ describe('Synthea-style references through the migrator (dry run)', function () 
   });
 
   it('one transaction Bundle per patient, each Bundle a record: accepted whole', async () => {
-    const data = path.join(dir, 'per-patient');
+    const data = path.join(scratch.path, 'per-patient');
     await writePopulation(data, {
       patients: 6,
       seed: 7,

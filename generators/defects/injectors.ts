@@ -90,6 +90,23 @@ function replaced(draft: Draft, candidate: Candidate, value: unknown): Injection
   };
 }
 
+/** The record written as `resource`, the defect not carried in a reported value (a removed element, a filler). */
+function unreported(candidate: Candidate, resource: Record<string, unknown>): Injection {
+  return {
+    variant: candidate.variant,
+    path: candidate.path,
+    reportValue: false,
+    text: JSON.stringify(resource),
+    keepClean: false,
+  };
+}
+
+/** The draft without one top-level element (a missing resourceType or id). */
+function omitted(draft: Draft, candidate: Candidate, key: 'resourceType' | 'id'): Injection {
+  // Same key order as the draft, so the written text is what it was before the element went.
+  return unreported(candidate, Object.fromEntries(Object.entries(draft).filter(([name]) => name !== key)));
+}
+
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isDateOnly = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -256,15 +273,7 @@ export const INJECTORS: readonly DefectInjector[] = [
     ],
     inject: (d, c) => {
       if (c.variant === 'unknown') return replaced(d, c, `${d.resourceType}s`);
-      const rest: Record<string, unknown> = { ...d };
-      delete rest.resourceType;
-      return {
-        variant: c.variant,
-        path: c.path,
-        reportValue: false,
-        text: JSON.stringify(rest),
-        keepClean: false,
-      };
+      return omitted(d, c, 'resourceType');
     },
   },
   {
@@ -275,15 +284,7 @@ export const INJECTORS: readonly DefectInjector[] = [
       const id = d.id ?? '';
       if (c.variant === 'underscore') return replaced(d, c, id.replaceAll('-', '_'));
       if (c.variant === 'too-long') return replaced(d, c, `${id}-${'x'.repeat(65)}`);
-      const rest: Record<string, unknown> = { ...d };
-      delete rest.id;
-      return {
-        variant: c.variant,
-        path: c.path,
-        reportValue: false,
-        text: JSON.stringify(rest),
-        keepClean: false,
-      };
+      return omitted(d, c, 'id');
     },
   },
   {
@@ -351,13 +352,7 @@ export const INJECTORS: readonly DefectInjector[] = [
           div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${filler.trim()}</p></div>`,
         },
       };
-      return {
-        variant: c.variant,
-        path: c.path,
-        reportValue: false,
-        text: JSON.stringify(draft),
-        keepClean: false,
-      };
+      return unreported(c, draft);
     },
   },
   {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LedgerError, LedgerErrorCode } from '../../ledger-client/ledger-error.js';
 import { CheckpointStore } from '../io/checkpoint.js';
@@ -12,6 +11,7 @@ import type { RecordProcessor } from './record-processor.js';
 import { RecordWorkerPool } from '../io/record-worker-pool.js';
 import { readNdjson } from '../io/sources/ndjson-source.js';
 import { testPipeline } from '../test-pipeline.testkit.js';
+import { useTempDir } from '../../common/temp-dir.testkit.js';
 
 const organization = (id: string) => ({ resourceType: 'Organization', id, name: `Org ${id}` });
 const practitioner = (id: string) => ({ resourceType: 'Practitioner', id, name: [{ family: `Dr ${id}` }] });
@@ -62,13 +62,7 @@ function inputLines(): { lines: string[]; validKeys: string[]; rejectedLines: nu
 
 describe('runMigration with an in-memory ledger', function () {
   this.timeout(20000);
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('migrate-', 'each');
 
   function setup(
     ledger: InMemoryLedger | undefined,
@@ -76,8 +70,8 @@ describe('runMigration with an in-memory ledger', function () {
     stop = new AbortController(),
     processor?: RecordProcessor,
   ) {
-    const input = path.join(dir, 'input.ndjson');
-    const store = new CheckpointStore(path.join(dir, 'checkpoint.json'));
+    const input = path.join(scratch.path, 'input.ndjson');
+    const store = new CheckpointStore(path.join(scratch.path, 'checkpoint.json'));
     const resumeFrom = resume ? store.readForResume('fp') : undefined;
     const deps: MigrationDeps = {
       source: () => readNdjson(input, false),
@@ -87,10 +81,13 @@ describe('runMigration with an in-memory ledger', function () {
         ? {}
         : {
             ledger,
-            deferredSpool: new DeferredFileSpool(path.join(dir, 'deferred.ndjson'), resumeFrom?.deferred),
+            deferredSpool: new DeferredFileSpool(
+              path.join(scratch.path, 'deferred.ndjson'),
+              resumeFrom?.deferred,
+            ),
           }),
-      deadLetter: new OrdinalLog(path.join(dir, 'dead-letter.ndjson'), resumeFrom?.deadLetter),
-      fixLog: new OrdinalLog(path.join(dir, 'fixes.ndjson'), resumeFrom?.fixLog),
+      deadLetter: new OrdinalLog(path.join(scratch.path, 'dead-letter.ndjson'), resumeFrom?.deadLetter),
+      fixLog: new OrdinalLog(path.join(scratch.path, 'fixes.ndjson'), resumeFrom?.fixLog),
       checkpoint: { store, fingerprint: 'fp', ...(resumeFrom === undefined ? {} : { resumeFrom }) },
       sleep: () => Promise.resolve(),
       now: () => Date.now(),
@@ -111,7 +108,7 @@ describe('runMigration with an in-memory ledger', function () {
   }
 
   function deadLetterLines(): { line: number; reason: string }[] {
-    return readFileSync(path.join(dir, 'dead-letter.ndjson'), 'utf8')
+    return readFileSync(path.join(scratch.path, 'dead-letter.ndjson'), 'utf8')
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as { line: number; reason: string });
@@ -148,7 +145,7 @@ describe('runMigration with an in-memory ledger', function () {
         .sort((a, b) => a - b),
       rejectedLines,
     );
-    const checkpoint = new CheckpointStore(path.join(dir, 'checkpoint.json')).read();
+    const checkpoint = new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).read();
     assert.equal(checkpoint.finished, true);
     // 46 records read, then the 38 set aside after the 2 referenced ones.
     assert.equal(checkpoint.watermark, 46 + 38);
@@ -264,7 +261,7 @@ describe('runMigration with an in-memory ledger', function () {
     writeFileSync(input, `${lines.join('\n')}\n`);
     const report = await runMigration(deps, settings);
     assert.equal(report.status, 'interrupted');
-    const checkpoint = new CheckpointStore(path.join(dir, 'checkpoint.json')).read();
+    const checkpoint = new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).read();
     assert.equal(checkpoint.finished, false);
     assert.equal(checkpoint.ledger.created, ledger.records.size);
     assert.ok(checkpoint.watermark > 0);
@@ -277,11 +274,11 @@ describe('runMigration with an in-memory ledger', function () {
     const report = await runMigration(deps, settings);
     assert.equal(report.dryRun, true);
     assert.equal(report.records.accepted, 40);
-    assert.equal(new CheckpointStore(path.join(dir, 'checkpoint.json')).exists(), false);
+    assert.equal(new CheckpointStore(path.join(scratch.path, 'checkpoint.json')).exists(), false);
   });
 
   it('refuses to resume against different inputs or options', () => {
-    const store = new CheckpointStore(path.join(dir, 'checkpoint.json'));
+    const store = new CheckpointStore(path.join(scratch.path, 'checkpoint.json'));
     store.write({
       version: 2,
       fingerprint: 'a'.repeat(64),
