@@ -49,8 +49,7 @@ async function childRead(file: string): Promise<void> {
   let characters = 0;
   for await (const record of readBundle(file, false)) {
     // What the migration hands the record pipeline (migrator/core/migration.ts readInput).
-    const text = record.text ?? JSON.stringify(record.value);
-    characters += text.length;
+    characters += record.text.length;
     records += 1;
   }
   clearInterval(timer);

@@ -1,8 +1,10 @@
 /**
  * Everything a scenario reads from `__ENV` goes through here: read once in the init context, validated (a bad value
  * stops the run before any VU starts, naming the variable and what was expected), into a frozen object or a checked
- * number. The Node runner sets these from its flags; when k6 is run by hand they come from `-e NAME=value`.
+ * number. The rules live in env-rules.ts, which the Node runner also checks before it starts k6. The runner sets these
+ * from its flags and its environment; when k6 is run by hand they come from `-e NAME=value`.
  */
+import { envProblem, type CheckedEnvName, type EnvNameOfKind } from './env-rules.ts';
 
 export interface LoadConfig {
   /** Gateway root, e.g. http://127.0.0.1:8080 (no trailing slash). */
@@ -29,10 +31,8 @@ export interface LoadConfig {
   readonly loginPerVu: boolean;
 }
 
-function envBool(name: string, fallback: boolean): boolean {
-  const text = envText(name, String(fallback));
-  if (text !== 'true' && text !== 'false') throw new Error(`env ${name}="${text}" is not true or false`);
-  return text === 'true';
+function envBool(name: EnvNameOfKind<'bool'>, fallback: boolean): boolean {
+  return envChecked(name, String(fallback)) === 'true';
 }
 
 function envText(name: string, fallback: string): string {
@@ -40,46 +40,31 @@ function envText(name: string, fallback: string): string {
   return value === undefined || value === '' ? fallback : value;
 }
 
-function envNumber(name: string, fallback: number, min: number): number {
-  const text = envText(name, String(fallback));
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min) {
-    throw new Error(`env ${name}="${text}" is not a number >= ${min}`);
-  }
-  return value;
+/** The variable's text (or the fallback), refused by the shared rule (env-rules.ts) before any VU starts. */
+function envChecked(name: CheckedEnvName, fallback: string): string {
+  const text = envText(name, fallback);
+  const problem = envProblem(name, text);
+  if (problem !== undefined) throw new Error(problem);
+  return text;
 }
 
-/** A whole number >= min (`SMOKE_VUS=abc` must not become NaN users). */
-export function envInt(name: string, fallback: number, min: number): number {
-  const text = envText(name, String(fallback));
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`env ${name}="${text}" is not a whole number >= ${min}`);
-  }
-  return value;
+function envNumber(name: EnvNameOfKind<'number'>, fallback: number): number {
+  return Number(envChecked(name, String(fallback)));
 }
 
-/** A comma-separated list of whole numbers >= min, e.g. CALIPER_RATES=50,150,250. */
-export function envIntList(name: string, fallback: string, min: number): number[] {
-  return envText(name, fallback)
-    .split(',')
-    .map((text) => {
-      const value = Number(text);
-      if (text.trim() === '' || !Number.isInteger(value) || value < min) {
-        throw new Error(`env ${name} entry "${text}" is not a whole number >= ${min}`);
-      }
-      return value;
-    });
+/** A whole number >= the rule's min (`SMOKE_VUS=abc` must not become NaN users). */
+export function envInt(name: EnvNameOfKind<'int'>, fallback: number): number {
+  return Number(envChecked(name, String(fallback)));
 }
 
-const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+/** A comma-separated list of whole numbers >= the rule's min, e.g. CALIPER_RATES=50,150,250. */
+export function envIntList(name: EnvNameOfKind<'intList'>, fallback: string): number[] {
+  return envChecked(name, fallback).split(',').map(Number);
+}
 
 /** A k6 duration such as `30s`, `1m30s` or `500ms`. */
-export function envDuration(name: string, fallback: string): string {
-  const text = envText(name, fallback);
-  if (!K6_DURATION.test(text))
-    throw new Error(`env ${name}="${text}" is not a k6 duration (e.g. 30s, 1m30s, 500ms)`);
-  return text;
+export function envDuration(name: EnvNameOfKind<'duration'>, fallback: string): string {
+  return envChecked(name, fallback);
 }
 
 export function loadConfig(): LoadConfig {
@@ -88,11 +73,11 @@ export function loadConfig(): LoadConfig {
     baseUrl: envText('BASE_URL', 'http://127.0.0.1:8080').replace(/\/+$/, ''),
     usernamePattern: envText('LOAD_USERNAME', 'provider{n}'),
     password: envText('LOAD_PASSWORD', ''),
-    userCount: envInt('LOAD_USER_COUNT', 1, 1),
-    thinkTimeSeconds: envNumber('THINK_TIME', 1, 0),
+    userCount: envInt('LOAD_USER_COUNT', 1),
+    thinkTimeSeconds: envNumber('THINK_TIME', 1),
     payloadFile: payloadFile === '' ? undefined : payloadFile,
     smokeDuration: envDuration('SMOKE_DURATION', '30s'),
-    vusMax: envInt('VUS_MAX', 2000, 1),
+    vusMax: envInt('VUS_MAX', 2000),
     requestTimeout: envDuration('REQUEST_TIMEOUT', '60s'),
     loginPerVu: envBool('LOGIN_PER_VU', false),
   });

@@ -14,7 +14,8 @@ import { readStackDescription, readStackPassword, type StackDescription } from '
 import type { AuditLedgerAccess } from './audit-ledger.js';
 import { LOAD_SETTINGS, type LoadSettings } from './load-config.js';
 import { LoadError } from './load-error.js';
-import { runLoad, type LoadRunOptions } from './load-run.js';
+import { envProblems } from '../lib/env-rules.js';
+import { runLoad, scriptEnvironment, type LoadRunOptions } from './load-run.js';
 import { isScenario, SCENARIOS } from './scenario-scripts.js';
 import { selectSutTargets } from './sut/sut-targets.js';
 import { requireReachableGateway } from './target-check.js';
@@ -71,7 +72,7 @@ export async function parseLoadOptions(
   }
   const sutPids = args.values['sut-pid'];
   const sut = await selectSutTargets(settings.sutHome, stackHome, Array.isArray(sutPids) ? sutPids : []);
-  return {
+  const options: LoadRunOptions = {
     scenario,
     baseUrl,
     resultsRoot: settings.out,
@@ -88,6 +89,10 @@ export async function parseLoadOptions(
     sutTargets: sut.targets,
     sutNotMonitoredReason: sut.notMonitoredReason,
   };
+  // The scripts would refuse a bad variable only inside k6 (its exit 107, our 1): a usage error belongs here.
+  const problems = envProblems(scriptEnvironment(options, env));
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return options;
 }
 
 /** An environment variable set to '' counts as unset, as in most shells' ${VAR:-default}. */

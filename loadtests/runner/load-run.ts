@@ -69,20 +69,17 @@ export interface LoadRunOutcome {
 
 const BUCKET_SECONDS = 5;
 
-function k6Environment(options: LoadRunOptions, runFolder: string, dashboardPort: number): NodeJS.ProcessEnv {
+/**
+ * What the script sees as `__ENV` (k6 passes its process environment through): the caller's environment, then
+ * extraEnv, then the runner's flags. cli.ts checks this before k6 starts (loadtests/lib/env-rules.ts).
+ */
+export function scriptEnvironment(options: LoadRunOptions, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...base,
     ...options.extraEnv,
     BASE_URL: options.baseUrl,
     LOAD_USERNAME: options.username,
     LOAD_PASSWORD: options.password,
-    K6_WEB_DASHBOARD: 'true',
-    // The dashboard serves live metrics without authentication: loopback only, always.
-    K6_WEB_DASHBOARD_HOST: '127.0.0.1',
-    K6_WEB_DASHBOARD_PORT: String(dashboardPort),
-    K6_WEB_DASHBOARD_EXPORT: path.join(runFolder, 'dashboard.html'),
-    K6_WEB_DASHBOARD_PERIOD: process.env.K6_WEB_DASHBOARD_PERIOD ?? '2s',
-    K6_NO_USAGE_REPORT: 'true',
   };
   if (options.thinkTimeSeconds !== undefined) env.THINK_TIME = String(options.thinkTimeSeconds);
   if (options.vusMax !== undefined) env.VUS_MAX = String(options.vusMax);
@@ -93,6 +90,19 @@ function k6Environment(options: LoadRunOptions, runFolder: string, dashboardPort
   if (options.payloadFile !== undefined) env.PAYLOAD_FILE = path.resolve(options.payloadFile);
   if (options.userCount !== undefined) env.LOAD_USER_COUNT = String(options.userCount);
   return env;
+}
+
+function k6Environment(options: LoadRunOptions, runFolder: string, dashboardPort: number): NodeJS.ProcessEnv {
+  return {
+    ...scriptEnvironment(options, process.env),
+    K6_WEB_DASHBOARD: 'true',
+    // The dashboard serves live metrics without authentication: loopback only, always.
+    K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+    K6_WEB_DASHBOARD_PORT: String(dashboardPort),
+    K6_WEB_DASHBOARD_EXPORT: path.join(runFolder, 'dashboard.html'),
+    K6_WEB_DASHBOARD_PERIOD: process.env.K6_WEB_DASHBOARD_PERIOD ?? '2s',
+    K6_NO_USAGE_REPORT: 'true',
+  };
 }
 
 function line(stream: Writable, text: string): void {

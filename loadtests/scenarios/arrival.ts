@@ -10,7 +10,7 @@ import { rampingArrivals } from '../lib/profiles.ts';
 import { STANDARD_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const peakPerSecond = envInt('ARRIVAL_RATE_MAX', Math.max(1, Math.floor(config.vusMax / 20)), 1);
+const peakPerSecond = envInt('ARRIVAL_RATE_MAX', Math.max(1, Math.floor(config.vusMax / 20)));
 
 const scenario = patientRecordsScenario(
   config,

@@ -25,9 +25,9 @@ import { SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
 
 const config = loadConfig();
 const source = patientSource(config.payloadFile);
-const transactions = envInt('CALIPER_TRANSACTIONS', 1000, 1);
-const rates = envIntList('CALIPER_RATES', '50,150,250', 1);
-const poolSize = envInt('CALIPER_POOL', 500, 1);
+const transactions = envInt('CALIPER_TRANSACTIONS', 1000);
+const rates = envIntList('CALIPER_RATES', '50,150,250');
+const poolSize = envInt('CALIPER_POOL', 500);
 const OPS = ['open', 'query', 'transfer'] as const;
 
 const rounds: CaliperRound[] = OPS.flatMap((op) => rates.map((rate) => ({ op, rate, transactions })));

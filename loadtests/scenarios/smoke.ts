@@ -9,7 +9,7 @@ import { constantUsers } from '../lib/profiles.ts';
 import { SMOKE_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const vus = envInt('SMOKE_VUS', 3, 1);
+const vus = envInt('SMOKE_VUS', 3);
 
 const scenario = patientRecordsScenario(
   config,

@@ -6,7 +6,7 @@ import { constantUsers } from '../lib/profiles.ts';
 import { STANDARD_SLO } from '../lib/slo.ts';
 
 const config = loadConfig();
-const vus = envInt('SOAK_VUS', 50, 1);
+const vus = envInt('SOAK_VUS', 50);
 
 const scenario = patientRecordsScenario(
   config,

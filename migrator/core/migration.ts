@@ -226,13 +226,10 @@ class Migration {
         if (this.stopping()) break;
         this.ordinal += 1;
         this.deps.onMilestone?.('record-read');
-        // Files (NDJSON lines, Bundle resources) arrive as text; a FHIR server's page arrives parsed (the HTTP client
-        // parses the page), and each of its resources is serialised once here for the pipeline.
-        const text = record.text ?? JSON.stringify(record.value);
         await chunks.add({
           ordinal: this.ordinal,
           location: record.location,
-          text,
+          text: record.text,
           ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
         });
         if ((this.ordinal & 1023) === 0) this.deps.onProgress?.(this.ordinal);

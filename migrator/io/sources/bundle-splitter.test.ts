@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { BundleSyntaxError, splitBundle, type SplitResource } from './bundle-splitter.js';
+import {
+  BundleSyntaxError,
+  MAX_ENVELOPE_BYTES,
+  splitBundle,
+  type BundleEnvelope,
+  type SplitResource,
+} from './bundle-splitter.js';
 import { OVERSIZE_HEAD_BYTES } from './record-bytes.js';
 
 /** The Bundle's bytes in chunks of `size`, so every boundary case (inside a string, an escape, a key) comes up. */
@@ -11,9 +17,14 @@ function chunked(text: string | Buffer, size: number): AsyncIterable<Buffer> {
   return Readable.from(chunks) as AsyncIterable<Buffer>;
 }
 
-async function split(text: string | Buffer, size = 1 << 20, max = 1 << 20): Promise<SplitResource[]> {
+async function split(
+  text: string | Buffer,
+  size = 1 << 20,
+  max = 1 << 20,
+  envelope?: BundleEnvelope,
+): Promise<SplitResource[]> {
   const out: SplitResource[] = [];
-  for await (const resource of splitBundle(chunked(text, size), max)) out.push(resource);
+  for await (const resource of splitBundle(chunked(text, size), max, envelope)) out.push(resource);
   return out;
 }
 
@@ -114,5 +125,41 @@ describe('splitBundle', () => {
         return true;
       });
     }
+  });
+
+  it('hands back the root-level resourceType and link as raw text, not a nested one, at every chunk size', async () => {
+    const link = [{ relation: 'next', url: 'http://x/Patient?page=2&a="]}"' }];
+    const page = {
+      resourceType: 'Bundle',
+      entry: [
+        { resource: { ...tricky, link: [{ relation: 'next', url: 'nested' }] } },
+        { resource: { id: 'b' } },
+      ],
+      link,
+      total: 2,
+    };
+    for (const text of [JSON.stringify(page), JSON.stringify(page, null, 2)]) {
+      for (const size of [1, 3, 7, 1 << 20]) {
+        const envelope: BundleEnvelope = {};
+        const out = await split(text, size, 1 << 20, envelope);
+        assert.equal(out.length, 2, `size ${size}`);
+        assert.equal(envelope.resourceType, '"Bundle"', `size ${size}`);
+        assert.deepEqual(JSON.parse(envelope.link ?? 'null'), link, `size ${size}`);
+      }
+    }
+    // The last root key, closed by the root's `}`, and no envelope asked for: nothing captured, nothing broken.
+    const envelope: BundleEnvelope = {};
+    await split('{"entry":[],"link":[]}', 2, 100, envelope);
+    assert.deepEqual(envelope, { link: '[]' });
+    assert.equal((await split('{"link":[{"url":"x"}],"entry":[{"resource":{}}]}', 3)).length, 1);
+  });
+
+  it('refuses a root-level link longer than the envelope bound', async () => {
+    const text = JSON.stringify({ resourceType: 'Bundle', link: [{ url: 'x'.repeat(MAX_ENVELOPE_BYTES) }] });
+    await assert.rejects(split(text, 4096, 100, {}), (error: unknown) => {
+      assert.ok(error instanceof BundleSyntaxError);
+      assert.match(error.message, /root-level "link" is longer than/);
+      return true;
+    });
   });
 });

@@ -8,6 +8,10 @@
  * Bundle around the entries is checked for structure (brackets that match, strings that close, one root object, no
  * text after it), and a resource's own tokens are left to the pipeline's JSON.parse (a bad one is an R1 reject of that
  * entry, not the end of the file).
+ *
+ * A FHIR server's search page also needs the page's `next` link and a check that it is a Bundle at all: given an
+ * `envelope`, the scanner fills it with the raw text of the root-level `resourceType` and `link` values (small, and
+ * bounded by `MAX_ENVELOPE_BYTES`), so the caller parses only those and never the page.
  */
 import { RecordBytes } from './record-bytes.js';
 
@@ -19,6 +23,16 @@ export interface SplitResource {
   /** Set when the resource was longer than the limit: its full length in bytes. */
   cutFromBytes?: number;
 }
+
+/** Raw JSON text of root-level values, filled as the scanner passes them (before the generator ends). */
+export interface BundleEnvelope {
+  resourceType?: string;
+  link?: string;
+}
+
+/** A root-level `link` or `resourceType` longer than this is not a search page's: the split fails. */
+export const MAX_ENVELOPE_BYTES = 64 * 1024;
+const ENVELOPE_KEYS = new Set(['resourceType', 'link']);
 
 /** The Bundle is not well-formed JSON where the scanner looks; `offset` counts the bytes read up to the fault. */
 export class BundleSyntaxError extends Error {
@@ -64,6 +78,7 @@ function keyText(bytes: readonly number[]): string {
 export async function* splitBundle(
   chunks: AsyncIterable<Buffer>,
   maxResourceBytes: number,
+  envelope?: BundleEnvelope,
 ): AsyncGenerator<SplitResource> {
   /** Open containers, outermost first: the byte that opened each. */
   const stack: number[] = [];
@@ -82,6 +97,10 @@ export async function* splitBundle(
   // The resource being captured, from its first byte up to the `,` or `}` after it.
   let capturing = false;
   const resource = new RecordBytes(maxResourceBytes);
+  // The root-level value being captured for `envelope` (only when one is asked for), up to its `,` or `}`.
+  let capturingRoot = false;
+  let rootStart = 0;
+  const rootValue = new RecordBytes(MAX_ENVELOPE_BYTES);
 
   const keep = (slice: Buffer) => {
     resource.add(slice);
@@ -99,6 +118,15 @@ export async function* splitBundle(
   const fail = (message: string, at: number): never => {
     throw new BundleSyntaxError(message, at);
   };
+  const takeRoot = (at: number) => {
+    const { bytes, cut } = rootValue.take();
+    capturingRoot = false;
+    if (cut) fail(`the root-level "${rootKey}" is longer than ${MAX_ENVELOPE_BYTES} bytes`, at);
+    if (envelope !== undefined) envelope[rootKey as keyof BundleEnvelope] = bytes.toString('utf8').trimEnd();
+  };
+  /** True at the value position of a root-level key the envelope wants. */
+  const atEnvelopeValue = () =>
+    envelope !== undefined && stack.length === 1 && !expectKey && ENVELOPE_KEYS.has(rootKey);
   /** True at the value position of `entry[N].resource`. */
   const atResourceValue = () =>
     stack.length === 3 &&
@@ -135,6 +163,10 @@ export async function* splitBundle(
         capturing = true;
         start = i;
       }
+      if (!capturingRoot && atEnvelopeValue() && byte !== COMMA && byte !== CLOSE_OBJECT) {
+        capturingRoot = true;
+        rootStart = i;
+      }
       switch (byte) {
         case QUOTE:
           inString = true;
@@ -168,12 +200,20 @@ export async function* splitBundle(
             keep(chunk.subarray(start, i));
             yield take();
           }
+          if (capturingRoot && stack.length === 0) {
+            rootValue.add(chunk.subarray(rootStart, i));
+            takeRoot(offset + i + 1);
+          }
           break;
         }
         case COMMA:
           if (capturing && stack.length === 3) {
             keep(chunk.subarray(start, i));
             yield take();
+          }
+          if (capturingRoot && stack.length === 1) {
+            rootValue.add(chunk.subarray(rootStart, i));
+            takeRoot(offset + i + 1);
           }
           expectKey = stack.at(-1) === OPEN_OBJECT;
           break;
@@ -194,6 +234,10 @@ export async function* splitBundle(
     if (capturing) {
       keep(chunk.subarray(start));
       start = 0;
+    }
+    if (capturingRoot) {
+      rootValue.add(chunk.subarray(rootStart));
+      rootStart = 0;
     }
     offset += chunk.length;
   }

@@ -1,6 +1,7 @@
 /**
- * A FHIR server as a source, through fhir-kit-client: a paged search per resource type following `next` links, or
- * a Bulk Data `$export` (kick-off → poll the status URL → download each NDJSON file). Every request has a deadline.
+ * A FHIR server as a source: a paged search per resource type following `next` links, or a Bulk Data `$export`
+ * (kick-off through fhir-kit-client → poll the status URL → download each NDJSON file). Every request has a deadline,
+ * and every resource reaches the pipeline as raw text (a Bundle entry's or an NDJSON line's), as from a file.
  */
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -8,6 +9,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Client } from 'fhir-kit-client';
 import { FhirServerError } from '../../errors.js';
 import type { SourceRecord } from '../../core/source-record.js';
+import { splitBundle, type BundleEnvelope } from './bundle-splitter.js';
 
 export interface FhirServerOptions {
   baseUrl: string;
@@ -22,40 +24,102 @@ export interface FhirServerOptions {
   exportTimeoutMs: number;
 }
 
-interface BundleLike {
-  resourceType?: string;
-  entry?: { resource?: unknown }[];
-  link?: { relation?: string; url?: string }[];
+export function readFhirServer(
+  options: FhirServerOptions,
+  maxResourceBytes = Number.MAX_SAFE_INTEGER,
+): AsyncGenerator<SourceRecord> {
+  return options.bulkExport ? readBulkExport(options) : readSearch(options, maxResourceBytes);
 }
 
-type SearchBundle = Parameters<Client['nextPage']>[0]['bundle'];
-
-export function readFhirServer(options: FhirServerOptions): AsyncGenerator<SourceRecord> {
-  return options.bulkExport ? readBulkExport(options) : readSearch(options);
-}
-
-async function* readSearch(options: FhirServerOptions): AsyncGenerator<SourceRecord> {
-  const client = new Client({ baseUrl: options.baseUrl });
-  const requestOptions = () => ({ signal: AbortSignal.timeout(options.requestTimeoutMs) });
+/**
+ * Each search page is read as bytes and split like a Bundle file (bundle-splitter.ts): every resource reaches the
+ * pipeline as its raw text, parsed once there, and only the page's small root-level `link` and `resourceType` are
+ * parsed here. Memory is one resource (and that envelope) at a time, whatever the page size.
+ */
+async function* readSearch(
+  options: FhirServerOptions,
+  maxResourceBytes: number,
+): AsyncGenerator<SourceRecord> {
   for (const resourceType of options.resourceTypes) {
-    const firstUrl = `${options.baseUrl}/${resourceType}?_count=${options.pageSize}`;
-    let page = await call(firstUrl, () =>
-      client.search({ resourceType, searchParams: { _count: options.pageSize }, options: requestOptions() }),
-    );
-    let pageUrl = firstUrl;
-    for (;;) {
-      const bundle = page as BundleLike;
-      const entries = bundle.entry ?? [];
-      for (const [entry, item] of entries.entries()) {
-        if (item.resource !== undefined) yield { location: { source: pageUrl, entry }, value: item.resource };
-      }
-      const next = bundle.link?.find((link) => link.relation === 'next')?.url;
-      if (next === undefined) break;
-      pageUrl = next;
-      const current = page as SearchBundle;
-      page = await call(next, () => client.nextPage({ bundle: current, options: requestOptions() }));
+    let pageUrl: string | undefined = `${options.baseUrl}/${resourceType}?_count=${options.pageSize}`;
+    while (pageUrl !== undefined) {
+      const envelope: BundleEnvelope = {};
+      yield* readSearchPage(pageUrl, options, maxResourceBytes, envelope);
+      pageUrl = nextLink(pageUrl, envelope);
     }
   }
+}
+
+async function* readSearchPage(
+  url: string,
+  options: FhirServerOptions,
+  maxResourceBytes: number,
+  envelope: BundleEnvelope,
+): AsyncGenerator<SourceRecord> {
+  const response = await fetchOk(url, 'application/fhir+json', options.requestTimeoutMs);
+  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  try {
+    for await (const split of splitBundle(body as AsyncIterable<Buffer>, maxResourceBytes, envelope)) {
+      // A page whose resourceType came before its entries is checked before any of them is handed on.
+      assertBundle(url, envelope, false);
+      yield {
+        location: { source: url, entry: split.entry },
+        text: split.text,
+        ...(split.cutFromBytes === undefined ? {} : { bytes: split.cutFromBytes }),
+      };
+    }
+  } catch (error) {
+    if (error instanceof FhirServerError) throw error;
+    throw new FhirServerError(url, `FHIR server page ${url} is not a readable Bundle: ${String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    body.destroy();
+  }
+  assertBundle(url, envelope, true);
+}
+
+/** A page must say it is a Bundle (an OperationOutcome answered with 200 is a failure, not an empty page). */
+function assertBundle(url: string, envelope: BundleEnvelope, ended: boolean): void {
+  if (envelope.resourceType === undefined && !ended) return;
+  const type = parseEnvelope(url, envelope.resourceType);
+  if (type !== 'Bundle') {
+    throw new FhirServerError(url, `FHIR server page ${url} is a ${JSON.stringify(type)}, not a Bundle`);
+  }
+}
+
+function nextLink(url: string, envelope: BundleEnvelope): string | undefined {
+  const links = parseEnvelope(url, envelope.link) as { relation?: string; url?: string }[] | undefined;
+  if (links !== undefined && !Array.isArray(links)) {
+    throw new FhirServerError(url, `FHIR server page ${url} has a link that is not an array`);
+  }
+  return links?.find((link) => link.relation === 'next')?.url;
+}
+
+function parseEnvelope(url: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FhirServerError(url, `FHIR server page ${url} has malformed JSON: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** A GET with its own deadline; a network failure or a non-2xx answer is a FhirServerError naming the URL. */
+async function fetchOk(url: string, accept: string, timeoutMs: number): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Accept: accept }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new FhirServerError(url, `FHIR server request ${url} failed: ${String(error)}`, { cause: error });
+  }
+  if (!response.ok || response.body === null) {
+    await response.body?.cancel();
+    throw new FhirServerError(url, `FHIR server request ${url} answered HTTP ${response.status}`);
+  }
+  return response;
 }
 
 async function call<T>(url: string, request: () => Promise<T> | undefined): Promise<T> {
@@ -129,18 +193,7 @@ async function pollExport(statusUrl: string, options: FhirServerOptions): Promis
 }
 
 async function* downloadNdjson(url: string, options: FhirServerOptions): AsyncGenerator<SourceRecord> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { Accept: 'application/fhir+ndjson' },
-      signal: AbortSignal.timeout(options.exportTimeoutMs),
-    });
-  } catch (error) {
-    throw new FhirServerError(url, `downloading ${url} failed: ${String(error)}`, { cause: error });
-  }
-  if (!response.ok || response.body === null) {
-    throw new FhirServerError(url, `downloading ${url} answered HTTP ${response.status}`);
-  }
+  const response = await fetchOk(url, 'application/fhir+ndjson', options.exportTimeoutMs);
   const lines = createInterface({
     input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
     crlfDelay: Infinity,

@@ -8,7 +8,7 @@ import type { RecordSource, SourceRecord } from '../../core/source-record.js';
 export type ServerSettings = Omit<FhirServerOptions, 'baseUrl'>;
 
 /**
- * `maxRecordBytes`: NDJSON lines and Bundle resources longer than this are yielded as their head only (see
+ * `maxRecordBytes`: NDJSON lines and Bundle (file or search page) resources longer than this are yielded as their head only (see
  * line-splitter.ts, bundle-splitter.ts).
  */
 export function sourceForInputs(
@@ -20,7 +20,7 @@ export function sourceForInputs(
     for (const input of inputs) {
       if (input.kind === 'ndjson') yield* readNdjson(input.name, input.gzip, maxRecordBytes);
       else if (input.kind === 'bundle') yield* readBundle(input.name, input.gzip, maxRecordBytes);
-      else yield* readFhirServer({ ...server, baseUrl: input.name.replace(/\/+$/, '') });
+      else yield* readFhirServer({ ...server, baseUrl: input.name.replace(/\/+$/, '') }, maxRecordBytes);
     }
   };
 }

@@ -114,7 +114,19 @@ describe('FHIR server source (local server on 127.0.0.1)', () => {
           link: [{ relation: 'next', url: `${base}/fhir/Patient?page=2` }],
         });
       } else if (url.pathname === '/fhir/Patient') {
-        send(200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: patient('p3') }] });
+        // The last page puts its links before its entries, and a page 3 only a parse of `link` would find.
+        const last = url.searchParams.get('page') === '3';
+        send(200, {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          link: last
+            ? [{ relation: 'self', url: url.href }]
+            : [{ relation: 'next', url: `${base}/fhir/Patient?page=3` }],
+          entry: [{ resource: patient(last ? 'p4' : 'p3') }],
+        });
+      } else if (url.pathname === '/fhir/Outcome') {
+        // A server that answers 200 with an OperationOutcome instead of a Bundle.
+        send(200, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] });
       } else if (url.pathname === '/fhir/$export') {
         assert.equal(request.headers.prefer, 'respond-async');
         send(202, undefined, { 'content-location': `${base}/status/1` });
@@ -146,13 +158,40 @@ describe('FHIR server source (local server on 127.0.0.1)', () => {
     exportTimeoutMs: 5000,
   });
 
-  it('follows next links of a paged search', async () => {
+  it('follows next links of a paged search, each resource as its raw text', async () => {
     const records = await collect(readFhirServer(options(false)));
+    // The page's own bytes, not a re-serialisation: the server wrote JSON.stringify(patient(..)).
     assert.deepEqual(
-      records.map((record) => (record.value as { id: string }).id),
-      ['p1', 'p2', 'p3'],
+      records.map((record) => record.text),
+      ['p1', 'p2', 'p3', 'p4'].map((id) => JSON.stringify(patient(id))),
     );
-    assert.deepEqual(records[2]?.location, { source: `${base}/fhir/Patient?page=2`, entry: 0 });
+    assert.deepEqual(
+      records.map((record) => record.location),
+      [
+        { source: `${base}/fhir/Patient?_count=2`, entry: 0 },
+        { source: `${base}/fhir/Patient?_count=2`, entry: 1 },
+        { source: `${base}/fhir/Patient?page=2`, entry: 0 },
+        { source: `${base}/fhir/Patient?page=3`, entry: 0 },
+      ],
+    );
+  });
+
+  it('yields a resource over the size limit as its head with its full length', async () => {
+    const records = await collect(readFhirServer(options(false), 20));
+    const full = Buffer.byteLength(JSON.stringify(patient('p1')));
+    assert.ok(full > 20);
+    const [first] = records;
+    assert.ok(first !== undefined);
+    assert.equal(first.bytes, full);
+    assert.ok(JSON.stringify(patient('p1')).startsWith(first.text));
+  });
+
+  it('fails naming the URL when a page is not a Bundle', async () => {
+    await assert.rejects(collect(readFhirServer({ ...options(false), resourceTypes: ['Outcome'] })), {
+      code: 'FHIR_SERVER_FAILED',
+      url: `${base}/fhir/Outcome?_count=2`,
+      message: /is a "OperationOutcome", not a Bundle/,
+    });
   });
 
   it('runs a Bulk Data $export: kick-off, poll, NDJSON download', async () => {
