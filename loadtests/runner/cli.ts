@@ -155,5 +155,6 @@ export const run: CommandRunner = async (argv) => {
   });
   if (outcome.exitCode !== 0)
     logger.error({ failures: outcome.failures, runFolder: outcome.runFolder }, 'load run failed');
-  return outcome.exitCode === 0 ? ExitCode.OK : ExitCode.FAILURE;
+  // A crossed SLO or a lost write is a finding of a finished run (3); a run k6 could not finish is a failure (1).
+  return outcome.exitCode;
 };

@@ -55,7 +55,11 @@ export interface LoadRunIo {
 }
 
 export interface LoadRunOutcome {
-  exitCode: 0 | 1;
+  /**
+   * 0 every SLO held and nothing acknowledged was lost; 3 the run finished with findings (an SLO crossed, an
+   * acknowledged write missing); 1 it did not finish as planned (k6 failed otherwise: a script error, an abort).
+   */
+  exitCode: 0 | 1 | 3;
   runFolder: string;
   k6ExitCode: number;
   acknowledged: AcknowledgedCheck | undefined;
@@ -141,6 +145,8 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   }
 
   const failures: string[] = [];
+  /** Set when k6 failed for a reason other than a crossed threshold: the run's findings are incomplete. */
+  let unexpected = false;
   let summary: K6Summary | undefined;
   if (existsSync(summaryFile)) summary = parseK6Summary(readFileSync(summaryFile, 'utf8'), summaryFile);
   if (k6ExitCode === 99) {
@@ -149,6 +155,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
       `SLO breached (k6 exit 99): ${crossed.map((t) => `${t.metric} ${t.expression}`).join(', ') || 'see k6 output'}`,
     );
   } else if (k6ExitCode !== 0) {
+    unexpected = true;
     failures.push(
       `k6 exited ${k6ExitCode} (107 = script error, 108 = aborted, e.g. setup() found the target down)`,
     );
@@ -233,7 +240,7 @@ export async function runLoad(options: LoadRunOptions, io: LoadRunIo): Promise<L
   for (const failure of failures) line(io.stdout, `FAILED: ${failure}`);
   if (failures.length === 0) line(io.stdout, 'PASSED: every SLO held and nothing acknowledged was lost');
   return {
-    exitCode: failures.length === 0 ? 0 : 1,
+    exitCode: unexpected ? 1 : failures.length === 0 ? 0 : 3,
     runFolder,
     k6ExitCode,
     acknowledged,
