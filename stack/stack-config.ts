@@ -5,6 +5,7 @@
  * with `network`'s loader (loadNetworkSettings), which resolves an unset home as every devnet command does.
  */
 import { LOG_LEVELS, oneOf, wholeNumber, type SettingsTable } from '../common/config-table.js';
+import { profileSetting } from '../network/network-config.js';
 import { devnetHomeSetting } from '../common/devnet-location.js';
 import type { ProfileName } from '../network/node/network-up.js';
 
@@ -29,15 +30,9 @@ const HOME_DESCRIPTION = 'the stack home (default .fhirledger/devnet)';
 export const STACK_UP_SETTINGS: SettingsTable<StackUpSettings> = {
   envPrefix: ENV_PREFIX,
   settings: [
-    {
-      key: 'profile',
-      flag: 'profile',
-      default: undefined,
-      parse: oneOf(['dev', 'paper']),
-      valueName: 'NAME',
-      description:
-        'network profile: dev (1 peer, gateway on 8080) or paper (3 orgs × 2 peers, MAJORITY endorsement, 3 Raft orderers; gateway on 7480); default what the home was created with, dev for a new one',
-    },
+    profileSetting(
+      'network profile: dev (1 peer, gateway on 8080) or paper (3 orgs × 2 peers, MAJORITY endorsement, 3 Raft orderers; gateway on 7480); default what the home was created with, dev for a new one',
+    ),
     devnetHomeSetting({ shared: true, description: HOME_DESCRIPTION }),
     {
       key: 'portOffset',
