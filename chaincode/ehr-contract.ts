@@ -67,16 +67,17 @@ export class EhrContract extends Contract {
     const resource = parseResourceArgument(resourceJson, 'resource');
     const store = new RecordStore(ctx.stub);
     const existing = await store.read(resource.resourceType, resource.id);
+    const hash = contentHash(resource);
     if (existing !== undefined) {
-      if (existing.hash === contentHash(resource)) return canonicalJson(existing);
+      if (existing.hash === hash) return canonicalJson(existing);
       throw new ChaincodeError(
         ChaincodeErrorCode.ALREADY_EXISTS,
         `${keyOf(resource)} already exists (version ${versionOf(existing)}) with different content; use UpdateRecord`,
       );
     }
-    const record = stampRecord(resource, '1', timestampToIso(ctx.stub.getTxTimestamp()));
+    const record = stampRecord(resource, hash, '1', timestampToIso(ctx.stub.getTxTimestamp()));
     await store.write(undefined, record);
-    return canonicalJson(record);
+    return record.json;
   }
 
   async ReadRecord(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
@@ -90,7 +91,7 @@ export class EhrContract extends Contract {
     const resource = parseResourceArgument(resourceJson, 'resource');
     const expected = parseVersionArgument(expectedVersion, 'expectedVersion');
     const current = await readExisting(ctx, resource.resourceType, resource.id);
-    return canonicalJson(await writeNewVersion(ctx, current, resource, expected));
+    return writeNewVersion(ctx, current, resource, expected);
   }
 
   async GetRecordHistory(ctx: EhrContext, resourceType: string, id: string): Promise<string> {
@@ -145,7 +146,7 @@ export class EhrContract extends Contract {
     const updated: FhirResource = { ...current.resource, address: addresses };
     // FHIR JSON has no empty arrays: an empty list removes the element.
     if (addresses.length === 0) delete updated.address;
-    return canonicalJson(await writeNewVersion(ctx, current, updated, versionOf(current)));
+    return writeNewVersion(ctx, current, updated, versionOf(current));
   }
 
   async ResearchQuery(
@@ -204,7 +205,8 @@ async function createRecords(ctx: EhrContext, batch: unknown[]): Promise<BatchRe
     }),
   );
   const { result, creations } = judgeCreateRecords(batch, (key) => committed.get(key));
-  for (const { resource } of creations) await store.write(undefined, stampRecord(resource, '1', lastUpdated));
+  for (const { resource, hash } of creations)
+    await store.write(undefined, stampRecord(resource, hash, '1', lastUpdated));
   return result;
 }
 
@@ -246,15 +248,16 @@ async function readExisting(ctx: EhrContext, resourceType: string, id: string): 
 
 /**
  * Same content as stored → the stored record, no write (so a retried update that already committed succeeds);
- * otherwise the caller's version must be the current one.
+ * otherwise the caller's version must be the current one. Answers the record's canonical JSON.
  */
 async function writeNewVersion(
   ctx: EhrContext,
   current: StoredRecord,
   resource: FhirResource,
   expectedVersion: string,
-): Promise<StoredRecord> {
-  if (contentHash(resource) === current.hash) return current;
+): Promise<string> {
+  const hash = contentHash(resource);
+  if (hash === current.hash) return canonicalJson(current);
   const currentVersion = versionOf(current);
   if (currentVersion !== expectedVersion) {
     throw new ChaincodeError(
@@ -262,9 +265,9 @@ async function writeNewVersion(
       `${keyOf(current.resource)} is at version ${currentVersion}, not the expected ${expectedVersion}; read it again`,
     );
   }
-  const next = stampRecord(resource, nextVersionId(current), timestampToIso(ctx.stub.getTxTimestamp()));
+  const next = stampRecord(resource, hash, nextVersionId(current), timestampToIso(ctx.stub.getTxTimestamp()));
   await new RecordStore(ctx.stub).write(current, next);
-  return next;
+  return next.json;
 }
 
 function keyOf(resource: FhirResource): string {

@@ -6,7 +6,7 @@
  * Fabric does not let a transaction read its own writes, so callers that write one key twice in a transaction
  * (CreateRecords with a duplicate) must track what they wrote themselves.
  */
-import { canonicalJson, contentHash, withoutServerMeta } from '../common/canonical-json.js';
+import { canonicalJson, withoutServerMeta } from '../common/canonical-json.js';
 import type { HistoryEntry, StoredRecord } from '../common/ehr-contract.js';
 import type { FhirResource } from '../common/fhir-resource.js';
 import { clinicalCodesOf } from './clinical-codes.js';
@@ -19,12 +19,29 @@ import { timestampToIso } from './tx-timestamp.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The resource with server-set meta for the given version, and the hash of its content. */
-export function stampRecord(resource: FhirResource, versionId: string, lastUpdated: string): StoredRecord {
+/** A record about to be written: the object (for its indexes) and its canonical JSON, stored and answered as is. */
+export interface StampedRecord {
+  record: StoredRecord;
+  json: string;
+}
+
+/**
+ * The resource with server-set meta for the given version, serialised once: the same string is the world-state
+ * value and the transaction's answer, so nothing parses it back or serialises it again. `hash` is the content hash
+ * the caller already computed to judge the write (contentHash of the resource, server meta excluded).
+ */
+export function stampRecord(
+  resource: FhirResource,
+  hash: string,
+  versionId: string,
+  lastUpdated: string,
+): StampedRecord {
   const content = withoutServerMeta(resource);
-  const stamped: FhirResource = { ...content, meta: { ...(content.meta ?? {}), versionId, lastUpdated } };
-  // Round-trip through canonical JSON so the returned object is exactly what is stored, key order included.
-  return JSON.parse(canonicalJson({ hash: contentHash(content), resource: stamped })) as StoredRecord;
+  const record: StoredRecord = {
+    hash,
+    resource: { ...content, meta: { ...(content.meta ?? {}), versionId, lastUpdated } },
+  };
+  return { record, json: canonicalJson(record) };
 }
 
 export function decodeStoredRecord(bytes: Uint8Array): StoredRecord {
@@ -49,14 +66,14 @@ export class RecordStore {
   }
 
   /** Writes `next` and moves its index entries from what `previous` (the committed version) had. */
-  async write(previous: StoredRecord | undefined, next: StoredRecord): Promise<void> {
-    const { resourceType } = next.resource;
-    const id = next.resource.id ?? '';
+  async write(previous: StoredRecord | undefined, next: StampedRecord): Promise<void> {
+    const { resourceType } = next.record.resource;
+    const id = next.record.resource.id ?? '';
     const key = recordStateKey(resourceType, id);
-    await this.stub.putState(key, encoder.encode(canonicalJson(next)));
+    await this.stub.putState(key, encoder.encode(next.json));
 
     const oldIndexKeys = previous === undefined ? [] : this.indexKeys(previous.resource);
-    const newIndexKeys = this.indexKeys(next.resource);
+    const newIndexKeys = this.indexKeys(next.record.resource);
     for (const stale of oldIndexKeys.filter((k) => !newIndexKeys.includes(k))) {
       await this.stub.deleteState(stale);
     }

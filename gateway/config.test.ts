@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, maskedConfig } from './config.js';
+import { ConfigError, loadConfig, maskedConfig, requestTimeoutFromEnv } from './config.js';
 
 describe('gateway config', () => {
   it('takes flags over environment over defaults and derives the public URL', () => {
@@ -47,5 +47,21 @@ describe('gateway config', () => {
     const shown = JSON.stringify(maskedConfig(config));
     assert.doesNotMatch(shown, /BEGIN PRIVATE KEY|u:p@/);
     assert.match(shown, /"signingKeyPem":"\*\*\*"/);
+  });
+
+  it('reads the request deadline alone from the environment, validated as the gateway reads it', () => {
+    assert.equal(requestTimeoutFromEnv({}), 30000);
+    assert.equal(requestTimeoutFromEnv({ FHIRLEDGER_GATEWAY_REQUEST_TIMEOUT_MS: '5000' }), 5000);
+    // Another bad gateway variable is not this reader's to judge.
+    assert.equal(requestTimeoutFromEnv({ FHIRLEDGER_GATEWAY_PORT: 'x' }), 30000);
+    for (const bad of ['abc', '50', '1e9', '2.5']) {
+      assert.throws(
+        () => requestTimeoutFromEnv({ FHIRLEDGER_GATEWAY_REQUEST_TIMEOUT_MS: bad }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message ===
+            `FHIRLEDGER_GATEWAY_REQUEST_TIMEOUT_MS "${bad}" is not a whole number from 100 to 600000`,
+      );
+    }
   });
 });

@@ -242,6 +242,19 @@ export function loadConfig(flagValues: FlagValues, env: Environment): Readonly<G
   return Object.freeze(config);
 }
 
+/**
+ * The per-request deadline of a gateway started with `env` and no --request-timeout-ms (as `fhirledger up` starts
+ * it): read by the gateway's own setting, so a bad FHIRLEDGER_GATEWAY_REQUEST_TIMEOUT_MS is the same ConfigError
+ * naming the variable, not a NaN. Only this setting: other variables are the gateway's to judge when it starts.
+ */
+export function requestTimeoutFromEnv(env: Environment): number {
+  const table: SettingsTable<GatewayConfig> = {
+    envPrefix: GATEWAY_SETTINGS.envPrefix,
+    settings: SETTINGS.filter((setting) => setting.key === 'requestTimeoutMs'),
+  };
+  return loadSettings(table, {}, env).requestTimeoutMs;
+}
+
 /** The config as it may be logged: secrets replaced, credentials in URLs removed. */
 export function maskedConfig(config: Readonly<GatewayConfig>): Record<string, unknown> {
   return maskSettings(GATEWAY_SETTINGS, config);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ExitCode } from '../common/cli-args.js';
 import { createGenerateCommand, summaryText } from './cli.js';
 
-function capture(): {
+function capture(terminal = false): {
   io: Parameters<typeof createGenerateCommand>[0];
   out: () => string;
   err: () => string;
@@ -15,7 +15,7 @@ function capture(): {
   return {
     io: {
       stdout: { write: (t: string) => (out += t) },
-      stderr: { isTTY: false, write: (t: string) => (err += t) },
+      stderr: { isTTY: terminal, write: (t: string) => (err += t) },
       log: { write: (t: string) => (err += t) },
     },
     out: () => out,
@@ -139,6 +139,17 @@ describe('generators: fhirledger generate CLI', function () {
     assert.equal(truth.length, summary.defects);
     assert.ok(summary.totalResources > 100);
     assert.match(c.err(), /generate 5\/5 patients \(100%\) \d+ resources/);
+    // Piped: the structured start line for scripts and log collectors, as ever.
+    assert.match(c.err(), /^\{.*"msg":"generate starting"/m);
+  });
+
+  it('on a terminal keeps stderr human: progress, no JSON log lines', async () => {
+    const c = capture(true);
+    const code = await createGenerateCommand(c.io)(['--patients', '3', '--seed', '1', '--out', dir]);
+    assert.equal(code, ExitCode.OK, c.err());
+    assert.match(c.err(), /generate/);
+    assert.doesNotMatch(c.err(), /^\s*\{/m, `JSON on a terminal's stderr: ${c.err()}`);
+    assert.doesNotMatch(c.err(), /generate starting/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * `fhirledger generate`: flags → options → writePopulation, progress on stderr; on stdout a readable summary when it
- * is a terminal, else one JSON line (for scripts and pipes).
+ * is a terminal, else one JSON line (for scripts and pipes). pino's JSON log lines go to stderr only when it is not a
+ * terminal.
  */
 import { pino } from 'pino';
 import type { CommandRunner } from '../cli/command.js';
@@ -31,7 +32,17 @@ export interface GenerateIo {
 
 export function createGenerateCommand(io: GenerateIo): CommandRunner {
   return async (argv) => {
-    const log = pino({ name: 'generate' }, io.log ?? pino.destination({ fd: 2, sync: true }));
+    // On a terminal a person reads stderr: the progress bar and plain-text errors, no JSON log lines. Piped or
+    // redirected, a script or log collector reads it, and gets pino's lines as before.
+    const human = io.stderr.isTTY === true;
+    const log = pino(
+      { name: 'generate', level: human ? 'silent' : 'info' },
+      io.log ?? pino.destination({ fd: 2, sync: true }),
+    );
+    const fail = (fields: object, message: string, humanText: string): void => {
+      if (human) io.stderr.write(`fhirledger generate: ${humanText}\n`);
+      else log.error(fields, message);
+    };
     const read = readCommandConfig(
       'fhirledger generate',
       GENERATE_SPEC,
@@ -64,10 +75,14 @@ export function createGenerateCommand(io: GenerateIo): CommandRunner {
         return ExitCode.USAGE;
       }
       if (error instanceof CleanRecordTooLargeError) {
-        log.error({ code: error.code, record: error.recordKey }, error.message);
+        fail({ code: error.code, record: error.recordKey }, error.message, `${error.code}: ${error.message}`);
         return ExitCode.USAGE;
       }
-      log.error({ err: error }, 'generate failed');
+      fail(
+        { err: error },
+        'generate failed',
+        `generate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return ExitCode.FAILURE;
     }
   };

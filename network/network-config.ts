@@ -28,6 +28,20 @@ function matching(pattern: RegExp, expected: string): Parser {
   };
 }
 
+/** The `--profile dev|paper` setting of a command that brings a devnet up (`network up`, `up`). */
+export function profileSetting<C extends { profile: 'dev' | 'paper' | undefined }>(
+  description: string,
+): Setting<C> {
+  return {
+    key: 'profile',
+    flag: 'profile',
+    default: undefined,
+    parse: oneOf(['dev', 'paper']),
+    valueName: 'NAME',
+    description,
+  };
+}
+
 export interface UpSettings {
   home: string | undefined;
   profile: 'dev' | 'paper' | undefined;
@@ -37,14 +51,7 @@ export interface UpSettings {
 export const UP_SETTINGS: SettingsTable<UpSettings> = {
   envPrefix: 'FHIRLEDGER_NETWORK_',
   settings: [
-    {
-      key: 'profile',
-      flag: 'profile',
-      default: undefined,
-      parse: oneOf(['dev', 'paper']),
-      valueName: 'NAME',
-      description: 'network profile: dev or paper (default dev, or what the network was created with)',
-    },
+    profileSetting('network profile: dev or paper (default dev, or what the network was created with)'),
     HOME,
     {
       key: 'portOffset',

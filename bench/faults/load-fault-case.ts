@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { requestTimeoutFromEnv } from '../../gateway/config.js';
 import type { AcknowledgedCheck } from '../../loadtests/runner/ledger-audit.js';
 import { readPointsFile } from '../../loadtests/runner/points-file.js';
 import { killAndRestartProbingCa } from './ca-probe.js';
@@ -22,8 +23,6 @@ const THINK_SECONDS = 0.5;
 /** From starting `fhirledger load` to the kill: k6 has started, logged in and run a few loops. */
 const KILL_AFTER_MS = 10_000;
 export const DOWN_MS = 3000;
-/** The stack's gateway keeps the gateway's default per-request deadline unless the environment sets one. */
-const GATEWAY_DEADLINE_MS = Number(process.env.FHIRLEDGER_GATEWAY_REQUEST_TIMEOUT_MS ?? 30_000);
 const LOAD_LIMIT_MS = 240_000;
 
 export interface LoadFaultSpec {
@@ -42,6 +41,9 @@ export function loadFaultCase(spec: LoadFaultSpec): FaultCase {
 }
 
 async function runLoadFault(spec: LoadFaultSpec, context: FaultContext): Promise<FaultOutcome> {
+  // The stack's gateway keeps the gateway's default per-request deadline unless the environment sets one; read
+  // before anything starts, so a bad value fails the case with the variable named and no devnet to clean up.
+  const gatewayDeadlineMs = requestTimeoutFromEnv(process.env);
   const network = new FaultNetwork(path.join(context.workDir, 'stack'), context.portOffset, 'stack');
   try {
     context.log(`${spec.id}: fhirledger up at port offset ${context.portOffset}`);
@@ -91,7 +93,7 @@ async function runLoadFault(spec: LoadFaultSpec, context: FaultContext): Promise
       failures: observations.failures,
       audit: runJson.figures.acknowledged,
       k6ExitCode: runJson.figures.k6ExitCode,
-      gatewayDeadlineMs: GATEWAY_DEADLINE_MS,
+      gatewayDeadlineMs,
       expectation: spec.expectation,
       ...(caProbe === undefined ? {} : { caProbe }),
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
-import { canonicalJson } from '../../common/canonical-json.js';
+import { canonicalJson, contentHash } from '../../common/canonical-json.js';
 import type { FhirResource } from '../../common/fhir-resource.js';
 import { stampRecord } from '../../chaincode/record-store.js';
 import { BlockDecodeError, blockWrites } from './block-writes.js';
@@ -91,8 +91,8 @@ const patient = (id: string, family: string): FhirResource => ({
   name: [{ family }],
 });
 const stored = (resource: FhirResource, version = '1') =>
-  canonicalJson(stampRecord(resource, version, '2026-01-01T00:00:00Z'));
-const hashOf = (resource: FhirResource) => stampRecord(resource, '1', 'x').hash;
+  stampRecord(resource, contentHash(resource), version, '2026-01-01T00:00:00Z').json;
+const hashOf = (resource: FhirResource) => contentHash(resource);
 const INDEX_KEY = '\u0000patient~type~id\u0000p1\u0000Patient\u0000p1\u0000';
 
 function stateOf(...blocks: common.Block[]): LedgerState {
