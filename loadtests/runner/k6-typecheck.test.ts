@@ -53,7 +53,13 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
       JSON.parse(result.stdout) as {
         scenarios: Record<
           string,
-          { maxVUs: number; gracefulStop: string; startTime: string; duration: string }
+          {
+            maxVUs: number;
+            preAllocatedVUs: number;
+            gracefulStop: string;
+            startTime: string;
+            duration: string;
+          }
         >;
       }
     ).scenarios;
@@ -66,7 +72,10 @@ describe('k6 scripts (loadtests/scenarios, loadtests/lib)', () => {
       'transfer_50tps',
     ]);
     // One VU per transaction at most: k6 never drops a transaction for want of a VU.
-    for (const scenario of Object.values(scenarios)) assert.equal(scenario.maxVUs, 300);
+    for (const scenario of Object.values(scenarios)) {
+      assert.equal(scenario.maxVUs, 300);
+      assert.equal(scenario.preAllocatedVUs, 300);
+    }
     // The drain window gives each request of the round's last transaction the whole timeout (transfer makes two).
     assert.equal(scenarios.open_50tps?.gracefulStop, '15s');
     assert.equal(scenarios.transfer_50tps?.gracefulStop, '25s');
