@@ -56,7 +56,7 @@ export interface ToolComparison {
   caliperBelowTarget: string[];
   /** Rounds where k6 found no free VU for some transactions (dropped iterations), with how many. */
   k6Dropped: string[];
-  /** Rounds where some of k6's requests were still unanswered when the round's drain window closed. */
+  /** Rounds where k6 recorded neither an answer nor a failure for some transactions (none dropped). */
   k6Unanswered: string[];
 }
 
@@ -136,7 +136,7 @@ function toolDifferences(comparison: ToolComparison): string[] {
   }
   if (comparison.k6Unanswered.length > 0) {
     lines.push(
-      `- Some of k6's transactions were still unanswered when the round's drain window closed, and are not counted: ${comparison.k6Unanswered.join(', ')}.`,
+      `- k6 recorded neither an answer nor a failure for some transactions, so they are not counted (an iteration cut off at the end of the round's drain window leaves no sample): ${comparison.k6Unanswered.join(', ')}.`,
     );
   }
   const k6OfferedAll = comparison.k6Dropped.length === 0 && comparison.k6Unanswered.length === 0;
