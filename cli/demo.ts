@@ -22,7 +22,7 @@ import {
   type SettingsTable,
 } from '../common/config-table.js';
 import { devnetHomeSetting } from '../common/devnet-location.js';
-import { isK6Duration } from '../common/k6-duration.js';
+import { isK6Duration } from '../loadtests/lib/env-rules.js';
 import { defaultRunFolder } from '../common/run-folders.js';
 import type { MigrationReport } from '../migrator/core/migration-report.js';
 import { DevnetHome, defaultHome } from '../network/node/devnet-home.js';

@@ -8,7 +8,13 @@ import type { AcknowledgedCheck } from '../../loadtests/runner/ledger-audit.js';
 import type { FailureCount, RequestSample } from '../../loadtests/runner/observations.js';
 import type { FaultOutcome } from './fault-case.js';
 import type { FaultTimes } from './fault-network.js';
-import { caProbeChecks, caProbeText, processOutcome, type CaProbeFacts } from './process-outcome.js';
+import {
+  caProbeChecks,
+  caProbeText,
+  processOutcome,
+  recoveryText,
+  type CaProbeFacts,
+} from './process-outcome.js';
 
 /**
  * What the clients may see of the fault: `retryable` — 503 / 504 from the gateway; `refused` — those, or no answer
@@ -85,9 +91,7 @@ export function judgeLoadFault(facts: LoadFaultFacts): FaultOutcome {
   const happened =
     `${facts.requests.length} requests, ${failed.length} failed (${statusSummary(facts.failures)}); ` +
     `longest request ${Math.round(maxRequestMs)} ms; ` +
-    (recovery === null
-      ? 'no success after the restart; '
-      : `success again ${(recovery / 1000).toFixed(1)} s after the restart; `) +
+    recoveryText(recovery) +
     (audit === null
       ? 'no audit.'
       : `audit: ${audit.checked} acknowledged, ${audit.onLedger} on the ledger.`) +

@@ -7,7 +7,7 @@
 import type { ChildResult } from './cli-child.js';
 import type { FaultOutcome } from './fault-case.js';
 import type { FaultTimes } from './fault-network.js';
-import { caProbeChecks, processOutcome, type CaProbeFacts } from './process-outcome.js';
+import { caProbeChecks, processOutcome, recoveryText, type CaProbeFacts } from './process-outcome.js';
 
 /**
  * The longest a CreateRecords may take before the ledger client gives up: endorse 15 s + submit 5 s + commit status
@@ -104,9 +104,7 @@ export function judgeMigrationFault(facts: MigrationFaultFacts): FaultOutcome {
   const happened =
     `${runs.length} run(s), exit codes ${runs.map((run) => String(run.status)).join(' → ')}; ` +
     `${failedAttempts.length} CreateRecords attempt(s) failed${errors.length > 0 ? ` (${errors[0] ?? ''})` : ''}; ` +
-    (recoveryMs === null
-      ? 'no success after the restart; '
-      : `success again ${(recoveryMs / 1000).toFixed(1)} s after the restart; `) +
+    recoveryText(recoveryMs) +
     `migrate verify: ${verify?.status ?? 'no report'}, ${String(onLedger ?? 0)} of ${String(acknowledged ?? 0)} loaded records on the ledger.`;
   return processOutcome({
     id: facts.id,

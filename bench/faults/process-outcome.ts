@@ -22,6 +22,13 @@ export function caProbeChecks(probe: CaProbeFacts | undefined): Record<string, b
   };
 }
 
+/** How long after the restart the first success came, as the verdict's sentence says it. */
+export function recoveryText(recoveryMs: number | null): string {
+  return recoveryMs === null
+    ? 'no success after the restart; '
+    : `success again ${(recoveryMs / 1000).toFixed(1)} s after the restart; `;
+}
+
 export function caProbeText(probe: CaProbeFacts | undefined): string {
   if (probe === undefined) return '';
   return ` Enrolment while the CA was down: ${probe.whileDown.error ?? 'succeeded'} after ${probe.whileDown.ms} ms.`;

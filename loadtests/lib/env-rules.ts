@@ -35,7 +35,22 @@ export type EnvNameOfKind<K extends EnvRule['kind']> = {
   [N in CheckedEnvName]: (typeof ENV_RULES)[N]['kind'] extends K ? N : never;
 }[CheckedEnvName];
 
+/** k6's duration syntax (`30s`, `1m30s`, `500ms`): the scripts' variables, `load --duration`, `demo --smoke-duration`. */
 const K6_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+export function isK6Duration(text: string): boolean {
+  return K6_DURATION.test(text);
+}
+
+/** Milliseconds in a k6 duration (one `isK6Duration` accepts). */
+export function k6DurationMs(text: string): number {
+  let total = 0;
+  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * (UNIT_MS[unit] ?? 0);
+  }
+  return total;
+}
 
 function isWhole(text: string, min: number): boolean {
   const value = Number(text);
@@ -63,7 +78,7 @@ export function envProblem(name: CheckedEnvName, text: string): string | undefin
         : `env ${name}="${text}" is not a number >= ${rule.min}`;
     }
     case 'duration':
-      return K6_DURATION.test(text)
+      return isK6Duration(text)
         ? undefined
         : `env ${name}="${text}" is not a k6 duration (e.g. 30s, 1m30s, 500ms)`;
     case 'bool':

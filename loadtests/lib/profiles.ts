@@ -5,6 +5,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- @types/k6 declares scenario options as
    classes, but k6 takes plain objects; there is nothing to construct. */
 import type { Scenario } from 'k6/options';
+import { caliperScenarioName } from './caliper-round-name.ts';
 
 /** Paper 000's Gatling injection: users ramp from 10 to `peak` over 100 s, then the in-flight loops finish. */
 export function rampingUsers(exec: string, peak: number, rampSeconds = 100): Scenario {
@@ -81,16 +82,6 @@ export interface CaliperRound {
   transactions: number;
 }
 
-/** Milliseconds in a k6 duration such as `60s`, `1m30s` or `500ms` (validated by config.ts's envDuration). */
-export function durationMs(text: string): number {
-  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    total += Number(amount) * (unitMs[unit] ?? 0);
-  }
-  return total;
-}
-
 /**
  * Rounds run one after another, as Caliper runs them: each round sends its `transactions` at its rate, and the next
  * starts only after the drain window, long enough for every request still in flight to be answered or to time out.
@@ -115,7 +106,7 @@ export function caliperRounds(
       );
     }
     const drainSeconds = drainSecondsFor(round.op);
-    scenarios[`${round.op}_${round.rate}tps`] = {
+    scenarios[caliperScenarioName(round.op, round.rate)] = {
       executor: 'constant-arrival-rate',
       exec: execFor(round.op),
       rate: round.rate,

@@ -3,6 +3,7 @@
  * the transactions succeeded, measured from this run's requests, beside the figures the paper printed.
  */
 import type { RequestSample } from './observations.js';
+import { caliperScenarioName, parseCaliperScenarioName } from '../lib/caliper-round-name.js';
 import { extent, mean } from './statistics.js';
 
 /** Figures as printed in paper 002, Table 3 (RAFT rows): throughput and average latency per op and send rate. */
@@ -47,20 +48,15 @@ export interface CaliperRow {
 
 export const CALIPER_OPS = ['open', 'query', 'transfer'] as const;
 
-/** The k6 scenario name of a round, as loadtests/lib/profiles.ts's caliperRounds names it. */
-export function caliperScenarioName(op: string, rateTps: number): string {
-  return `${op}_${rateTps}tps`;
-}
-
 export function caliperRows(
   requests: readonly RequestSample[],
   droppedIterations: Readonly<Record<string, number>> = {},
 ): CaliperRow[] {
   const groups = new Map<string, RequestSample[]>();
   for (const scenario of Object.keys(droppedIterations)) {
-    const round = /^([a-z]+)_(\d+)tps$/.exec(scenario);
-    if (round !== null && (CALIPER_OPS as readonly string[]).includes(round[1] ?? '')) {
-      groups.set(`${round[1]}@${round[2]}`, []);
+    const round = parseCaliperScenarioName(scenario);
+    if (round !== undefined && (CALIPER_OPS as readonly string[]).includes(round.op)) {
+      groups.set(`${round.op}@${round.rateTps}`, []);
     }
   }
   for (const request of requests) {

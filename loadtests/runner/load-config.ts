@@ -12,7 +12,7 @@ import {
   type Parser,
   type SettingsTable,
 } from '../../common/config-table.js';
-import { isK6Duration } from '../../common/k6-duration.js';
+import { isK6Duration } from '../lib/env-rules.js';
 import { defaultRunFolder } from '../../common/run-folders.js';
 
 export interface LoadSettings {

@@ -20,7 +20,8 @@ import {
 import { recordAcknowledgedWrite, versionOfEtag } from '../lib/metrics.ts';
 import { modifiedPatient } from '../lib/patient-builder.ts';
 import { patientSource } from '../lib/payloads.ts';
-import { caliperRounds, durationMs, type CaliperRound } from '../lib/profiles.ts';
+import { k6DurationMs } from '../lib/env-rules.ts';
+import { caliperRounds, type CaliperRound } from '../lib/profiles.ts';
 import { SUMMARY_TREND_STATS, thresholdsFor } from '../lib/slo.ts';
 
 const config = loadConfig();
@@ -35,7 +36,7 @@ const rounds: CaliperRound[] = OPS.flatMap((op) => rates.map((rate) => ({ op, ra
 const REQUESTS_PER_TRANSACTION: Record<string, number> = { open: 1, query: 1, transfer: 2 };
 /** A round drains until its last transaction's requests have each had the whole request timeout, plus a margin. */
 const drainSeconds = (op: string): number =>
-  Math.ceil((durationMs(config.requestTimeout) / 1000) * (REQUESTS_PER_TRANSACTION[op] ?? 1)) + 5;
+  Math.ceil((k6DurationMs(config.requestTimeout) / 1000) * (REQUESTS_PER_TRANSACTION[op] ?? 1)) + 5;
 
 export const options: Options = {
   scenarios: caliperRounds(rounds, (op) => `${op}Round`, drainSeconds),
